@@ -1,0 +1,145 @@
+/*
+ * posix_sockets.h — the sockbridge guest import ABI.
+ *
+ * A guest compiled for wasm32-wasi imports these functions from the WebAssembly
+ * module "posix_sockets". The sockbridge host (web/host/) implements them in the
+ * browser and forwards the network part to the relay.
+ *
+ * Contract, for every function below:
+ *   - Integers and pointers are i32; pointers are offsets into the guest's own
+ *     linear memory. The host checks every pointer and length against the size
+ *     of guest memory: an out-of-range buffer fails with -SB_EFAULT and nothing
+ *     is read or written.
+ *   - A return value >= 0 is success. A negative value is -errno in WASI errno
+ *     numbering (the SB_E* values below, equal to wasi-libc's E* constants), so
+ *     a libc layer can store it in errno unchanged.
+ *   - Buffers are owned by the guest; the host copies in or out during the call
+ *     and keeps no reference after it returns.
+ *   - Address structures use wasi-libc's layout: sockaddr_in is 16 bytes,
+ *     sockaddr_in6 is 32 bytes; sin_port / sin6_port are in network byte order.
+ *   - A call on a blocking socket that cannot complete yet suspends the guest
+ *     (JSPI or Asyncify) until it can; it never busy-waits.
+ *
+ * This header is the one source of truth for the constants; the host
+ * static_asserts its users against it and the guest libc layer static_asserts
+ * it against wasi-libc.
+ */
+#ifndef SOCKBRIDGE_POSIX_SOCKETS_H
+#define SOCKBRIDGE_POSIX_SOCKETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Address families and socket types (wasi-libc numbering, not Linux's). */
+#define SB_AF_UNSPEC 0
+#define SB_AF_INET 1
+#define SB_AF_INET6 2
+#define SB_SOCK_DGRAM 5
+#define SB_SOCK_STREAM 6
+#define SB_SOCK_NONBLOCK 0x00004000
+#define SB_SOCK_CLOEXEC 0x00002000
+#define SB_SOCK_TYPE_MASK 0x0000000f
+
+/* Guest-memory sizes of the address structures. */
+#define SB_SOCKADDR_IN_SIZE 16
+#define SB_SOCKADDR_IN6_SIZE 32
+
+/* flags for send/recv */
+#define SB_MSG_PEEK 1
+#define SB_MSG_WAITALL 2
+
+/* how for shutdown */
+#define SB_SHUT_RD 1
+#define SB_SHUT_WR 2
+#define SB_SHUT_RDWR 3
+
+/*
+ * Every errno value the host can return: X(name, WASI number, message).
+ * Expand it where a list is needed instead of copying values by hand.
+ */
+#define SB_ERRNO_TABLE(X)                                             \
+  X(EACCES, 2, "Permission denied")                                   \
+  X(EADDRINUSE, 3, "Address in use")                                  \
+  X(EADDRNOTAVAIL, 4, "Address not available")                        \
+  X(EAFNOSUPPORT, 5, "Address family not supported by protocol")     \
+  X(EAGAIN, 6, "Resource temporarily unavailable")                    \
+  X(EALREADY, 7, "Operation already in progress")                     \
+  X(EBADF, 8, "Bad file descriptor")                                  \
+  X(ECONNABORTED, 13, "Connection aborted")                           \
+  X(ECONNREFUSED, 14, "Connection refused")                           \
+  X(ECONNRESET, 15, "Connection reset by peer")                       \
+  X(EDESTADDRREQ, 17, "Destination address required")                 \
+  X(EFAULT, 21, "Bad address")                                        \
+  X(EHOSTUNREACH, 23, "Host is unreachable")                          \
+  X(EINPROGRESS, 26, "Operation in progress")                         \
+  X(EINVAL, 28, "Invalid argument")                                   \
+  X(EIO, 29, "I/O error")                                             \
+  X(EISCONN, 30, "Socket is connected")                               \
+  X(EMFILE, 33, "Too many open files")                                \
+  X(EMSGSIZE, 35, "Message too large")                                \
+  X(ENETDOWN, 38, "Network is down")                                  \
+  X(ENETUNREACH, 40, "Network unreachable")                           \
+  X(ENOBUFS, 42, "No buffer space available")                         \
+  X(ENOMEM, 48, "Out of memory")                                      \
+  X(ENOSYS, 52, "Function not implemented")                           \
+  X(ENOTCONN, 53, "Socket not connected")                             \
+  X(ENOTSOCK, 57, "Not a socket")                                     \
+  X(ENOTSUP, 58, "Not supported")                                     \
+  X(EPERM, 63, "Operation not permitted")                             \
+  X(EPIPE, 64, "Broken pipe")                                         \
+  X(EPROTONOSUPPORT, 66, "Protocol not supported")                    \
+  X(EPROTOTYPE, 67, "Protocol wrong type for socket")                 \
+  X(ETIMEDOUT, 73, "Operation timed out")
+
+#define SB_DEFINE_ERRNO(name, number, message) SB_##name = number,
+enum sb_errno { SB_ESUCCESS = 0, SB_ERRNO_TABLE(SB_DEFINE_ERRNO) };
+#undef SB_DEFINE_ERRNO
+
+#ifdef __wasm32__
+#define SB_IMPORT(name) __attribute__((import_module("posix_sockets"), import_name(#name)))
+#else
+#define SB_IMPORT(name)
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Creates a socket. domain: SB_AF_INET/SB_AF_INET6; type: SB_SOCK_STREAM
+ * (optionally | SB_SOCK_NONBLOCK). Returns the new fd (>= 3).
+ * Errors: EAFNOSUPPORT, EPROTOTYPE, EPROTONOSUPPORT, EMFILE. */
+SB_IMPORT(socket) int32_t wasm_sock_socket(int32_t domain, int32_t type, int32_t protocol);
+
+/* Connects to addr (a sockaddr_in or sockaddr_in6 of addrlen bytes).
+ * Blocking sockets return 0 once connected. Errors: EBADF, ENOTSOCK, EFAULT,
+ * EINVAL (bad length), EAFNOSUPPORT, EISCONN, ECONNREFUSED, EHOSTUNREACH,
+ * ETIMEDOUT, EACCES (relay policy denied the target), ECONNRESET (relay gone). */
+SB_IMPORT(connect) int32_t wasm_sock_connect(int32_t fd, const void *addr, uint32_t addrlen);
+
+/* Sends up to len bytes; returns how many were queued. Errors: EBADF, ENOTSOCK,
+ * EFAULT, ENOTCONN, EPIPE (peer or relay gone, or shut down for writing). */
+SB_IMPORT(send) int32_t wasm_sock_send(int32_t fd, const void *buf, uint32_t len, int32_t flags);
+
+/* Receives up to len bytes; returns the count, 0 at orderly end of stream.
+ * Errors: EBADF, ENOTSOCK, EFAULT, ENOTCONN, ECONNRESET, EAGAIN (non-blocking). */
+SB_IMPORT(recv) int32_t wasm_sock_recv(int32_t fd, void *buf, uint32_t len, int32_t flags);
+
+/* Binds a local address. Errors: EBADF, ENOTSOCK, EFAULT, EINVAL. */
+SB_IMPORT(bind) int32_t wasm_sock_bind(int32_t fd, const void *addr, uint32_t addrlen);
+
+/* Marks a bound socket as listening (served by the relay's listen extension).
+ * Errors: EBADF, ENOTSOCK, EOPNOTSUPP (no listen support on this relay). */
+SB_IMPORT(listen) int32_t wasm_sock_listen(int32_t fd, int32_t backlog);
+
+/* Accepts a connection; addr/addrlen may be 0. Returns the new fd.
+ * Errors: EBADF, ENOTSOCK, EINVAL (not listening), EFAULT. */
+SB_IMPORT(accept) int32_t wasm_sock_accept(int32_t fd, void *addr, uint32_t *addrlen);
+
+/* Closes a socket and releases its fd. Errors: EBADF, ENOTSOCK. */
+SB_IMPORT(close) int32_t wasm_sock_close(int32_t fd);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SOCKBRIDGE_POSIX_SOCKETS_H */

@@ -1,0 +1,113 @@
+// embed: run one guest program to completion — the public entry point.
+//
+//   const code = await run({ guest: 'guests/http_client.wasm', args: ['1.2.3.4', '80', '/'],
+//                            relay: 'ws://127.0.0.1:8080/wisp/', stdout, stderr });
+//
+// Each run gets its own host kernel and its own relay WebSocket; both are
+// released when the run ends, however it ends.
+
+import { buildImports, ExitStatus } from './imports.js';
+import { chooseBlockingMode, compileGuest, loadHost } from './loader.js';
+import { Transport } from './transport.js';
+
+const DEFAULT_HOST_URL = new URL('../host/host.js', import.meta.url);
+
+/**
+ * @typedef {object} RunOptions
+ * @property {string | URL | BufferSource | WebAssembly.Module} guest  the program
+ * @property {string[]} [args]          argv[1..]; argv[0] is `programName`
+ * @property {string} [programName]
+ * @property {Record<string, string>} [env]
+ * @property {string} relay             ws:// or wss:// URL of the relay
+ * @property {(bytes: Uint8Array) => void} [stdout]
+ * @property {(bytes: Uint8Array) => void} [stderr]
+ * @property {(message: string) => void} [onStatus]  relay/runtime events in plain words
+ * @property {AbortSignal} [signal]     aborting stops the guest and closes its sockets
+ * @property {string | URL} [hostUrl]   where host.js lives
+ */
+
+/** Raised inside a waiting guest when the run is aborted. */
+export class RunAborted extends Error {}
+
+/**
+ * Runs a guest and resolves to its exit code. Traps and load failures reject.
+ * @param {RunOptions} options
+ * @returns {Promise<number>}
+ */
+export async function run(options) {
+  const mode = chooseBlockingMode();
+  const { signal } = options;
+  const stdout = options.stdout ?? (() => {});
+  const stderr = options.stderr ?? (() => {});
+  const status = options.onStatus ?? (() => {});
+  const [host, module] = await Promise.all([
+    loadHost(options.hostUrl ?? DEFAULT_HOST_URL),
+    compileGuest(options.guest),
+  ]);
+  status(`blocking mode: ${mode.name} (${mode.reason})`);
+
+  /** @type {(() => void)[]} */
+  let waiters = [];
+  const wake = () => {
+    const ready = waiters;
+    waiters = [];
+    for (const resolve of ready) resolve();
+  };
+  const transport = new Transport(options.relay, {
+    onFrame(frame) {
+      const pointer = host._malloc(frame.length);
+      host.HEAPU8.set(frame, pointer);
+      host._sb_on_frame(pointer, frame.length);
+      host._free(pointer);
+      flush();
+      wake();
+    },
+    onClose(reason) {
+      host._sb_on_transport_closed();
+      status(reason);
+      wake();
+    },
+  });
+  const flush = () => {
+    for (let length = host._sb_outgoing_length(); length > 0; length = host._sb_outgoing_length()) {
+      const pointer = host._sb_outgoing_data();
+      transport.send(host.HEAPU8.subarray(pointer, pointer + length));
+      host._sb_outgoing_pop();
+    }
+  };
+  const progress = () =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new RunAborted('run aborted'));
+      waiters.push(() => (signal?.aborted ? reject(new RunAborted('run aborted')) : resolve(undefined)));
+    });
+  signal?.addEventListener('abort', wake, { once: true });
+
+  host.sbStdio = (/** @type {number} */ fd, /** @type {Uint8Array} */ bytes) => (fd === 1 ? stdout : stderr)(bytes);
+  for (const arg of [options.programName ?? 'guest', ...(options.args ?? [])])
+    host.ccall('sb_add_arg', null, ['string'], [arg]);
+  for (const [key, value] of Object.entries(options.env ?? {}))
+    host.ccall('sb_add_env', null, ['string'], [`${key}=${value}`]);
+
+  const wasm = /** @type {any} */ (WebAssembly);
+  const imports = buildImports(module, {
+    host,
+    flush,
+    progress,
+    suspending: (fn) => new wasm.Suspending(fn),
+  });
+  const instance = await WebAssembly.instantiate(module, imports);
+  host.sbGuestMemory = instance.exports.memory;
+  const start = wasm.promising(instance.exports._start);
+  try {
+    await start();
+    return 0;
+  } catch (error) {
+    if (error instanceof ExitStatus) return error.code;
+    throw error;
+  } finally {
+    host._sb_close_all();
+    flush();
+    signal?.removeEventListener('abort', wake);
+    transport.dispose();
+  }
+}

@@ -1,0 +1,111 @@
+// imports: the guest's import object. Every posix_sockets and
+// wasi_snapshot_preview1 function is a thin call into the host kernel
+// (host.wasm), which checks pointers and owns all socket state. Calls that
+// would block are parked with JSPI until the kernel sees more traffic.
+
+/** WASI errno for "function not implemented". */
+const ENOSYS = 52;
+
+/** Thrown by proc_exit to unwind the guest. */
+export class ExitStatus extends Error {
+  /** @param {number} code */
+  constructor(code) {
+    super(`guest exited with code ${code}`);
+    this.code = code;
+  }
+}
+
+/** Import name → host export, for calls that may block. */
+const BLOCKING = {
+  posix_sockets: {
+    connect: '_sb_sock_connect',
+    send: '_sb_sock_send',
+    recv: '_sb_sock_recv',
+    accept: '_sb_sock_accept',
+  },
+  wasi_snapshot_preview1: {
+    fd_read: '_sb_wasi_fd_read',
+    fd_write: '_sb_wasi_fd_write',
+  },
+};
+
+/** Import name → host export, for calls that always finish at once. */
+const IMMEDIATE = {
+  posix_sockets: {
+    socket: '_sb_sock_socket',
+    bind: '_sb_sock_bind',
+    listen: '_sb_sock_listen',
+    close: '_sb_sock_close',
+  },
+  wasi_snapshot_preview1: {
+    args_get: '_sb_wasi_args_get',
+    args_sizes_get: '_sb_wasi_args_sizes_get',
+    environ_get: '_sb_wasi_environ_get',
+    environ_sizes_get: '_sb_wasi_environ_sizes_get',
+    clock_res_get: '_sb_wasi_clock_res_get',
+    clock_time_get: '_sb_wasi_clock_time_get',
+    random_get: '_sb_wasi_random_get',
+    fd_close: '_sb_wasi_fd_close',
+    fd_fdstat_get: '_sb_wasi_fd_fdstat_get',
+    fd_seek: '_sb_wasi_fd_seek',
+    fd_prestat_get: '_sb_wasi_fd_prestat_get',
+  },
+};
+
+/**
+ * @typedef {object} ImportContext
+ * @property {any} host                     the Emscripten host module instance
+ * @property {() => void} flush             sends the kernel's outgoing frames
+ * @property {() => Promise<void>} progress resolves at the next transport event
+ * @property {(fn: Function) => Function} suspending  wraps a may-return-a-promise import (JSPI)
+ */
+
+/**
+ * Builds the import object for a compiled guest module. Imports the host does
+ * not implement return ENOSYS (negative for posix_sockets) instead of trapping.
+ * @param {WebAssembly.Module} module
+ * @param {ImportContext} context
+ * @returns {WebAssembly.Imports}
+ */
+export function buildImports(module, context) {
+  const { host, flush } = context;
+  const wouldBlock = host._sb_would_block();
+
+  /** @param {string} exportName */
+  const immediate = (exportName) => (/** @type {any[]} */ ...args) => {
+    const result = host[exportName](...args);
+    flush();
+    return result;
+  };
+
+  /** @param {string} exportName */
+  const blocking = (exportName) =>
+    context.suspending((/** @type {any[]} */ ...args) => {
+      const attempt = () => {
+        const result = host[exportName](...args);
+        flush();
+        if (result !== wouldBlock) return result;
+        return context.progress().then(attempt);
+      };
+      return attempt();
+    });
+
+  /** @type {Record<string, Record<string, Function>>} */
+  const imports = {};
+  for (const { module: name, name: field, kind } of WebAssembly.Module.imports(module)) {
+    if (kind !== 'function') continue;
+    imports[name] ??= {};
+    const blockingExport = BLOCKING[name]?.[field];
+    const immediateExport = IMMEDIATE[name]?.[field];
+    if (blockingExport) imports[name][field] = blocking(blockingExport);
+    else if (immediateExport) imports[name][field] = immediate(immediateExport);
+    else imports[name][field] = name === 'posix_sockets' ? () => -ENOSYS : () => ENOSYS;
+  }
+  imports.wasi_snapshot_preview1 ??= {};
+  imports.wasi_snapshot_preview1.proc_exit = (/** @type {number} */ code) => {
+    host._sb_wasi_proc_exit(code);
+    flush();
+    throw new ExitStatus(code);
+  };
+  return imports;
+}

@@ -1,0 +1,67 @@
+// transport: the one WebSocket to the relay. Binary messages in and out, a
+// queue for frames sent before the socket opens, and events for the owner.
+// It knows nothing of Wisp: frames are opaque bytes here.
+
+/** Subprotocol we offer; its presence selects Wisp v2 at the relay. */
+export const WISP_SUBPROTOCOL = 'wisp-v2';
+
+/**
+ * @typedef {object} TransportEvents
+ * @property {(frame: Uint8Array) => void} onFrame  one binary message from the relay
+ * @property {(reason: string) => void} onClose     the socket closed or could not open
+ */
+
+export class Transport {
+  /**
+   * @param {string} url  ws:// or wss:// URL of the relay's Wisp endpoint
+   * @param {TransportEvents} events
+   */
+  constructor(url, events) {
+    this.url = url;
+    /** @type {Uint8Array[]} */
+    this.pending = [];
+    this.closed = false;
+    this.opened = false;
+    this.events = events;
+    this.socket = new WebSocket(url, [WISP_SUBPROTOCOL]);
+    this.socket.binaryType = 'arraybuffer';
+    this.socket.onopen = () => {
+      this.opened = true;
+      for (const frame of this.pending) this.socket.send(frame);
+      this.pending = [];
+    };
+    this.socket.onmessage = (event) => {
+      if (event.data instanceof ArrayBuffer) this.events.onFrame(new Uint8Array(event.data));
+    };
+    this.socket.onclose = (event) => this.finish(this.describeClose(event));
+  }
+
+  /** @param {CloseEvent} event */
+  describeClose(event) {
+    if (!this.opened) return `could not connect to the relay at ${this.url}`;
+    const detail = event.reason ? `: ${event.reason}` : '';
+    return `connection to the relay at ${this.url} closed (code ${event.code}${detail})`;
+  }
+
+  /** @param {string} reason */
+  finish(reason) {
+    if (this.closed) return;
+    this.closed = true;
+    this.pending = [];
+    this.events.onClose(reason);
+  }
+
+  /** Sends one frame (copied), or queues it until the socket is open. @param {Uint8Array} frame */
+  send(frame) {
+    if (this.closed) return;
+    if (this.opened) this.socket.send(frame);
+    else this.pending.push(frame.slice());
+  }
+
+  /** Closes the socket; safe to call more than once. */
+  dispose() {
+    this.socket.onclose = null;
+    this.socket.close();
+    this.finish('closed by the page');
+  }
+}

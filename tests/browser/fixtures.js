@@ -1,0 +1,88 @@
+// Test fixtures: the real relay binary serving the built site, and real HTTP
+// servers on 127.0.0.1. Each fixture stops what it started, by its handle.
+import { test as base, expect } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const buildDir = process.env.SOCKBRIDGE_BUILD_DIR ?? path.join(root, 'build');
+export const relayBinary = path.join(buildDir, 'relay', 'sockbridge-relay');
+export const siteDir = path.join(buildDir, 'site');
+
+/**
+ * Starts sockbridge-relay on an ephemeral port of 127.0.0.1 and resolves once
+ * it logs that it is listening.
+ * @param {string[]} extraArgs
+ * @returns {Promise<{ url: string, port: number, process: import('node:child_process').ChildProcess, log: string[] }>}
+ */
+export function startRelay(extraArgs = ['--dev']) {
+  const child = spawn(relayBinary, ['--listen', '127.0.0.1:0', '--web-root', siteDir, ...extraArgs], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  /** @type {string[]} */
+  const log = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${log.join('\n')}`)), 10_000);
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`relay exited with ${code}:\n${log.join('\n')}`)));
+    readline.createInterface({ input: /** @type {any} */ (child.stderr) }).on('line', (line) => {
+      log.push(line);
+      try {
+        const entry = JSON.parse(line);
+        if (entry.event !== 'listening') return;
+        clearTimeout(timer);
+        resolve({ url: `http://127.0.0.1:${entry.port}`, port: entry.port, process: child, log });
+      } catch {
+        // not a JSON line: kept in the log for failure messages
+      }
+    });
+  });
+}
+
+/**
+ * An HTTP/1.1 server on 127.0.0.1 with a few fixed routes.
+ * @returns {Promise<{ port: number, server: http.Server }>}
+ */
+export function startHttpServer() {
+  const server = http.createServer((request, response) => {
+    if (request.url === '/hello') {
+      response.writeHead(200, { 'Content-Type': 'text/plain', 'X-Served-By': 'sockbridge-test' });
+      response.end('hello from a real TCP server\n');
+      return;
+    }
+    response.writeHead(404, { 'Content-Type': 'text/plain' });
+    response.end('not found\n');
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: /** @type {any} */ (server.address()).port, server })));
+}
+
+/** A port on 127.0.0.1 with nothing listening (bound, then released). */
+export function closedPort() {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {net.AddressInfo} */ (probe.address());
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export const test = base.extend({
+  relay: async ({}, use) => {
+    const relay = await startRelay();
+    await use(relay);
+    relay.process.kill('SIGTERM');
+  },
+  httpServer: async ({}, use) => {
+    const started = await startHttpServer();
+    await use(started);
+    started.server.closeAllConnections();
+    await new Promise((resolve) => started.server.close(resolve));
+  },
+});
+
+export { expect };

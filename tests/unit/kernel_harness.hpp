@@ -1,0 +1,93 @@
+// A kernel wired to in-memory guest memory, with helpers that play the relay.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "sockbridge/host/kernel.hpp"
+
+namespace sb::host::testing {
+
+namespace wisp = sb::protocol;
+
+inline constexpr guest_ptr addr_at = 0x100;
+inline constexpr guest_ptr buffer_at = 0x1000;
+inline constexpr std::size_t memory_bytes = 0x40000;
+
+struct kernel_harness : ::testing::Test {
+  vector_guest_memory memory{memory_bytes};
+  kernel k{memory};
+
+  // The relay's side of a Wisp v2 handshake (INFO offering stream-open confirmation, then CONTINUE).
+  void handshake_v2(std::uint32_t credit = 16) {
+    wisp::bytes info;
+    wisp::encode_info(info, {2, 0, {{static_cast<std::uint8_t>(wisp::extension_id::stream_open_confirmation), {}}}});
+    k.on_frame(info);
+    take_outgoing();  // the kernel's INFO reply
+    relay_continue(0, credit);
+  }
+
+  void handshake_v1(std::uint32_t credit = 16) { relay_continue(0, credit); }
+
+  void relay_continue(std::uint32_t stream, std::uint32_t credit) {
+    wisp::bytes frame;
+    wisp::encode_continue(frame, stream, credit);
+    k.on_frame(frame);
+  }
+
+  void relay_data(std::uint32_t stream, const std::string& text) {
+    wisp::bytes frame;
+    wisp::encode_data(frame, stream, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+    k.on_frame(frame);
+  }
+
+  void relay_close(std::uint32_t stream, wisp::close_reason reason) {
+    wisp::bytes frame;
+    wisp::encode_close(frame, stream, reason);
+    k.on_frame(frame);
+  }
+
+  std::vector<wisp::bytes> take_outgoing() {
+    std::vector<wisp::bytes> frames;
+    while (k.has_outgoing()) {
+      frames.push_back(k.next_outgoing());
+      k.pop_outgoing();
+    }
+    return frames;
+  }
+
+  // Writes a wasi-libc sockaddr_in for 127.0.0.1:port at addr_at.
+  std::uint32_t put_ipv4(std::uint16_t port, std::array<std::uint8_t, 4> ip = {127, 0, 0, 1}) {
+    auto* raw = memory.bytes().data() + addr_at;
+    std::memset(raw, 0, SB_SOCKADDR_IN_SIZE);
+    raw[0] = SB_AF_INET;
+    raw[2] = static_cast<std::uint8_t>(port >> 8);
+    raw[3] = static_cast<std::uint8_t>(port);
+    std::memcpy(raw + 4, ip.data(), 4);
+    return SB_SOCKADDR_IN_SIZE;
+  }
+
+  void put_text(guest_ptr at, const std::string& text) {
+    std::memcpy(memory.bytes().data() + at, text.data(), text.size());
+  }
+
+  std::string text_at(guest_ptr at, std::size_t length) {
+    return {reinterpret_cast<const char*>(memory.bytes().data() + at), length};
+  }
+
+  // A blocking TCP socket connected to 127.0.0.1:port over a v2 link; returns its fd.
+  std::int32_t connected_socket(std::uint16_t port = 80) {
+    const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+    EXPECT_GE(fd, first_socket_fd);
+    EXPECT_EQ(k.sock_connect(fd, addr_at, put_ipv4(port)), would_block);
+    relay_continue(k.find(fd)->stream_id, 16);
+    EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), 0);
+    take_outgoing();
+    return fd;
+  }
+};
+
+}  // namespace sb::host::testing

@@ -1,0 +1,236 @@
+#include "kernel_harness.hpp"
+
+namespace sb::host::testing {
+namespace {
+
+using kernel_test = kernel_harness;
+
+TEST_F(kernel_test, socket_returns_fds_from_three_and_rejects_unknown_domains_and_types) {
+  EXPECT_EQ(k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0), 3);
+  EXPECT_EQ(k.sock_socket(SB_AF_INET6, SB_SOCK_STREAM | SB_SOCK_NONBLOCK, 0), 4);
+  EXPECT_EQ(k.sock_socket(99, SB_SOCK_STREAM, 0), -SB_EAFNOSUPPORT);
+  EXPECT_EQ(k.sock_socket(SB_AF_INET, 1, 0), -SB_EPROTOTYPE);
+  EXPECT_EQ(k.sock_socket(SB_AF_INET, 0x100, 0), -SB_EINVAL);
+  EXPECT_EQ(k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 17), -SB_EPROTONOSUPPORT);
+}
+
+TEST_F(kernel_test, socket_limit_returns_emfile) {
+  for (std::size_t i = 0; i < max_open_sockets; ++i) ASSERT_GE(k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0), 0);
+  EXPECT_EQ(k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0), -SB_EMFILE);
+}
+
+TEST_F(kernel_test, calls_on_unknown_fds_fail_with_ebadf_and_on_stdio_with_enotsock) {
+  EXPECT_EQ(k.sock_send(42, buffer_at, 1, 0), -SB_EBADF);
+  EXPECT_EQ(k.sock_recv(-1, buffer_at, 1, 0), -SB_EBADF);
+  EXPECT_EQ(k.sock_close(1), -SB_ENOTSOCK);
+  EXPECT_EQ(k.sock_connect(0, addr_at, put_ipv4(80)), -SB_ENOTSOCK);
+}
+
+TEST_F(kernel_test, connect_before_handshake_holds_the_connect_frame_until_ready) {
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  EXPECT_EQ(k.sock_connect(fd, addr_at, put_ipv4(8080)), would_block);
+  EXPECT_FALSE(k.has_outgoing());
+  handshake_v2();
+  auto frames = take_outgoing();
+  ASSERT_EQ(frames.size(), 1u);
+  wisp::frame frame;
+  ASSERT_EQ(wisp::decode_frame(frames[0], frame), wisp::decode_error::ok);
+  ASSERT_EQ(frame.type, wisp::packet_type::connect);
+  wisp::connect_payload connect;
+  ASSERT_EQ(wisp::decode_connect(frame.payload, connect), wisp::decode_error::ok);
+  EXPECT_EQ(connect.hostname, "127.0.0.1");
+  EXPECT_EQ(connect.port, 8080);
+  EXPECT_EQ(connect.type, wisp::stream_type::tcp);
+}
+
+TEST_F(kernel_test, v2_handshake_replies_with_info_listing_stream_open_confirmation) {
+  wisp::bytes info;
+  wisp::encode_info(info, {2, 0, {{0x05, {}}, {0x04, {}}}});
+  k.on_frame(info);
+  auto frames = take_outgoing();
+  ASSERT_EQ(frames.size(), 1u);
+  wisp::frame frame;
+  ASSERT_EQ(wisp::decode_frame(frames[0], frame), wisp::decode_error::ok);
+  wisp::info_payload reply;
+  ASSERT_EQ(wisp::decode_info(frame.payload, reply), wisp::decode_error::ok);
+  ASSERT_EQ(reply.extensions.size(), 1u);
+  EXPECT_EQ(reply.extensions[0].id, 0x05);
+}
+
+TEST_F(kernel_test, blocking_connect_completes_when_relay_confirms_the_stream) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  EXPECT_EQ(k.find(fd)->state, socket_state::connected);
+  EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -SB_EISCONN);
+}
+
+TEST_F(kernel_test, connect_refused_by_the_relay_returns_econnrefused) {
+  handshake_v2();
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(1)), would_block);
+  relay_close(k.find(fd)->stream_id, wisp::close_reason::refused);
+  EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -SB_ECONNREFUSED);
+}
+
+TEST_F(kernel_test, connect_blocked_by_policy_returns_eacces) {
+  handshake_v2();
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(80, {10, 0, 0, 1})), would_block);
+  relay_close(k.find(fd)->stream_id, wisp::close_reason::blocked);
+  EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -SB_EACCES);
+}
+
+TEST_F(kernel_test, nonblocking_connect_returns_einprogress_then_ealready) {
+  handshake_v2();
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM | SB_SOCK_NONBLOCK, 0);
+  EXPECT_EQ(k.sock_connect(fd, addr_at, put_ipv4(80)), -SB_EINPROGRESS);
+  EXPECT_EQ(k.sock_connect(fd, addr_at, put_ipv4(80)), -SB_EALREADY);
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 16, 0), -SB_EAGAIN);
+}
+
+TEST_F(kernel_test, v1_connect_is_optimistic_and_a_later_refusal_surfaces_on_recv) {
+  handshake_v1();
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  EXPECT_EQ(k.sock_connect(fd, addr_at, put_ipv4(1)), 0);
+  relay_close(k.find(fd)->stream_id, wisp::close_reason::refused);
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 16, 0), -SB_ECONNRESET);
+}
+
+TEST_F(kernel_test, connect_with_bad_address_pointer_or_length_fails_cleanly) {
+  handshake_v2();
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  EXPECT_EQ(k.sock_connect(fd, memory_bytes - 4, SB_SOCKADDR_IN_SIZE), -SB_EFAULT);
+  EXPECT_EQ(k.sock_connect(fd, 0xfffffff0u, SB_SOCKADDR_IN_SIZE), -SB_EFAULT);
+  put_ipv4(80);
+  EXPECT_EQ(k.sock_connect(fd, addr_at, 4), -SB_EINVAL);
+  EXPECT_EQ(k.sock_socket(SB_AF_INET6, SB_SOCK_STREAM, 0), fd + 1);
+  EXPECT_EQ(k.sock_connect(fd + 1, addr_at, SB_SOCKADDR_IN_SIZE), -SB_EAFNOSUPPORT);
+  EXPECT_FALSE(k.has_outgoing());
+}
+
+TEST_F(kernel_test, send_splits_into_data_frames_and_stops_at_the_relay_credit) {
+  handshake_v2(2);
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(80)), would_block);
+  relay_continue(k.find(fd)->stream_id, 2);
+  ASSERT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), 0);
+  take_outgoing();
+
+  const auto large = static_cast<std::uint32_t>(3 * max_data_payload_bytes);
+  const auto sent = k.sock_send(fd, 0, large, 0);
+  EXPECT_EQ(sent, static_cast<std::int32_t>(2 * max_data_payload_bytes));
+  EXPECT_EQ(take_outgoing().size(), 2u);
+  EXPECT_EQ(k.sock_send(fd, 0, 1, 0), would_block);
+  relay_continue(k.find(fd)->stream_id, 4);
+  EXPECT_EQ(k.sock_send(fd, 0, 1, 0), 1);
+}
+
+TEST_F(kernel_test, send_with_buffer_outside_guest_memory_is_efault) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  EXPECT_EQ(k.sock_send(fd, memory_bytes - 2, 4, 0), -SB_EFAULT);
+  EXPECT_EQ(k.sock_send(fd, 0xffffffffu, 2, 0), -SB_EFAULT);
+  EXPECT_FALSE(k.has_outgoing());
+}
+
+TEST_F(kernel_test, send_carries_the_guest_bytes) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  put_text(buffer_at, "GET / HTTP/1.1\r\n");
+  ASSERT_EQ(k.sock_send(fd, buffer_at, 16, 0), 16);
+  auto frames = take_outgoing();
+  ASSERT_EQ(frames.size(), 1u);
+  wisp::frame frame;
+  ASSERT_EQ(wisp::decode_frame(frames[0], frame), wisp::decode_error::ok);
+  EXPECT_EQ(frame.type, wisp::packet_type::data);
+  EXPECT_EQ(std::string(frame.payload.begin(), frame.payload.end()), "GET / HTTP/1.1\r\n");
+}
+
+TEST_F(kernel_test, recv_returns_data_in_order_then_zero_after_orderly_close) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  const auto stream = k.find(fd)->stream_id;
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 64, 0), would_block);
+  relay_data(stream, "hello ");
+  relay_data(stream, "world");
+  relay_close(stream, wisp::close_reason::voluntary);
+  ASSERT_EQ(k.sock_recv(fd, buffer_at, 8, 0), 8);
+  EXPECT_EQ(text_at(buffer_at, 8), "hello wo");
+  ASSERT_EQ(k.sock_recv(fd, buffer_at, 64, 0), 3);
+  EXPECT_EQ(text_at(buffer_at, 3), "rld");
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 64, 0), 0);
+  EXPECT_EQ(k.sock_send(fd, buffer_at, 1, 0), -SB_EPIPE);
+}
+
+TEST_F(kernel_test, recv_with_peek_leaves_the_bytes_in_place) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  relay_data(k.find(fd)->stream_id, "abc");
+  ASSERT_EQ(k.sock_recv(fd, buffer_at, 8, SB_MSG_PEEK), 3);
+  ASSERT_EQ(k.sock_recv(fd, buffer_at, 8, 0), 3);
+  EXPECT_EQ(text_at(buffer_at, 3), "abc");
+}
+
+TEST_F(kernel_test, recv_into_a_buffer_outside_guest_memory_is_efault_and_keeps_the_data) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  relay_data(k.find(fd)->stream_id, "keep me");
+  EXPECT_EQ(k.sock_recv(fd, memory_bytes - 1, 8, 0), -SB_EFAULT);
+  ASSERT_EQ(k.sock_recv(fd, buffer_at, 16, 0), 7);
+  EXPECT_EQ(text_at(buffer_at, 7), "keep me");
+}
+
+TEST_F(kernel_test, relay_loss_delivers_buffered_data_then_econnreset) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  relay_data(k.find(fd)->stream_id, "last");
+  k.on_transport_closed();
+  EXPECT_EQ(k.link(), link_state::closed);
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 16, 0), 4);
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 16, 0), -SB_ECONNRESET);
+  EXPECT_EQ(k.sock_send(fd, buffer_at, 1, 0), -SB_EPIPE);
+}
+
+TEST_F(kernel_test, relay_loss_fails_a_pending_connect_with_enetunreach) {
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(80)), would_block);
+  k.on_transport_closed();
+  EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -SB_ENETUNREACH);
+  EXPECT_FALSE(k.link_message().empty());
+}
+
+TEST_F(kernel_test, malformed_frame_from_relay_closes_the_link_with_a_message) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  const wisp::bytes garbage = {0x09, 0, 0};
+  k.on_frame(garbage);
+  EXPECT_EQ(k.link(), link_state::closed);
+  EXPECT_NE(k.link_message().find("malformed"), std::string::npos);
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 4, 0), -SB_ECONNRESET);
+}
+
+TEST_F(kernel_test, close_sends_close_and_frees_the_fd) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  const auto stream = k.find(fd)->stream_id;
+  ASSERT_EQ(k.sock_close(fd), 0);
+  auto frames = take_outgoing();
+  ASSERT_EQ(frames.size(), 1u);
+  wisp::frame frame;
+  ASSERT_EQ(wisp::decode_frame(frames[0], frame), wisp::decode_error::ok);
+  EXPECT_EQ(frame.type, wisp::packet_type::close);
+  EXPECT_EQ(frame.stream_id, stream);
+  EXPECT_EQ(k.sock_close(fd), -SB_EBADF);
+  relay_data(stream, "late");  // late frames for a closed stream are ignored
+  EXPECT_EQ(k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0), fd);
+}
+
+TEST_F(kernel_test, listen_is_not_supported_yet_and_accept_on_a_non_listening_socket_is_einval) {
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  EXPECT_EQ(k.sock_bind(fd, addr_at, put_ipv4(8080)), 0);
+  EXPECT_EQ(k.sock_listen(fd, 16), -SB_ENOTSUP);
+  EXPECT_EQ(k.sock_accept(fd, 0, 0), -SB_EINVAL);
+}
+
+}  // namespace
+}  // namespace sb::host::testing

@@ -1,0 +1,104 @@
+// The demo page: pick a program, give it arguments, run it, read its output.
+import { run } from './shim-js/embed.js';
+
+/** Programs the page offers: guest file, usage line, arguments that work against this relay. */
+const DEMOS = {
+  http_client: {
+    guest: 'guests/http_client.wasm',
+    usage: 'IP PORT PATH — e.g. the relay itself: its /healthz answers "ok"',
+    defaultArgs: () => `127.0.0.1 ${location.port || (location.protocol === 'https:' ? 443 : 80)} /healthz`,
+  },
+};
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const form = /** @type {HTMLFormElement} */ ($('run-form'));
+const demoSelect = /** @type {HTMLSelectElement} */ ($('demo'));
+const argsInput = /** @type {HTMLInputElement} */ ($('args'));
+const output = $('output');
+const exitCode = $('exit-code');
+const runButton = /** @type {HTMLButtonElement} */ ($('run'));
+const stopButton = /** @type {HTMLButtonElement} */ ($('stop'));
+
+const params = new URLSearchParams(location.search);
+const relayUrl = params.get('relay') ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/wisp/`;
+$('relay-url').textContent = relayUrl;
+
+/** @type {AbortController | null} */
+let running = null;
+
+function selectDemo() {
+  const demo = DEMOS[/** @type {keyof typeof DEMOS} */ (demoSelect.value)];
+  $('usage').textContent = demo.usage;
+  if (!argsInput.value) argsInput.value = demo.defaultArgs();
+}
+
+/** @param {string} text @param {string} [kind] */
+function print(text, kind = 'stdout') {
+  const span = document.createElement('span');
+  span.className = kind;
+  span.textContent = text;
+  output.append(span);
+  output.scrollTop = output.scrollHeight;
+}
+
+/** @param {string} kind */
+function decoderFor(kind) {
+  const decoder = new TextDecoder();
+  return (/** @type {Uint8Array} */ bytes) => print(decoder.decode(bytes, { stream: true }), kind);
+}
+
+/** @param {string} text */
+function splitArgs(text) {
+  return text.trim() === '' ? [] : text.trim().split(/\s+/);
+}
+
+async function start() {
+  const name = /** @type {keyof typeof DEMOS} */ (demoSelect.value);
+  const demo = DEMOS[name];
+  output.textContent = '';
+  exitCode.textContent = 'running…';
+  exitCode.className = 'running';
+  runButton.disabled = true;
+  stopButton.disabled = false;
+  running = new AbortController();
+  try {
+    const code = await run({
+      guest: demo.guest,
+      programName: name,
+      args: splitArgs(argsInput.value),
+      relay: relayUrl,
+      stdout: decoderFor('stdout'),
+      stderr: decoderFor('stderr'),
+      onStatus: (message) => {
+        if (message.startsWith('blocking mode: ')) $('blocking-mode').textContent = message.slice(15);
+        else $('relay-status').textContent = message;
+      },
+      signal: running.signal,
+    });
+    exitCode.textContent = `exit code ${code}`;
+    exitCode.className = code === 0 ? 'ok' : 'failed';
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    print(`\n${message}\n`, 'error');
+    exitCode.textContent = running.signal.aborted ? 'stopped' : 'failed to run';
+    exitCode.className = 'failed';
+  } finally {
+    running = null;
+    runButton.disabled = false;
+    stopButton.disabled = true;
+  }
+}
+
+demoSelect.addEventListener('change', () => {
+  argsInput.value = '';
+  selectDemo();
+});
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (!running) start();
+});
+stopButton.addEventListener('click', () => running?.abort());
+
+if (params.get('demo') && params.get('demo') in DEMOS) demoSelect.value = /** @type {string} */ (params.get('demo'));
+if (params.get('args') !== null) argsInput.value = /** @type {string} */ (params.get('args'));
+selectDemo();

@@ -1,0 +1,163 @@
+// The host kernel as seen from JavaScript: C exports called by shim-js, and
+// the three JS hooks the kernel needs (guest memory size/copy, stdio).
+// shim-js sets Module.sbGuestMemory (the guest's WebAssembly.Memory) and
+// Module.sbStdio(fd, Uint8Array) before the guest runs.
+#include <emscripten/emscripten.h>
+
+#include <memory>
+#include <string>
+
+#include "posix_sockets.h"
+#include "sockbridge/host/kernel.hpp"
+#include "sockbridge/host/wasi.hpp"
+
+// clang-format off
+EM_JS(double, sb_js_guest_size, (), {
+  return Module.sbGuestMemory ? Module.sbGuestMemory.buffer.byteLength : 0;
+});
+EM_JS(void, sb_js_guest_read, (std::uint32_t offset, std::uint8_t* host, std::uint32_t length), {
+  HEAPU8.set(new Uint8Array(Module.sbGuestMemory.buffer, offset >>> 0, length >>> 0), host >>> 0);
+});
+EM_JS(void, sb_js_guest_write, (std::uint32_t offset, const std::uint8_t* host, std::uint32_t length), {
+  new Uint8Array(Module.sbGuestMemory.buffer, offset >>> 0, length >>> 0)
+      .set(HEAPU8.subarray(host >>> 0, (host >>> 0) + (length >>> 0)));
+});
+EM_JS(void, sb_js_stdio, (std::int32_t fd, const std::uint8_t* bytes, std::uint32_t length), {
+  Module.sbStdio(fd, HEAPU8.slice(bytes >>> 0, (bytes >>> 0) + (length >>> 0)));
+});
+// clang-format on
+
+namespace {
+
+using namespace sb::host;
+
+class js_guest_memory final : public guest_memory {
+ public:
+  std::uint64_t size() const override { return static_cast<std::uint64_t>(sb_js_guest_size()); }
+
+ protected:
+  void copy_from_guest(guest_ptr offset, std::span<std::uint8_t> out) const override {
+    sb_js_guest_read(offset, out.data(), static_cast<std::uint32_t>(out.size()));
+  }
+  void copy_to_guest(guest_ptr offset, std::span<const std::uint8_t> in) override {
+    sb_js_guest_write(offset, in.data(), static_cast<std::uint32_t>(in.size()));
+  }
+};
+
+class js_stdio final : public stdio_sink {
+ public:
+  void write(std::int32_t fd, std::span<const std::uint8_t> bytes) override {
+    sb_js_stdio(fd, bytes.data(), static_cast<std::uint32_t>(bytes.size()));
+  }
+};
+
+// One host module instance serves one guest, so the kernel is a singleton here.
+struct host_state {
+  js_guest_memory memory;
+  js_stdio stdio;
+  kernel sockets{memory};
+  wasi_preview1 wasi{memory, sockets, stdio};
+  std::vector<std::string> args;
+  std::vector<std::string> environ;
+};
+
+host_state& state() {
+  static host_state instance;
+  return instance;
+}
+
+}  // namespace
+
+#define SB_EXPORT extern "C" EMSCRIPTEN_KEEPALIVE
+
+SB_EXPORT std::int32_t sb_would_block() { return would_block; }
+
+SB_EXPORT void sb_add_arg(const char* arg) {
+  state().args.emplace_back(arg);
+  state().wasi.set_args(state().args);
+}
+
+SB_EXPORT void sb_add_env(const char* entry) {
+  state().environ.emplace_back(entry);
+  state().wasi.set_environ(state().environ);
+}
+
+SB_EXPORT const char* sb_strerror(std::int32_t errno_value) {
+  switch (errno_value) {
+#define SB_X(name, number, message) \
+  case number:                      \
+    return message;
+    SB_ERRNO_TABLE(SB_X)
+#undef SB_X
+  }
+  return "Unknown error";
+}
+
+// posix_sockets imports: same signatures as guest/include/posix_sockets.h.
+SB_EXPORT std::int32_t sb_sock_socket(std::int32_t d, std::int32_t t, std::int32_t p) {
+  return state().sockets.sock_socket(d, t, p);
+}
+SB_EXPORT std::int32_t sb_sock_connect(std::int32_t fd, guest_ptr a, std::uint32_t l) {
+  return state().sockets.sock_connect(fd, a, l);
+}
+SB_EXPORT std::int32_t sb_sock_send(std::int32_t fd, guest_ptr b, std::uint32_t l, std::int32_t f) {
+  return state().sockets.sock_send(fd, b, l, f);
+}
+SB_EXPORT std::int32_t sb_sock_recv(std::int32_t fd, guest_ptr b, std::uint32_t l, std::int32_t f) {
+  return state().sockets.sock_recv(fd, b, l, f);
+}
+SB_EXPORT std::int32_t sb_sock_bind(std::int32_t fd, guest_ptr a, std::uint32_t l) {
+  return state().sockets.sock_bind(fd, a, l);
+}
+SB_EXPORT std::int32_t sb_sock_listen(std::int32_t fd, std::int32_t backlog) {
+  return state().sockets.sock_listen(fd, backlog);
+}
+SB_EXPORT std::int32_t sb_sock_accept(std::int32_t fd, guest_ptr a, guest_ptr l) {
+  return state().sockets.sock_accept(fd, a, l);
+}
+SB_EXPORT std::int32_t sb_sock_close(std::int32_t fd) { return state().sockets.sock_close(fd); }
+
+// wasi_snapshot_preview1 imports.
+SB_EXPORT std::int32_t sb_wasi_args_sizes_get(guest_ptr c, guest_ptr s) { return state().wasi.args_sizes_get(c, s); }
+SB_EXPORT std::int32_t sb_wasi_args_get(guest_ptr v, guest_ptr b) { return state().wasi.args_get(v, b); }
+SB_EXPORT std::int32_t sb_wasi_environ_sizes_get(guest_ptr c, guest_ptr s) {
+  return state().wasi.environ_sizes_get(c, s);
+}
+SB_EXPORT std::int32_t sb_wasi_environ_get(guest_ptr v, guest_ptr b) { return state().wasi.environ_get(v, b); }
+SB_EXPORT std::int32_t sb_wasi_clock_res_get(std::uint32_t id, guest_ptr r) { return state().wasi.clock_res_get(id, r); }
+SB_EXPORT std::int32_t sb_wasi_clock_time_get(std::uint32_t id, std::uint64_t precision, guest_ptr t) {
+  return state().wasi.clock_time_get(id, precision, t);
+}
+SB_EXPORT std::int32_t sb_wasi_random_get(guest_ptr b, std::uint32_t l) { return state().wasi.random_get(b, l); }
+SB_EXPORT std::int32_t sb_wasi_fd_write(std::int32_t fd, guest_ptr i, std::uint32_t n, guest_ptr w) {
+  return state().wasi.fd_write(fd, i, n, w);
+}
+SB_EXPORT std::int32_t sb_wasi_fd_read(std::int32_t fd, guest_ptr i, std::uint32_t n, guest_ptr r) {
+  return state().wasi.fd_read(fd, i, n, r);
+}
+SB_EXPORT std::int32_t sb_wasi_fd_close(std::int32_t fd) { return state().wasi.fd_close(fd); }
+SB_EXPORT std::int32_t sb_wasi_fd_fdstat_get(std::int32_t fd, guest_ptr s) { return state().wasi.fd_fdstat_get(fd, s); }
+SB_EXPORT std::int32_t sb_wasi_fd_seek(std::int32_t fd, std::int64_t o, std::uint32_t w, guest_ptr n) {
+  return state().wasi.fd_seek(fd, o, w, n);
+}
+SB_EXPORT std::int32_t sb_wasi_fd_prestat_get(std::int32_t fd, guest_ptr p) { return state().wasi.fd_prestat_get(fd, p); }
+SB_EXPORT void sb_wasi_proc_exit(std::int32_t code) { state().wasi.proc_exit(code); }
+// Closes every socket the guest left open (after it returned or trapped).
+SB_EXPORT void sb_close_all() { state().sockets.close_all(); }
+
+// Transport.
+SB_EXPORT void sb_on_frame(const std::uint8_t* data, std::uint32_t length) {
+  state().sockets.on_frame(std::span(data, length));
+}
+SB_EXPORT void sb_on_transport_closed() { state().sockets.on_transport_closed(); }
+SB_EXPORT std::int32_t sb_link_state() { return static_cast<std::int32_t>(state().sockets.link()); }
+SB_EXPORT const char* sb_link_message() { return state().sockets.link_message().c_str(); }
+
+// Outgoing frames: while sb_outgoing_length() > 0, send the bytes at
+// sb_outgoing_data() as one binary message, then sb_outgoing_pop().
+SB_EXPORT std::uint32_t sb_outgoing_length() {
+  auto& k = state().sockets;
+  return k.has_outgoing() ? static_cast<std::uint32_t>(k.next_outgoing().size()) : 0;
+}
+SB_EXPORT const std::uint8_t* sb_outgoing_data() { return state().sockets.next_outgoing().data(); }
+SB_EXPORT void sb_outgoing_pop() { state().sockets.pop_outgoing(); }

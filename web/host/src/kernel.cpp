@@ -1,0 +1,316 @@
+#include "sockbridge/host/kernel.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "close_reason_errno.hpp"
+
+namespace sb::host {
+namespace {
+
+namespace wisp = sb::protocol;
+
+constexpr std::int32_t error(std::int32_t errno_value) { return -errno_value; }
+
+// The extensions this kernel asks for in its INFO reply.
+constexpr std::uint8_t wanted_extensions[] = {
+    static_cast<std::uint8_t>(wisp::extension_id::stream_open_confirmation),
+};
+
+bool has_extension(const wisp::info_payload& info, wisp::extension_id id) {
+  return std::any_of(info.extensions.begin(), info.extensions.end(),
+                     [id](const wisp::extension& e) { return e.id == static_cast<std::uint8_t>(id); });
+}
+
+}  // namespace
+
+const socket* kernel::find(std::int32_t fd) const {
+  auto it = sockets_.find(fd);
+  return it == sockets_.end() ? nullptr : &it->second;
+}
+
+socket* kernel::lookup(std::int32_t fd, std::int32_t& error_out) {
+  auto it = sockets_.find(fd);
+  if (it != sockets_.end()) return &it->second;
+  error_out = (fd >= 0 && fd < first_socket_fd) ? error(SB_ENOTSOCK) : error(SB_EBADF);
+  return nullptr;
+}
+
+socket* kernel::by_stream(std::uint32_t stream_id) {
+  auto it = fd_by_stream_.find(stream_id);
+  if (it == fd_by_stream_.end()) return nullptr;
+  return &sockets_.at(it->second);
+}
+
+void kernel::send_frame(protocol::bytes frame) {
+  if (link_ == link_state::ready)
+    outgoing_.push_back(std::move(frame));
+  else if (link_ == link_state::handshaking)
+    held_.push_back(std::move(frame));
+}
+
+std::int32_t kernel::sock_socket(std::int32_t domain, std::int32_t type, std::int32_t protocol) {
+  if (domain != SB_AF_INET && domain != SB_AF_INET6) return error(SB_EAFNOSUPPORT);
+  const auto base_type = type & SB_SOCK_TYPE_MASK;
+  if (type & ~(SB_SOCK_TYPE_MASK | SB_SOCK_NONBLOCK | SB_SOCK_CLOEXEC)) return error(SB_EINVAL);
+  if (base_type != SB_SOCK_STREAM) return error(SB_EPROTOTYPE);
+  if (protocol != 0 && protocol != 6 /* IPPROTO_TCP */) return error(SB_EPROTONOSUPPORT);
+  if (sockets_.size() >= max_open_sockets) return error(SB_EMFILE);
+  std::int32_t fd = first_socket_fd;
+  while (sockets_.contains(fd)) ++fd;
+  socket s;
+  s.domain = domain;
+  s.type = base_type;
+  s.nonblocking = (type & SB_SOCK_NONBLOCK) != 0;
+  sockets_.emplace(fd, std::move(s));
+  return fd;
+}
+
+std::int32_t kernel::finish_connect(socket& s) {
+  s.connect_in_progress = false;
+  if (s.state == socket_state::connected) return 0;
+  const auto failure = std::exchange(s.pending_error, 0);
+  return error(failure ? failure : SB_ECONNREFUSED);
+}
+
+std::int32_t kernel::sock_connect(std::int32_t fd, guest_ptr addr, std::uint32_t addrlen) {
+  std::int32_t err = 0;
+  socket* s = lookup(fd, err);
+  if (!s) return err;
+  if (s->connect_in_progress) {
+    if (s->state == socket_state::connecting) return would_block;
+    return finish_connect(*s);
+  }
+  if (s->state == socket_state::connecting) return error(SB_EALREADY);
+  if (s->state == socket_state::connected) return error(SB_EISCONN);
+  if (s->state == socket_state::closed) return error(s->pending_error ? std::exchange(s->pending_error, 0) : SB_EINVAL);
+
+  socket_address target;
+  if (auto e = read_socket_address(memory_, addr, addrlen, target)) return error(e);
+  if (target.family != s->domain) return error(SB_EAFNOSUPPORT);
+  if (link_ == link_state::closed) return error(SB_ENETUNREACH);
+
+  s->peer = target;
+  s->stream_id = next_stream_id_++;
+  fd_by_stream_[s->stream_id] = fd;
+  const auto host = target.ip_text();
+  protocol::bytes frame;
+  protocol::encode_connect(frame, s->stream_id, {protocol::stream_type::tcp, target.port, host});
+  send_frame(std::move(frame));
+  s->send_credit = initial_credit_;
+  s->state = socket_state::connecting;
+
+  if (link_ == link_state::ready && !open_confirmation_) {
+    // Wisp v1 has no connect result: the stream is usable at once and a
+    // failure arrives later as a CLOSE, seen by the next send or recv.
+    s->state = socket_state::connected;
+    return 0;
+  }
+  if (s->nonblocking) return error(SB_EINPROGRESS);
+  s->connect_in_progress = true;
+  return would_block;
+}
+
+std::int32_t kernel::sock_send(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
+  (void)flags;
+  std::int32_t err = 0;
+  socket* s = lookup(fd, err);
+  if (!s) return err;
+  if (!memory_.contains(buf, len)) return error(SB_EFAULT);
+  if (s->pending_error) return error(std::exchange(s->pending_error, 0));
+  if (s->state == socket_state::closed) return error(SB_EPIPE);
+  if (s->state == socket_state::created) return error(SB_ENOTCONN);
+  if (s->state == socket_state::connecting || s->send_credit == 0)
+    return s->nonblocking ? error(SB_EAGAIN) : would_block;
+
+  std::uint32_t sent = 0;
+  while (sent < len && s->send_credit > 0) {
+    const auto piece = static_cast<std::uint32_t>(std::min<std::size_t>(len - sent, max_data_payload_bytes));
+    protocol::bytes frame;
+    protocol::encode_frame_header(frame, protocol::packet_type::data, s->stream_id);
+    const auto header = frame.size();
+    frame.resize(header + piece);
+    if (!memory_.read(buf + sent, std::span(frame.data() + header, piece))) return error(SB_EFAULT);
+    send_frame(std::move(frame));
+    --s->send_credit;
+    sent += piece;
+  }
+  s->bytes_sent += sent;
+  return static_cast<std::int32_t>(sent);
+}
+
+std::int32_t kernel::sock_recv(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
+  std::int32_t err = 0;
+  socket* s = lookup(fd, err);
+  if (!s) return err;
+  if (!memory_.contains(buf, len)) return error(SB_EFAULT);
+  if (s->state == socket_state::created) return error(SB_ENOTCONN);
+  if (s->state == socket_state::connecting) return s->nonblocking ? error(SB_EAGAIN) : would_block;
+  if (len == 0) return 0;
+  if (s->received.empty()) {
+    if (s->pending_error) return error(std::exchange(s->pending_error, 0));
+    if (s->peer_finished || s->state == socket_state::closed) return 0;
+    return s->nonblocking ? error(SB_EAGAIN) : would_block;
+  }
+  guest_ptr cursor = buf;
+  const bool peek = (flags & SB_MSG_PEEK) != 0;
+  const auto copied = s->received.consume(len, peek, [&](std::span<const std::uint8_t> piece) {
+    if (!memory_.write(cursor, piece)) return false;
+    cursor += static_cast<guest_ptr>(piece.size());
+    return true;
+  });
+  if (!peek) s->bytes_received += copied;
+  return static_cast<std::int32_t>(copied);
+}
+
+std::int32_t kernel::sock_bind(std::int32_t fd, guest_ptr addr, std::uint32_t addrlen) {
+  std::int32_t err = 0;
+  socket* s = lookup(fd, err);
+  if (!s) return err;
+  socket_address local;
+  if (auto e = read_socket_address(memory_, addr, addrlen, local)) return error(e);
+  if (local.family != s->domain) return error(SB_EAFNOSUPPORT);
+  // Listening sockets need the relay's listen extension (protocol issue); until
+  // then a bound address has no effect on outgoing connections.
+  return 0;
+}
+
+std::int32_t kernel::sock_listen(std::int32_t fd, std::int32_t backlog) {
+  (void)backlog;
+  std::int32_t err = 0;
+  if (!lookup(fd, err)) return err;
+  return error(SB_ENOTSUP);
+}
+
+std::int32_t kernel::sock_accept(std::int32_t fd, guest_ptr addr, guest_ptr addrlen_ptr) {
+  (void)addr;
+  (void)addrlen_ptr;
+  std::int32_t err = 0;
+  if (!lookup(fd, err)) return err;
+  return error(SB_EINVAL);  // never listening (see sock_listen)
+}
+
+std::int32_t kernel::sock_close(std::int32_t fd) {
+  std::int32_t err = 0;
+  socket* s = lookup(fd, err);
+  if (!s) return err;
+  if (s->state == socket_state::connecting || s->state == socket_state::connected) {
+    protocol::bytes frame;
+    protocol::encode_close(frame, s->stream_id, protocol::close_reason::voluntary);
+    send_frame(std::move(frame));
+  }
+  fd_by_stream_.erase(s->stream_id);
+  sockets_.erase(fd);
+  return 0;
+}
+
+void kernel::close_all() {
+  while (!sockets_.empty()) sock_close(sockets_.begin()->first);
+}
+
+void kernel::on_frame(protocol::byte_view bytes) {
+  if (link_ == link_state::closed) return;
+  protocol::frame frame;
+  if (auto e = protocol::decode_frame(bytes, frame); e != protocol::decode_error::ok)
+    return fail_link("relay sent a malformed frame: " + std::string(protocol::describe(e)));
+  if (frame.stream_id == protocol::session_stream_id) return on_session_frame(frame);
+  on_stream_frame(frame);
+}
+
+void kernel::on_session_frame(const protocol::frame& frame) {
+  switch (frame.type) {
+    case protocol::packet_type::info: {
+      protocol::info_payload info;
+      if (auto e = protocol::decode_info(frame.payload, info); e != protocol::decode_error::ok)
+        return fail_link("relay sent a malformed INFO: " + std::string(protocol::describe(e)));
+      open_confirmation_ = has_extension(info, protocol::extension_id::stream_open_confirmation);
+      protocol::info_payload reply{2, 0, {}};
+      for (auto id : wanted_extensions)
+        if (has_extension(info, static_cast<protocol::extension_id>(id))) reply.extensions.push_back({id, {}});
+      protocol::bytes out;
+      protocol::encode_info(out, reply);
+      outgoing_.push_back(std::move(out));  // part of the handshake: never held
+      return;
+    }
+    case protocol::packet_type::continue_: {
+      std::uint32_t credit = 0;
+      if (protocol::decode_continue(frame.payload, credit) != protocol::decode_error::ok)
+        return fail_link("relay sent a malformed CONTINUE");
+      initial_credit_ = credit;
+      if (link_ != link_state::handshaking) return;
+      link_ = link_state::ready;
+      for (auto& [fd, s] : sockets_)
+        if (s.state == socket_state::connecting) {
+          s.send_credit = credit;
+          if (!open_confirmation_) s.state = socket_state::connected;
+        }
+      while (!held_.empty()) {
+        outgoing_.push_back(std::move(held_.front()));
+        held_.pop_front();
+      }
+      return;
+    }
+    case protocol::packet_type::close: {
+      protocol::close_reason reason{};
+      (void)protocol::decode_close(frame.payload, reason);
+      return fail_link("relay closed the session: " + std::string(protocol::describe(reason)));
+    }
+    default:
+      return fail_link("relay sent an unexpected packet on stream 0");
+  }
+}
+
+void kernel::on_stream_frame(const protocol::frame& frame) {
+  socket* s = by_stream(frame.stream_id);
+  if (!s) return;  // the guest already closed this stream; late frames are expected
+  switch (frame.type) {
+    case protocol::packet_type::data:
+      if (s->state == socket_state::connecting) s->state = socket_state::connected;
+      s->received.push(frame.payload);
+      return;
+    case protocol::packet_type::continue_: {
+      std::uint32_t credit = 0;
+      if (protocol::decode_continue(frame.payload, credit) != protocol::decode_error::ok) return;
+      s->send_credit = credit;
+      if (s->state == socket_state::connecting) s->state = socket_state::connected;
+      return;
+    }
+    case protocol::packet_type::close: {
+      protocol::close_reason reason = protocol::close_reason::unspecified;
+      (void)protocol::decode_close(frame.payload, reason);
+      return on_stream_closed(*s, reason);
+    }
+    default:
+      return;  // CONNECT and INFO are never sent by a relay on a stream
+  }
+}
+
+void kernel::on_stream_closed(socket& s, protocol::close_reason reason) {
+  if (s.state == socket_state::connecting) {
+    s.pending_error = connect_errno(reason);
+  } else if (auto e = connected_errno(reason)) {
+    s.pending_error = e;
+  } else {
+    s.peer_finished = true;
+  }
+  s.state = socket_state::closed;
+  fd_by_stream_.erase(s.stream_id);
+}
+
+void kernel::on_transport_closed() { fail_link("connection to the relay was lost"); }
+
+void kernel::fail_link(std::string message) {
+  if (link_ == link_state::closed) return;
+  link_ = link_state::closed;
+  link_message_ = std::move(message);
+  held_.clear();
+  outgoing_.clear();
+  for (auto& [fd, s] : sockets_) {
+    if (s.state == socket_state::connecting) s.pending_error = SB_ENETUNREACH;
+    if (s.state == socket_state::connected) s.pending_error = SB_ECONNRESET;
+    if (s.state != socket_state::created) s.state = socket_state::closed;
+  }
+  fd_by_stream_.clear();
+}
+
+}  // namespace sb::host

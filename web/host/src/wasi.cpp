@@ -1,0 +1,195 @@
+#include "sockbridge/host/wasi.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace sb::host {
+namespace {
+
+// WASI values not in posix_sockets.h.
+constexpr std::int32_t wasi_espipe = 70;
+constexpr std::uint8_t filetype_character_device = 2;
+constexpr std::uint16_t fdflags_append = 1 << 0;
+constexpr std::uint16_t fdflags_nonblock = 1 << 2;
+constexpr std::uint32_t clock_realtime = 0;
+constexpr std::uint32_t clock_monotonic = 1;
+constexpr std::uint64_t rights_all = ~std::uint64_t{0};
+constexpr std::uint32_t max_iovecs = 1024;  // IOV_MAX
+constexpr std::size_t stdio_chunk_bytes = 64 * 1024;
+
+bool is_stdio(std::int32_t fd) { return fd >= 0 && fd <= 2; }
+
+std::int32_t as_wasi_result(std::int32_t kernel_result) {
+  return kernel_result == would_block ? would_block : -kernel_result;
+}
+
+}  // namespace
+
+std::int32_t wasi_preview1::sizes_get(const std::vector<std::string>& strings, guest_ptr count,
+                                      guest_ptr buf_size) {
+  std::uint32_t bytes = 0;
+  for (const auto& s : strings) bytes += static_cast<std::uint32_t>(s.size() + 1);
+  if (!memory_.write_u32(count, static_cast<std::uint32_t>(strings.size()))) return SB_EFAULT;
+  if (!memory_.write_u32(buf_size, bytes)) return SB_EFAULT;
+  return 0;
+}
+
+std::int32_t wasi_preview1::strings_get(const std::vector<std::string>& strings, guest_ptr pointers,
+                                        guest_ptr buf) {
+  std::uint32_t total = 0;
+  for (const auto& s : strings) total += static_cast<std::uint32_t>(s.size() + 1);
+  if (!memory_.contains(buf, total) || !memory_.contains(pointers, 4ull * strings.size())) return SB_EFAULT;
+  guest_ptr cursor = buf;
+  for (std::size_t i = 0; i < strings.size(); ++i) {
+    const auto& s = strings[i];
+    auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(s.c_str()), s.size() + 1);
+    if (!memory_.write(cursor, bytes) || !memory_.write_u32(pointers + 4 * static_cast<guest_ptr>(i), cursor))
+      return SB_EFAULT;
+    cursor += static_cast<guest_ptr>(bytes.size());
+  }
+  return 0;
+}
+
+std::int32_t wasi_preview1::args_sizes_get(guest_ptr argc, guest_ptr argv_buf_size) {
+  return sizes_get(args_, argc, argv_buf_size);
+}
+std::int32_t wasi_preview1::args_get(guest_ptr argv, guest_ptr argv_buf) { return strings_get(args_, argv, argv_buf); }
+std::int32_t wasi_preview1::environ_sizes_get(guest_ptr count, guest_ptr buf_size) {
+  return sizes_get(environ_, count, buf_size);
+}
+std::int32_t wasi_preview1::environ_get(guest_ptr environ, guest_ptr environ_buf) {
+  return strings_get(environ_, environ, environ_buf);
+}
+
+std::int32_t wasi_preview1::clock_res_get(std::uint32_t clock_id, guest_ptr resolution) {
+  if (clock_id != clock_realtime && clock_id != clock_monotonic) return SB_EINVAL;
+  return memory_.write_u64(resolution, 1000) ? 0 : SB_EFAULT;
+}
+
+std::int32_t wasi_preview1::clock_time_get(std::uint32_t clock_id, std::uint64_t precision, guest_ptr time) {
+  (void)precision;
+  std::chrono::nanoseconds now{};
+  if (clock_id == clock_realtime)
+    now = std::chrono::system_clock::now().time_since_epoch();
+  else if (clock_id == clock_monotonic)
+    now = std::chrono::steady_clock::now().time_since_epoch();
+  else
+    return SB_EINVAL;
+  return memory_.write_u64(time, static_cast<std::uint64_t>(now.count())) ? 0 : SB_EFAULT;
+}
+
+std::int32_t wasi_preview1::random_get(guest_ptr buf, std::uint32_t len) {
+  if (!memory_.contains(buf, len)) return SB_EFAULT;
+  std::uint8_t chunk[256];
+  for (std::uint32_t done = 0; done < len;) {
+    const auto piece = std::min<std::uint32_t>(sizeof chunk, len - done);
+    if (getentropy(chunk, piece) != 0) return SB_EIO;
+    if (!memory_.write(buf + done, std::span(chunk, piece))) return SB_EFAULT;
+    done += piece;
+  }
+  return 0;
+}
+
+std::int32_t wasi_preview1::read_iovecs(guest_ptr iovs, std::uint32_t iovs_len, std::vector<iovec>& out) const {
+  if (iovs_len > max_iovecs) return SB_EINVAL;
+  out.clear();
+  for (std::uint32_t i = 0; i < iovs_len; ++i) {
+    auto buf = memory_.read_u32(iovs + 8 * i);
+    auto len = memory_.read_u32(iovs + 8 * i + 4);
+    if (!buf || !len) return SB_EFAULT;
+    if (!memory_.contains(*buf, *len)) return SB_EFAULT;
+    out.push_back({*buf, *len});
+  }
+  return 0;
+}
+
+std::int32_t wasi_preview1::fd_write(std::int32_t fd, guest_ptr iovs, std::uint32_t iovs_len, guest_ptr nwritten) {
+  std::vector<iovec> vectors;
+  if (auto e = read_iovecs(iovs, iovs_len, vectors)) return e;
+  if (!memory_.contains(nwritten, 4)) return SB_EFAULT;
+  std::uint32_t total = 0;
+  if (fd == 1 || fd == 2) {
+    std::vector<std::uint8_t> chunk;
+    for (const auto& v : vectors)
+      for (std::uint32_t done = 0; done < v.len;) {
+        chunk.resize(std::min<std::size_t>(stdio_chunk_bytes, v.len - done));
+        if (!memory_.read(v.buf + done, chunk)) return SB_EFAULT;
+        stdio_.write(fd, chunk);
+        done += static_cast<std::uint32_t>(chunk.size());
+      }
+    for (const auto& v : vectors) total += v.len;
+  } else if (sockets_.is_socket(fd)) {
+    // One send per call keeps partial-write semantics simple and correct.
+    auto first = std::find_if(vectors.begin(), vectors.end(), [](const iovec& v) { return v.len > 0; });
+    if (first != vectors.end()) {
+      const auto sent = sockets_.sock_send(fd, first->buf, first->len, 0);
+      if (sent < 0) return as_wasi_result(sent);
+      total = static_cast<std::uint32_t>(sent);
+    }
+  } else {
+    return SB_EBADF;
+  }
+  return memory_.write_u32(nwritten, total) ? 0 : SB_EFAULT;
+}
+
+std::int32_t wasi_preview1::fd_read(std::int32_t fd, guest_ptr iovs, std::uint32_t iovs_len, guest_ptr nread) {
+  std::vector<iovec> vectors;
+  if (auto e = read_iovecs(iovs, iovs_len, vectors)) return e;
+  if (!memory_.contains(nread, 4)) return SB_EFAULT;
+  std::uint32_t total = 0;
+  if (sockets_.is_socket(fd)) {
+    auto first = std::find_if(vectors.begin(), vectors.end(), [](const iovec& v) { return v.len > 0; });
+    if (first != vectors.end()) {
+      const auto got = sockets_.sock_recv(fd, first->buf, first->len, 0);
+      if (got < 0) return as_wasi_result(got);
+      total = static_cast<std::uint32_t>(got);
+    }
+  } else if (fd != 0) {
+    return SB_EBADF;
+  }
+  // stdin has no source yet: it reads as end of file.
+  return memory_.write_u32(nread, total) ? 0 : SB_EFAULT;
+}
+
+std::int32_t wasi_preview1::fd_close(std::int32_t fd) {
+  if (is_stdio(fd)) return 0;
+  return -sockets_.sock_close(fd);
+}
+
+std::int32_t wasi_preview1::fd_fdstat_get(std::int32_t fd, guest_ptr stat) {
+  std::uint8_t raw[24] = {};
+  if (is_stdio(fd)) {
+    raw[0] = filetype_character_device;
+    raw[2] = fd == 0 ? 0 : fdflags_append;
+  } else if (const socket* s = sockets_.find(fd)) {
+    raw[0] = static_cast<std::uint8_t>(s->type);
+    raw[2] = s->nonblocking ? fdflags_nonblock : 0;
+  } else {
+    return SB_EBADF;
+  }
+  for (int i = 8; i < 24; ++i) raw[i] = static_cast<std::uint8_t>(rights_all);
+  return memory_.write(stat, raw) ? 0 : SB_EFAULT;
+}
+
+std::int32_t wasi_preview1::fd_seek(std::int32_t fd, std::int64_t offset, std::uint32_t whence, guest_ptr new_offset) {
+  (void)offset;
+  (void)whence;
+  (void)new_offset;
+  if (is_stdio(fd) || sockets_.is_socket(fd)) return wasi_espipe;
+  return SB_EBADF;
+}
+
+std::int32_t wasi_preview1::fd_prestat_get(std::int32_t fd, guest_ptr prestat) {
+  (void)fd;
+  (void)prestat;
+  return SB_EBADF;  // no preopened directories: the guest has no file system
+}
+
+void wasi_preview1::proc_exit(std::int32_t code) {
+  exit_code_ = code;
+  sockets_.close_all();
+}
+
+}  // namespace sb::host
