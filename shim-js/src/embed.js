@@ -6,11 +6,13 @@
 // Each run gets its own host kernel and its own relay WebSocket; both are
 // released when the run ends, however it ends.
 
+import { chooseBlocking } from './blocking.js';
 import { buildImports, ExitStatus } from './imports.js';
-import { chooseBlockingMode, compileGuest, loadHost } from './loader.js';
+import { compileGuest, loadHost } from './loader.js';
 import { Transport } from './transport.js';
 
-const DEFAULT_HOST_URL = new URL('../host/host.js', import.meta.url);
+// In the staged site (build/site) the host sits at /host/, shim-js at /shim-js/src/.
+const DEFAULT_HOST_URL = new URL('../../host/host.js', import.meta.url);
 
 /**
  * @typedef {object} RunOptions
@@ -21,9 +23,11 @@ const DEFAULT_HOST_URL = new URL('../host/host.js', import.meta.url);
  * @property {string} relay             ws:// or wss:// URL of the relay
  * @property {(bytes: Uint8Array) => void} [stdout]
  * @property {(bytes: Uint8Array) => void} [stderr]
- * @property {(message: string) => void} [onStatus]  relay/runtime events in plain words
+ * @property {(message: string, level: 'info' | 'error') => void} [onStatus]  relay/runtime events in plain words
  * @property {AbortSignal} [signal]     aborting stops the guest and closes its sockets
  * @property {string | URL} [hostUrl]   where host.js lives
+ * @property {Record<string, any>} [hostOverrides]  Emscripten module settings for the host
+ * @property {'jspi' | 'asyncify'} [blocking]  force a blocking strategy (default: JSPI if available)
  */
 
 /** Raised inside a waiting guest when the run is aborted. */
@@ -35,16 +39,16 @@ export class RunAborted extends Error {}
  * @returns {Promise<number>}
  */
 export async function run(options) {
-  const mode = chooseBlockingMode();
+  const blocking = chooseBlocking(options.blocking);
   const { signal } = options;
   const stdout = options.stdout ?? (() => {});
   const stderr = options.stderr ?? (() => {});
   const status = options.onStatus ?? (() => {});
   const [host, module] = await Promise.all([
-    loadHost(options.hostUrl ?? DEFAULT_HOST_URL),
-    compileGuest(options.guest),
+    loadHost(options.hostUrl ?? DEFAULT_HOST_URL, options.hostOverrides),
+    compileGuest(options.guest, blocking.name),
   ]);
-  status(`blocking mode: ${mode.name} (${mode.reason})`);
+  status(`blocking mode: ${blocking.name} (${blocking.reason})`, 'info');
 
   /** @type {(() => void)[]} */
   let waiters = [];
@@ -54,6 +58,9 @@ export async function run(options) {
     for (const resolve of ready) resolve();
   };
   const transport = new Transport(options.relay, {
+    onOpen() {
+      status(`connected to ${options.relay}`, 'info');
+    },
     onFrame(frame) {
       const pointer = host._malloc(frame.length);
       host.HEAPU8.set(frame, pointer);
@@ -62,9 +69,9 @@ export async function run(options) {
       flush();
       wake();
     },
-    onClose(reason) {
+    onClose(reason, failed) {
       host._sb_on_transport_closed();
-      status(reason);
+      status(reason, failed ? 'error' : 'info');
       wake();
     },
   });
@@ -88,18 +95,11 @@ export async function run(options) {
   for (const [key, value] of Object.entries(options.env ?? {}))
     host.ccall('sb_add_env', null, ['string'], [`${key}=${value}`]);
 
-  const wasm = /** @type {any} */ (WebAssembly);
-  const imports = buildImports(module, {
-    host,
-    flush,
-    progress,
-    suspending: (fn) => new wasm.Suspending(fn),
-  });
+  const imports = buildImports(module, { host, flush, progress, wrapImport: blocking.wrapImport });
   const instance = await WebAssembly.instantiate(module, imports);
   host.sbGuestMemory = instance.exports.memory;
-  const start = wasm.promising(instance.exports._start);
   try {
-    await start();
+    await blocking.start(instance);
     return 0;
   } catch (error) {
     if (error instanceof ExitStatus) return error.code;

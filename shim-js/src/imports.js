@@ -1,7 +1,8 @@
 // imports: the guest's import object. Every posix_sockets and
 // wasi_snapshot_preview1 function is a thin call into the host kernel
 // (host.wasm), which checks pointers and owns all socket state. Calls that
-// would block are parked with JSPI until the kernel sees more traffic.
+// would block return a Promise that settles after the kernel sees more
+// traffic; the blocking strategy (JSPI or Asyncify) suspends the guest meanwhile.
 
 /** WASI errno for "function not implemented". */
 const ENOSYS = 52;
@@ -15,7 +16,9 @@ export class ExitStatus extends Error {
   }
 }
 
-/** Import name → host export, for calls that may block. */
+/** @typedef {Record<string, Record<string, string>>} ExportTable */
+
+/** Import name → host export, for calls that may block. @type {ExportTable} */
 const BLOCKING = {
   posix_sockets: {
     connect: '_sb_sock_connect',
@@ -29,7 +32,7 @@ const BLOCKING = {
   },
 };
 
-/** Import name → host export, for calls that always finish at once. */
+/** Import name → host export, for calls that always finish at once. @type {ExportTable} */
 const IMMEDIATE = {
   posix_sockets: {
     socket: '_sb_sock_socket',
@@ -57,7 +60,7 @@ const IMMEDIATE = {
  * @property {any} host                     the Emscripten host module instance
  * @property {() => void} flush             sends the kernel's outgoing frames
  * @property {() => Promise<void>} progress resolves at the next transport event
- * @property {(fn: Function) => Function} suspending  wraps a may-return-a-promise import (JSPI)
+ * @property {(fn: (...args: any[]) => any) => Function} wrapImport  lets an import return a Promise (blocking.js)
  */
 
 /**
@@ -80,7 +83,8 @@ export function buildImports(module, context) {
 
   /** @param {string} exportName */
   const blocking = (exportName) =>
-    context.suspending((/** @type {any[]} */ ...args) => {
+    context.wrapImport((/** @type {any[]} */ ...args) => {
+      /** @returns {number | Promise<number>} */
       const attempt = () => {
         const result = host[exportName](...args);
         flush();

@@ -1,52 +1,44 @@
 // loader: fetches and instantiates the host kernel (host.js + host.wasm) and
-// compiles guests, and decides how blocking calls suspend the guest.
-
-/**
- * @typedef {object} BlockingMode
- * @property {'jspi'} name
- * @property {string} reason  why this mode was chosen, for people to read
- */
-
-/** @returns {boolean} true if this engine has JavaScript Promise Integration. */
-export function hasJspi() {
-  const wasm = /** @type {any} */ (WebAssembly);
-  return typeof wasm.Suspending === 'function' && typeof wasm.promising === 'function';
-}
-
-/**
- * Picks how the guest blocks. JSPI is the only mode the walking skeleton has;
- * without it the run fails with a clear message instead of hanging.
- * @returns {BlockingMode}
- */
-export function chooseBlockingMode() {
-  if (!hasJspi())
-    throw new Error('this browser lacks WebAssembly JSPI (WebAssembly.Suspending); use Chromium 137 or newer');
-  return { name: 'jspi', reason: 'WebAssembly.Suspending is available' };
-}
+// compiles guests.
 
 /**
  * Instantiates a fresh host kernel. One instance serves one guest run.
  * @param {string | URL} hostJsUrl  URL of host.js (host.wasm must sit beside it)
+ * @param {Record<string, any>} [overrides]  Emscripten module settings (e.g. wasmBinary in Node)
  * @returns {Promise<any>} the Emscripten module instance
  */
-export async function loadHost(hostJsUrl) {
+export async function loadHost(hostJsUrl, overrides = {}) {
   const url = new URL(hostJsUrl, import.meta.url);
   const { default: createSockbridgeHost } = await import(url.href);
   return createSockbridgeHost({
     locateFile: (/** @type {string} */ file) => new URL(file, url).href,
+    ...overrides,
   });
 }
 
 /**
- * Compiles a guest from a URL, bytes, or an already compiled module.
+ * The URL of a guest's Asyncify build: `x.wasm` → `x.asyncify.wasm` (what the
+ * guest build and sockbridge-cc produce beside the JSPI build).
+ * @param {string | URL} url
+ */
+export function asyncifyVariant(url) {
+  const text = String(url);
+  return text.endsWith('.asyncify.wasm') ? text : text.replace(/\.wasm$/, '.asyncify.wasm');
+}
+
+/**
+ * Compiles a guest from a URL, bytes, or an already compiled module. For the
+ * Asyncify strategy a URL is mapped to its .asyncify.wasm sibling.
  * @param {string | URL | BufferSource | WebAssembly.Module} guest
+ * @param {'jspi' | 'asyncify'} strategy
  * @returns {Promise<WebAssembly.Module>}
  */
-export async function compileGuest(guest) {
+export async function compileGuest(guest, strategy) {
   if (guest instanceof WebAssembly.Module) return guest;
   if (typeof guest === 'string' || guest instanceof URL) {
-    const response = await fetch(guest);
-    if (!response.ok) throw new Error(`could not load guest ${guest}: HTTP ${response.status}`);
+    const url = strategy === 'asyncify' ? asyncifyVariant(guest) : guest;
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`could not load guest ${url}: HTTP ${response.status}`);
     return WebAssembly.compile(await response.arrayBuffer());
   }
   return WebAssembly.compile(guest);

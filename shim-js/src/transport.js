@@ -7,8 +7,9 @@ export const WISP_SUBPROTOCOL = 'wisp-v2';
 
 /**
  * @typedef {object} TransportEvents
+ * @property {() => void} onOpen                    the socket is open
  * @property {(frame: Uint8Array) => void} onFrame  one binary message from the relay
- * @property {(reason: string) => void} onClose     the socket closed or could not open
+ * @property {(reason: string, failed: boolean) => void} onClose  the socket closed (failed: not by us)
  */
 
 export class Transport {
@@ -25,15 +26,18 @@ export class Transport {
     this.events = events;
     this.socket = new WebSocket(url, [WISP_SUBPROTOCOL]);
     this.socket.binaryType = 'arraybuffer';
+    // Failures are reported by the close event that always follows.
+    this.socket.onerror = () => {};
     this.socket.onopen = () => {
       this.opened = true;
+      this.events.onOpen();
       for (const frame of this.pending) this.socket.send(frame);
       this.pending = [];
     };
     this.socket.onmessage = (event) => {
       if (event.data instanceof ArrayBuffer) this.events.onFrame(new Uint8Array(event.data));
     };
-    this.socket.onclose = (event) => this.finish(this.describeClose(event));
+    this.socket.onclose = (event) => this.finish(this.describeClose(event), true);
   }
 
   /** @param {CloseEvent} event */
@@ -43,12 +47,12 @@ export class Transport {
     return `connection to the relay at ${this.url} closed (code ${event.code}${detail})`;
   }
 
-  /** @param {string} reason */
-  finish(reason) {
+  /** @param {string} reason @param {boolean} failed */
+  finish(reason, failed) {
     if (this.closed) return;
     this.closed = true;
     this.pending = [];
-    this.events.onClose(reason);
+    this.events.onClose(reason, failed);
   }
 
   /** Sends one frame (copied), or queues it until the socket is open. @param {Uint8Array} frame */
@@ -62,6 +66,6 @@ export class Transport {
   dispose() {
     this.socket.onclose = null;
     this.socket.close();
-    this.finish('closed by the page');
+    this.finish('disconnected: the run ended', false);
   }
 }

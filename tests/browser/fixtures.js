@@ -72,6 +72,15 @@ export function closedPort() {
 }
 
 export const test = base.extend({
+  // 'jspi' or 'asyncify': set per project in playwright.config.js.
+  blocking: ['jspi', { option: true }],
+  // Opens the demo page with query parameters, in this project's blocking mode.
+  openDemo: async ({ page, blocking }, use) => {
+    await use(async (/** @type {string} */ baseUrl, /** @type {Record<string, string>} */ params = {}) => {
+      const query = new URLSearchParams({ ...params, blocking });
+      await page.goto(`${baseUrl}/?${query}`);
+    });
+  },
   relay: async ({}, use) => {
     const relay = await startRelay();
     await use(relay);

@@ -25,4 +25,10 @@ export default defineConfig({
     },
     trace: 'off',
   },
+  // Every spec runs twice: guests blocking through JSPI, and through Asyncify
+  // (the path for browsers without JSPI), forced with ?blocking=.
+  projects: [
+    { name: 'jspi', use: { blocking: 'jspi' } },
+    { name: 'asyncify', use: { blocking: 'asyncify' } },
+  ],
 });

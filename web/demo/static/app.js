@@ -1,5 +1,5 @@
 // The demo page: pick a program, give it arguments, run it, read its output.
-import { run } from './shim-js/embed.js';
+import { run } from './shim-js/src/embed.js';
 
 /** Programs the page offers: guest file, usage line, arguments that work against this relay. */
 const DEMOS = {
@@ -69,18 +69,23 @@ async function start() {
       relay: relayUrl,
       stdout: decoderFor('stdout'),
       stderr: decoderFor('stderr'),
-      onStatus: (message) => {
-        if (message.startsWith('blocking mode: ')) $('blocking-mode').textContent = message.slice(15);
-        else $('relay-status').textContent = message;
+      onStatus: (message, level) => {
+        if (message.startsWith('blocking mode: ')) {
+          $('blocking-mode').textContent = message.slice(15);
+          return;
+        }
+        $('relay-status').textContent = message;
+        if (level === 'error') print(`\n[relay] ${message}\n`, 'error');
       },
       signal: running.signal,
+      blocking: /** @type {any} */ (params.get('blocking') ?? undefined),
     });
     exitCode.textContent = `exit code ${code}`;
     exitCode.className = code === 0 ? 'ok' : 'failed';
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     print(`\n${message}\n`, 'error');
-    exitCode.textContent = running.signal.aborted ? 'stopped' : 'failed to run';
+    exitCode.textContent = running?.signal.aborted ? 'stopped' : 'failed to run';
     exitCode.className = 'failed';
   } finally {
     running = null;
@@ -99,6 +104,8 @@ form.addEventListener('submit', (event) => {
 });
 stopButton.addEventListener('click', () => running?.abort());
 
-if (params.get('demo') && params.get('demo') in DEMOS) demoSelect.value = /** @type {string} */ (params.get('demo'));
-if (params.get('args') !== null) argsInput.value = /** @type {string} */ (params.get('args'));
+const linkedDemo = params.get('demo');
+if (linkedDemo && linkedDemo in DEMOS) demoSelect.value = linkedDemo;
+const linkedArgs = params.get('args');
+if (linkedArgs !== null) argsInput.value = linkedArgs;
 selectDemo();
