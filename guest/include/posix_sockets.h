@@ -44,9 +44,33 @@
 #define SB_SOCKADDR_IN_SIZE 16
 #define SB_SOCKADDR_IN6_SIZE 32
 
-/* flags for send/recv */
+/* flags for send/recv (PEEK/WAITALL are wasi-libc's; DONTWAIT/NOSIGNAL take musl's values) */
 #define SB_MSG_PEEK 1
 #define SB_MSG_WAITALL 2
+#define SB_MSG_DONTWAIT 0x40
+#define SB_MSG_NOSIGNAL 0x4000
+
+/* socket options: level SB_SOL_SOCKET (wasi-libc's value) or SB_IPPROTO_TCP */
+#define SB_SOL_SOCKET 0x7fffffff
+#define SB_IPPROTO_TCP 6
+#define SB_SO_REUSEADDR 2
+#define SB_SO_TYPE 3
+#define SB_SO_ERROR 4
+#define SB_SO_SNDBUF 7
+#define SB_SO_RCVBUF 8
+#define SB_SO_KEEPALIVE 9
+#define SB_SO_RCVTIMEO 20 /* struct timeval: i64 seconds, i64 microseconds */
+#define SB_SO_SNDTIMEO 21
+#define SB_TCP_NODELAY 1
+
+/* poll events (wasi-libc's values); struct pollfd is {i32 fd, i16 events, i16 revents} */
+#define SB_POLLIN 0x1
+#define SB_POLLOUT 0x2
+#define SB_POLLERR 0x1000
+#define SB_POLLHUP 0x2000
+#define SB_POLLNVAL 0x4000
+#define SB_POLLFD_SIZE 8
+#define SB_POLL_MAX_FDS 1024
 
 /* how for shutdown */
 #define SB_SHUT_RD 1
@@ -81,6 +105,7 @@
   X(ENETUNREACH, 40, "Network unreachable")                           \
   X(ENOBUFS, 42, "No buffer space available")                         \
   X(ENOMEM, 48, "Out of memory")                                      \
+  X(ENOPROTOOPT, 50, "Protocol not available")                        \
   X(ENOSYS, 52, "Function not implemented")                           \
   X(ENOTCONN, 53, "Socket not connected")                             \
   X(ENOTSOCK, 57, "Not a socket")                                     \
@@ -137,6 +162,33 @@ SB_IMPORT(accept) int32_t wasm_sock_accept(int32_t fd, void *addr, uint32_t *add
 
 /* Closes a socket and releases its fd. Errors: EBADF, ENOTSOCK. */
 SB_IMPORT(close) int32_t wasm_sock_close(int32_t fd);
+
+/* Sets an option. Accepted: SO_REUSEADDR, SO_KEEPALIVE, SO_SNDBUF, SO_RCVBUF,
+ * TCP_NODELAY (int), SO_RCVTIMEO / SO_SNDTIMEO (struct timeval; 0 = none).
+ * Errors: EBADF, ENOTSOCK, EFAULT, EINVAL (value too short), ENOPROTOOPT
+ * (unknown level or option). */
+SB_IMPORT(setsockopt)
+int32_t wasm_sock_setsockopt(int32_t fd, int32_t level, int32_t name, const void *value, uint32_t len);
+
+/* Reads an option into value (*len bytes available; *len is set to the size
+ * written). SO_ERROR returns and clears the pending error (e.g. the result of
+ * a non-blocking connect). Errors: EBADF, ENOTSOCK, EFAULT, EINVAL, ENOPROTOOPT. */
+SB_IMPORT(getsockopt)
+int32_t wasm_sock_getsockopt(int32_t fd, int32_t level, int32_t name, void *value, uint32_t *len);
+
+/* The peer's address of a connected socket, truncated to *addrlen bytes;
+ * *addrlen is set to the full size. Errors: EBADF, ENOTSOCK, EFAULT, ENOTCONN. */
+SB_IMPORT(getpeername) int32_t wasm_sock_getpeername(int32_t fd, void *addr, uint32_t *addrlen);
+
+/* The socket's local address (the bound one, or the unspecified address of its
+ * family until the relay reports the real one). Errors: EBADF, ENOTSOCK, EFAULT. */
+SB_IMPORT(getsockname) int32_t wasm_sock_getsockname(int32_t fd, void *addr, uint32_t *addrlen);
+
+/* Waits for events on sockets and stdio (fds 0-2) together, like POSIX poll():
+ * timeout_ms < 0 waits forever, 0 returns at once. Returns the number of
+ * entries with non-zero revents. Unknown fds get SB_POLLNVAL.
+ * Errors: EFAULT (array outside memory), EINVAL (nfds > SB_POLL_MAX_FDS). */
+SB_IMPORT(poll) int32_t wasm_sock_poll(void *fds, uint32_t nfds, int32_t timeout_ms);
 
 #ifdef __cplusplus
 }

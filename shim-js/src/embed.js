@@ -20,6 +20,7 @@ const DEFAULT_HOST_URL = new URL('../../host/host.js', import.meta.url);
  * @property {string[]} [args]          argv[1..]; argv[0] is `programName`
  * @property {string} [programName]
  * @property {Record<string, string>} [env]
+ * @property {StdinSource} [stdin]     what the guest reads on fd 0 (default: end of file at once)
  * @property {string} relay             ws:// or wss:// URL of the relay
  * @property {(bytes: Uint8Array) => void} [stdout]
  * @property {(bytes: Uint8Array) => void} [stderr]
@@ -29,6 +30,37 @@ const DEFAULT_HOST_URL = new URL('../../host/host.js', import.meta.url);
  * @property {Record<string, any>} [hostOverrides]  Emscripten module settings for the host
  * @property {'jspi' | 'asyncify'} [blocking]  force a blocking strategy (default: JSPI if available)
  */
+
+/**
+ * stdin for a guest: fixed text or bytes, or a stream of chunks (e.g. keys
+ * typed into a terminal); the guest sees end of file when it ends.
+ * @typedef {string | Uint8Array | AsyncIterable<string | Uint8Array>} StdinSource
+ */
+
+/**
+ * Hands stdin to the kernel as it arrives, waking a guest blocked on it.
+ * @param {any} host @param {StdinSource} source @param {() => void} wake
+ */
+async function feedStdin(host, source, wake) {
+  host._sb_stdin_attach();
+  const encoder = new TextEncoder();
+  /** @param {string | Uint8Array} chunk */
+  const push = (chunk) => {
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+    const pointer = host._malloc(bytes.length);
+    host.HEAPU8.set(bytes, pointer);
+    host._sb_stdin_push(pointer, bytes.length);
+    host._free(pointer);
+    wake();
+  };
+  try {
+    if (typeof source === 'string' || source instanceof Uint8Array) push(source);
+    else for await (const chunk of source) push(chunk);
+  } finally {
+    host._sb_stdin_close();
+    wake();
+  }
+}
 
 /** Raised inside a waiting guest when the run is aborted. */
 export class RunAborted extends Error {}
@@ -82,12 +114,19 @@ export async function run(options) {
       host._sb_outgoing_pop();
     }
   };
-  const progress = () =>
+  /** @param {number} timeoutMs  resolve after this long even without events (-1: no timer) */
+  const progress = (timeoutMs) =>
     new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new RunAborted('run aborted'));
-      waiters.push(() => (signal?.aborted ? reject(new RunAborted('run aborted')) : resolve(undefined)));
+      const timer = timeoutMs >= 0 ? setTimeout(wake, timeoutMs) : undefined;
+      waiters.push(() => {
+        clearTimeout(timer);
+        if (signal?.aborted) reject(new RunAborted('run aborted'));
+        else resolve(undefined);
+      });
     });
   signal?.addEventListener('abort', wake, { once: true });
+  if (options.stdin !== undefined) feedStdin(host, options.stdin, wake);
 
   host.sbStdio = (/** @type {number} */ fd, /** @type {Uint8Array} */ bytes) => (fd === 1 ? stdout : stderr)(bytes);
   for (const arg of [options.programName ?? 'guest', ...(options.args ?? [])])

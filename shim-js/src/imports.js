@@ -25,10 +25,12 @@ const BLOCKING = {
     send: '_sb_sock_send',
     recv: '_sb_sock_recv',
     accept: '_sb_sock_accept',
+    poll: '_sb_sock_poll',
   },
   wasi_snapshot_preview1: {
     fd_read: '_sb_wasi_fd_read',
     fd_write: '_sb_wasi_fd_write',
+    poll_oneoff: '_sb_wasi_poll_oneoff',
   },
 };
 
@@ -39,6 +41,10 @@ const IMMEDIATE = {
     bind: '_sb_sock_bind',
     listen: '_sb_sock_listen',
     close: '_sb_sock_close',
+    setsockopt: '_sb_sock_setsockopt',
+    getsockopt: '_sb_sock_getsockopt',
+    getpeername: '_sb_sock_getpeername',
+    getsockname: '_sb_sock_getsockname',
   },
   wasi_snapshot_preview1: {
     args_get: '_sb_wasi_args_get',
@@ -52,6 +58,8 @@ const IMMEDIATE = {
     fd_fdstat_get: '_sb_wasi_fd_fdstat_get',
     fd_seek: '_sb_wasi_fd_seek',
     fd_prestat_get: '_sb_wasi_fd_prestat_get',
+    fd_fdstat_set_flags: '_sb_wasi_fd_fdstat_set_flags',
+    sched_yield: '_sb_wasi_sched_yield',
   },
 };
 
@@ -59,7 +67,8 @@ const IMMEDIATE = {
  * @typedef {object} ImportContext
  * @property {any} host                     the Emscripten host module instance
  * @property {() => void} flush             sends the kernel's outgoing frames
- * @property {() => Promise<void>} progress resolves at the next transport event
+ * @property {(timeoutMs: number) => Promise<void>} progress  resolves at the next transport or stdin
+ *   event, or after timeoutMs (if >= 0): the kernel's next deadline
  * @property {(fn: (...args: any[]) => any) => Function} wrapImport  lets an import return a Promise (blocking.js)
  */
 
@@ -89,7 +98,7 @@ export function buildImports(module, context) {
         const result = host[exportName](...args);
         flush();
         if (result !== wouldBlock) return result;
-        return context.progress().then(attempt);
+        return context.progress(host._sb_wake_after_ms()).then(attempt);
       };
       return attempt();
     });

@@ -19,7 +19,8 @@ inline constexpr std::size_t memory_bytes = 0x40000;
 
 struct kernel_harness : ::testing::Test {
   vector_guest_memory memory{memory_bytes};
-  kernel k{memory};
+  std::uint64_t now = 1'000'000;  // the kernel's clock, in ms; tests move it
+  kernel k{memory, [this] { return now; }};
 
   // The relay's side of a Wisp v2 handshake (INFO offering stream-open confirmation, then CONTINUE).
   void handshake_v2(std::uint32_t credit = 16) {
@@ -72,6 +73,19 @@ struct kernel_harness : ::testing::Test {
 
   void put_text(guest_ptr at, const std::string& text) {
     std::memcpy(memory.bytes().data() + at, text.data(), text.size());
+  }
+
+  // Writes an i32 option value at `at` and returns its length.
+  std::uint32_t put_int(guest_ptr at, std::int32_t value) {
+    EXPECT_TRUE(memory.write_u32(at, static_cast<std::uint32_t>(value)));
+    return 4;
+  }
+
+  // Writes a wasi-libc struct timeval {i64 sec, i64 usec} at `at`.
+  std::uint32_t put_timeval(guest_ptr at, std::int64_t seconds, std::int64_t micros) {
+    EXPECT_TRUE(memory.write_u64(at, static_cast<std::uint64_t>(seconds)));
+    EXPECT_TRUE(memory.write_u64(at + 8, static_cast<std::uint64_t>(micros)));
+    return 16;
   }
 
   std::string text_at(guest_ptr at, std::size_t length) {

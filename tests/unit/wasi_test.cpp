@@ -95,5 +95,44 @@ TEST_F(wasi_test, clocks_and_random_fill_guest_memory_and_check_pointers) {
   EXPECT_EQ(wasi.fd_prestat_get(3, 0x200), SB_EBADF);
 }
 
+TEST_F(wasi_test, poll_oneoff_sleeps_on_a_relative_clock_subscription) {
+  constexpr guest_ptr subscription = 0x400, event = 0x500, count = 0x600;
+  ASSERT_TRUE(memory.write_u64(subscription, 0xabcdef));      // userdata
+  memory.bytes()[subscription + 8] = 0;                        // eventtype clock
+  ASSERT_TRUE(memory.write_u64(subscription + 24, 50'000'000));  // 50 ms in ns
+  EXPECT_EQ(wasi.poll_oneoff(subscription, event, 1, count), would_block);
+  EXPECT_EQ(k.wake_after_ms(), 50);
+  now += 50;
+  ASSERT_EQ(wasi.poll_oneoff(subscription, event, 1, count), 0);
+  EXPECT_EQ(memory.read_u32(count), 1u);
+  EXPECT_EQ(memory.read_u32(event), 0xabcdefu);
+  EXPECT_EQ(memory.bytes()[event + 10], 0);
+  EXPECT_EQ(wasi.poll_oneoff(subscription, memory_bytes - 8, 1, count), SB_EFAULT);
+  EXPECT_EQ(wasi.poll_oneoff(subscription, event, 0, count), SB_EINVAL);
+}
+
+TEST_F(wasi_test, poll_oneoff_reports_a_readable_socket) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  constexpr guest_ptr subscription = 0x400, event = 0x500, count = 0x600;
+  ASSERT_TRUE(memory.write_u64(subscription, 7));
+  memory.bytes()[subscription + 8] = 1;  // fd_read
+  ASSERT_TRUE(memory.write_u32(subscription + 16, static_cast<std::uint32_t>(fd)));
+  EXPECT_EQ(wasi.poll_oneoff(subscription, event, 1, count), would_block);
+  relay_data(k.find(fd)->stream_id, "x");
+  ASSERT_EQ(wasi.poll_oneoff(subscription, event, 1, count), 0);
+  EXPECT_EQ(memory.read_u32(count), 1u);
+  EXPECT_EQ(memory.bytes()[event + 10], 1);
+}
+
+TEST_F(wasi_test, fd_fdstat_set_flags_toggles_nonblocking_on_sockets) {
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(wasi.fd_fdstat_set_flags(fd, 1 << 2), 0);
+  EXPECT_TRUE(k.find(fd)->nonblocking);
+  ASSERT_EQ(wasi.fd_fdstat_set_flags(fd, 0), 0);
+  EXPECT_FALSE(k.find(fd)->nonblocking);
+  EXPECT_EQ(wasi.fd_fdstat_set_flags(40, 0), SB_EBADF);
+}
+
 }  // namespace
 }  // namespace sb::host::testing

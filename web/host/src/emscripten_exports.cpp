@@ -4,6 +4,8 @@
 // Module.sbStdio(fd, Uint8Array) before the guest runs.
 #include <emscripten/emscripten.h>
 
+#include <algorithm>
+#include <climits>
 #include <memory>
 #include <string>
 
@@ -116,6 +118,27 @@ SB_EXPORT std::int32_t sb_sock_accept(std::int32_t fd, guest_ptr a, guest_ptr l)
   return state().sockets.sock_accept(fd, a, l);
 }
 SB_EXPORT std::int32_t sb_sock_close(std::int32_t fd) { return state().sockets.sock_close(fd); }
+SB_EXPORT std::int32_t sb_sock_setsockopt(std::int32_t fd, std::int32_t level, std::int32_t name, guest_ptr v,
+                                          std::uint32_t l) {
+  return state().sockets.sock_setsockopt(fd, level, name, v, l);
+}
+SB_EXPORT std::int32_t sb_sock_getsockopt(std::int32_t fd, std::int32_t level, std::int32_t name, guest_ptr v,
+                                          guest_ptr l) {
+  return state().sockets.sock_getsockopt(fd, level, name, v, l);
+}
+SB_EXPORT std::int32_t sb_sock_getpeername(std::int32_t fd, guest_ptr a, guest_ptr l) {
+  return state().sockets.sock_getpeername(fd, a, l);
+}
+SB_EXPORT std::int32_t sb_sock_getsockname(std::int32_t fd, guest_ptr a, guest_ptr l) {
+  return state().sockets.sock_getsockname(fd, a, l);
+}
+SB_EXPORT std::int32_t sb_sock_poll(guest_ptr fds, std::uint32_t n, std::int32_t timeout_ms) {
+  return state().sockets.sock_poll(fds, n, timeout_ms);
+}
+// After a would_block: ms until the kernel wants a retry without traffic (a timeout), or -1.
+SB_EXPORT std::int32_t sb_wake_after_ms() {
+  return static_cast<std::int32_t>(std::min<std::int64_t>(state().sockets.wake_after_ms(), INT32_MAX));
+}
 
 // wasi_snapshot_preview1 imports.
 SB_EXPORT std::int32_t sb_wasi_args_sizes_get(guest_ptr c, guest_ptr s) { return state().wasi.args_sizes_get(c, s); }
@@ -141,9 +164,23 @@ SB_EXPORT std::int32_t sb_wasi_fd_seek(std::int32_t fd, std::int64_t o, std::uin
   return state().wasi.fd_seek(fd, o, w, n);
 }
 SB_EXPORT std::int32_t sb_wasi_fd_prestat_get(std::int32_t fd, guest_ptr p) { return state().wasi.fd_prestat_get(fd, p); }
+SB_EXPORT std::int32_t sb_wasi_fd_fdstat_set_flags(std::int32_t fd, std::uint32_t flags) {
+  return state().wasi.fd_fdstat_set_flags(fd, flags);
+}
+SB_EXPORT std::int32_t sb_wasi_poll_oneoff(guest_ptr in, guest_ptr out, std::uint32_t n, guest_ptr nevents) {
+  return state().wasi.poll_oneoff(in, out, n, nevents);
+}
+SB_EXPORT std::int32_t sb_wasi_sched_yield() { return state().wasi.sched_yield(); }
 SB_EXPORT void sb_wasi_proc_exit(std::int32_t code) { state().wasi.proc_exit(code); }
 // Closes every socket the guest left open (after it returned or trapped).
 SB_EXPORT void sb_close_all() { state().sockets.close_all(); }
+
+// stdin: attach once if the embedder supplies stdin, then push bytes / close.
+SB_EXPORT void sb_stdin_attach() { state().sockets.attach_stdin(); }
+SB_EXPORT void sb_stdin_push(const std::uint8_t* data, std::uint32_t length) {
+  state().sockets.push_stdin(std::span(data, length));
+}
+SB_EXPORT void sb_stdin_close() { state().sockets.close_stdin(); }
 
 // Transport.
 SB_EXPORT void sb_on_frame(const std::uint8_t* data, std::uint32_t length) {

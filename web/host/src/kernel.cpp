@@ -1,6 +1,7 @@
 #include "sockbridge/host/kernel.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include "close_reason_errno.hpp"
@@ -27,6 +28,36 @@ bool has_extension(const wisp::info_payload& info, wisp::extension_id id) {
 const socket* kernel::find(std::int32_t fd) const {
   auto it = sockets_.find(fd);
   return it == sockets_.end() ? nullptr : &it->second;
+}
+
+std::uint64_t steady_clock_ms() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count());
+}
+
+std::int32_t kernel::block_forever() {
+  wake_at_.reset();
+  return would_block;
+}
+
+std::int32_t kernel::wait(std::optional<std::uint64_t>& deadline, std::uint64_t timeout_ms,
+                          std::int32_t expired_errno) {
+  if (timeout_ms == 0) return block_forever();
+  const auto now = now_();
+  if (!deadline) deadline = now + timeout_ms;
+  if (now >= *deadline) {
+    deadline.reset();
+    return error(expired_errno);
+  }
+  wake_at_ = *deadline;
+  return would_block;
+}
+
+std::int64_t kernel::wake_after_ms() const {
+  if (!wake_at_) return -1;
+  const auto now = now_();
+  return *wake_at_ > now ? static_cast<std::int64_t>(*wake_at_ - now) : 0;
 }
 
 socket* kernel::lookup(std::int32_t fd, std::int32_t& error_out) {
@@ -77,65 +108,80 @@ std::int32_t kernel::sock_connect(std::int32_t fd, guest_ptr addr, std::uint32_t
   std::int32_t err = 0;
   socket* s = lookup(fd, err);
   if (!s) return err;
-  if (s->connect_in_progress) {
-    if (s->state == socket_state::connecting) return would_block;
-    return finish_connect(*s);
+  const auto result = connect(*s, fd, addr, addrlen);
+  if (result != would_block) s->deadline.reset();
+  return result;
+}
+
+std::int32_t kernel::connect(socket& s, std::int32_t fd, guest_ptr addr, std::uint32_t addrlen) {
+  if (s.connect_in_progress) {
+    if (s.state != socket_state::connecting) return finish_connect(s);
+    const auto waited = wait(s.deadline, s.send_timeout_ms, SB_ETIMEDOUT);
+    if (waited != would_block) s.connect_in_progress = false;
+    return waited;
   }
-  if (s->state == socket_state::connecting) return error(SB_EALREADY);
-  if (s->state == socket_state::connected) return error(SB_EISCONN);
-  if (s->state == socket_state::closed) return error(s->pending_error ? std::exchange(s->pending_error, 0) : SB_EINVAL);
+  if (s.state == socket_state::connecting) return error(SB_EALREADY);
+  if (s.state == socket_state::connected) return error(SB_EISCONN);
+  if (s.state == socket_state::closed) return error(s.pending_error ? std::exchange(s.pending_error, 0) : SB_EINVAL);
 
   socket_address target;
   if (auto e = read_socket_address(memory_, addr, addrlen, target)) return error(e);
-  if (target.family != s->domain) return error(SB_EAFNOSUPPORT);
+  if (target.family != s.domain) return error(SB_EAFNOSUPPORT);
   if (link_ == link_state::closed) return error(SB_ENETUNREACH);
 
-  s->peer = target;
-  s->stream_id = next_stream_id_++;
-  fd_by_stream_[s->stream_id] = fd;
+  s.peer = target;
+  s.stream_id = next_stream_id_++;
+  fd_by_stream_[s.stream_id] = fd;
   const auto host = target.ip_text();
   protocol::bytes frame;
-  protocol::encode_connect(frame, s->stream_id, {protocol::stream_type::tcp, target.port, host});
+  protocol::encode_connect(frame, s.stream_id, {protocol::stream_type::tcp, target.port, host});
   send_frame(std::move(frame));
-  s->send_credit = initial_credit_;
-  s->state = socket_state::connecting;
+  s.send_credit = initial_credit_;
+  s.state = socket_state::connecting;
 
   if (link_ == link_state::ready && !open_confirmation_) {
     // Wisp v1 has no connect result: the stream is usable at once and a
     // failure arrives later as a CLOSE, seen by the next send or recv.
-    s->state = socket_state::connected;
+    s.state = socket_state::connected;
     return 0;
   }
-  if (s->nonblocking) return error(SB_EINPROGRESS);
-  s->connect_in_progress = true;
-  return would_block;
+  if (s.nonblocking) return error(SB_EINPROGRESS);
+  s.connect_in_progress = true;
+  return wait(s.deadline, s.send_timeout_ms, SB_ETIMEDOUT);
 }
 
 std::int32_t kernel::sock_send(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
-  (void)flags;
   std::int32_t err = 0;
   socket* s = lookup(fd, err);
   if (!s) return err;
+  const auto result = send(*s, buf, len, flags);
+  if (result != would_block) s->deadline.reset();
+  return result;
+}
+
+std::int32_t kernel::send(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
   if (!memory_.contains(buf, len)) return error(SB_EFAULT);
-  if (s->pending_error) return error(std::exchange(s->pending_error, 0));
-  if (s->state == socket_state::closed) return error(SB_EPIPE);
-  if (s->state == socket_state::created) return error(SB_ENOTCONN);
-  if (s->state == socket_state::connecting || s->send_credit == 0)
-    return s->nonblocking ? error(SB_EAGAIN) : would_block;
+  if (s.pending_error) return error(std::exchange(s.pending_error, 0));
+  if (s.state == socket_state::closed) return error(SB_EPIPE);
+  if (s.state == socket_state::created) return error(SB_ENOTCONN);
+  if (s.state == socket_state::connecting || s.send_credit == 0) {
+    if (s.nonblocking || (flags & SB_MSG_DONTWAIT)) return error(SB_EAGAIN);
+    return wait(s.deadline, s.send_timeout_ms, SB_EAGAIN);
+  }
 
   std::uint32_t sent = 0;
-  while (sent < len && s->send_credit > 0) {
+  while (sent < len && s.send_credit > 0) {
     const auto piece = static_cast<std::uint32_t>(std::min<std::size_t>(len - sent, max_data_payload_bytes));
     protocol::bytes frame;
-    protocol::encode_frame_header(frame, protocol::packet_type::data, s->stream_id);
+    protocol::encode_frame_header(frame, protocol::packet_type::data, s.stream_id);
     const auto header = frame.size();
     frame.resize(header + piece);
     if (!memory_.read(buf + sent, std::span(frame.data() + header, piece))) return error(SB_EFAULT);
     send_frame(std::move(frame));
-    --s->send_credit;
+    --s.send_credit;
     sent += piece;
   }
-  s->bytes_sent += sent;
+  s.bytes_sent += sent;
   return static_cast<std::int32_t>(sent);
 }
 
@@ -143,23 +189,31 @@ std::int32_t kernel::sock_recv(std::int32_t fd, guest_ptr buf, std::uint32_t len
   std::int32_t err = 0;
   socket* s = lookup(fd, err);
   if (!s) return err;
+  const auto result = receive(*s, buf, len, flags);
+  if (result != would_block) s->deadline.reset();
+  return result;
+}
+
+std::int32_t kernel::receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
   if (!memory_.contains(buf, len)) return error(SB_EFAULT);
-  if (s->state == socket_state::created) return error(SB_ENOTCONN);
-  if (s->state == socket_state::connecting) return s->nonblocking ? error(SB_EAGAIN) : would_block;
-  if (len == 0) return 0;
-  if (s->received.empty()) {
-    if (s->pending_error) return error(std::exchange(s->pending_error, 0));
-    if (s->peer_finished || s->state == socket_state::closed) return 0;
-    return s->nonblocking ? error(SB_EAGAIN) : would_block;
+  if (s.state == socket_state::created) return error(SB_ENOTCONN);
+  const bool dont_wait = s.nonblocking || (flags & SB_MSG_DONTWAIT);
+  if (s.state == socket_state::connecting)
+    return dont_wait ? error(SB_EAGAIN) : wait(s.deadline, s.receive_timeout_ms, SB_EAGAIN);
+  if (len == 0 || s.read_shut) return 0;
+  if (s.received.empty()) {
+    if (s.pending_error) return error(std::exchange(s.pending_error, 0));
+    if (s.peer_finished || s.state == socket_state::closed) return 0;
+    return dont_wait ? error(SB_EAGAIN) : wait(s.deadline, s.receive_timeout_ms, SB_EAGAIN);
   }
   guest_ptr cursor = buf;
   const bool peek = (flags & SB_MSG_PEEK) != 0;
-  const auto copied = s->received.consume(len, peek, [&](std::span<const std::uint8_t> piece) {
+  const auto copied = s.received.consume(len, peek, [&](std::span<const std::uint8_t> piece) {
     if (!memory_.write(cursor, piece)) return false;
     cursor += static_cast<guest_ptr>(piece.size());
     return true;
   });
-  if (!peek) s->bytes_received += copied;
+  if (!peek) s.bytes_received += copied;
   return static_cast<std::int32_t>(copied);
 }
 
@@ -170,8 +224,10 @@ std::int32_t kernel::sock_bind(std::int32_t fd, guest_ptr addr, std::uint32_t ad
   socket_address local;
   if (auto e = read_socket_address(memory_, addr, addrlen, local)) return error(e);
   if (local.family != s->domain) return error(SB_EAFNOSUPPORT);
+  if (s->state != socket_state::created) return error(SB_EINVAL);
   // Listening sockets need the relay's listen extension (protocol issue); until
   // then a bound address has no effect on outgoing connections.
+  s->local = local;
   return 0;
 }
 
@@ -266,7 +322,7 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
   switch (frame.type) {
     case protocol::packet_type::data:
       if (s->state == socket_state::connecting) s->state = socket_state::connected;
-      s->received.push(frame.payload);
+      if (!s->read_shut) s->received.push(frame.payload);
       return;
     case protocol::packet_type::continue_: {
       std::uint32_t credit = 0;

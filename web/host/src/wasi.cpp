@@ -19,7 +19,21 @@ constexpr std::uint64_t rights_all = ~std::uint64_t{0};
 constexpr std::uint32_t max_iovecs = 1024;  // IOV_MAX
 constexpr std::size_t stdio_chunk_bytes = 64 * 1024;
 
+// poll_oneoff layouts (wasi_snapshot_preview1).
+constexpr std::size_t subscription_bytes = 48;
+constexpr std::size_t event_bytes = 32;
+constexpr std::uint32_t max_subscriptions = 4096;
+constexpr std::uint8_t eventtype_clock = 0;
+constexpr std::uint8_t eventtype_fd_read = 1;
+constexpr std::uint16_t subclock_abstime = 1;
+
 bool is_stdio(std::int32_t fd) { return fd >= 0 && fd <= 2; }
+
+std::uint64_t load_u64(const std::uint8_t* raw) {
+  std::uint64_t value = 0;
+  for (int i = 7; i >= 0; --i) value = value << 8 | raw[i];
+  return value;
+}
 
 std::int32_t as_wasi_result(std::int32_t kernel_result) {
   return kernel_result == would_block ? would_block : -kernel_result;
@@ -146,10 +160,16 @@ std::int32_t wasi_preview1::fd_read(std::int32_t fd, guest_ptr iovs, std::uint32
       if (got < 0) return as_wasi_result(got);
       total = static_cast<std::uint32_t>(got);
     }
-  } else if (fd != 0) {
+  } else if (fd == 0) {
+    auto first = std::find_if(vectors.begin(), vectors.end(), [](const iovec& v) { return v.len > 0; });
+    if (first != vectors.end()) {
+      const auto got = sockets_.read_stdin(first->buf, first->len);
+      if (got < 0) return as_wasi_result(got);
+      total = static_cast<std::uint32_t>(got);
+    }
+  } else {
     return SB_EBADF;
   }
-  // stdin has no source yet: it reads as end of file.
   return memory_.write_u32(nread, total) ? 0 : SB_EFAULT;
 }
 
@@ -185,6 +205,71 @@ std::int32_t wasi_preview1::fd_prestat_get(std::int32_t fd, guest_ptr prestat) {
   (void)fd;
   (void)prestat;
   return SB_EBADF;  // no preopened directories: the guest has no file system
+}
+
+std::int32_t wasi_preview1::fd_fdstat_set_flags(std::int32_t fd, std::uint32_t flags) {
+  if (is_stdio(fd)) return 0;  // stdio is always ready enough; the flag is accepted
+  return -sockets_.set_nonblocking(fd, (flags & fdflags_nonblock) != 0);
+}
+
+std::int32_t wasi_preview1::poll_oneoff(guest_ptr in, guest_ptr out, std::uint32_t nsubscriptions,
+                                        guest_ptr nevents) {
+  if (nsubscriptions == 0 || nsubscriptions > max_subscriptions) return SB_EINVAL;
+  std::vector<std::uint8_t> subs(std::size_t{nsubscriptions} * subscription_bytes);
+  if (!memory_.read(in, subs)) return SB_EFAULT;
+  if (!memory_.contains(out, std::uint64_t{nsubscriptions} * event_bytes) || !memory_.contains(nevents, 4))
+    return SB_EFAULT;
+
+  std::vector<std::uint8_t> events;
+  std::optional<std::uint64_t> earliest_timeout_ms;
+  bool clock_expired = false;
+  const auto now_ns = std::uint64_t{sockets_.now_ms()} * 1'000'000;
+  for (std::uint32_t i = 0; i < nsubscriptions; ++i) {
+    const auto* sub = subs.data() + std::size_t{i} * subscription_bytes;
+    const auto tag = sub[8];
+    std::uint8_t event[event_bytes] = {};
+    std::copy_n(sub, 8, event);  // userdata
+    event[10] = tag;
+    if (tag == eventtype_clock) {
+      const auto timeout_ns = load_u64(sub + 24);
+      const bool absolute = (sub[40] & subclock_abstime) != 0;
+      const auto remaining_ns = absolute ? (timeout_ns > now_ns ? timeout_ns - now_ns : 0) : timeout_ns;
+      const auto remaining_ms = (remaining_ns + 999'999) / 1'000'000;
+      if (!earliest_timeout_ms || remaining_ms < *earliest_timeout_ms) earliest_timeout_ms = remaining_ms;
+      continue;  // reported only if it fires
+    }
+    const auto fd = static_cast<std::int32_t>(load_u64(sub + 16) & 0xffffffffu);
+    const auto mask = sockets_.poll_events(fd);
+    const bool wanted = tag == eventtype_fd_read ? (mask & (SB_POLLIN | SB_POLLHUP | SB_POLLERR))
+                                                 : (mask & (SB_POLLOUT | SB_POLLHUP | SB_POLLERR));
+    if (mask & SB_POLLNVAL) {
+      event[8] = SB_EBADF;
+    } else if (!wanted) {
+      continue;
+    }
+    events.insert(events.end(), event, event + event_bytes);
+  }
+  if (events.empty() && earliest_timeout_ms) {
+    const auto waited = sockets_.wait(poll_oneoff_deadline_, std::max<std::uint64_t>(*earliest_timeout_ms, 1), 0);
+    if (waited == would_block) return would_block;
+    clock_expired = true;
+  } else if (events.empty()) {
+    return sockets_.block_forever();
+  }
+  poll_oneoff_deadline_.reset();
+  if (clock_expired) {
+    for (std::uint32_t i = 0; i < nsubscriptions; ++i) {
+      const auto* sub = subs.data() + std::size_t{i} * subscription_bytes;
+      if (sub[8] != eventtype_clock) continue;
+      std::uint8_t event[event_bytes] = {};
+      std::copy_n(sub, 8, event);
+      event[10] = eventtype_clock;
+      events.insert(events.end(), event, event + event_bytes);
+      break;
+    }
+  }
+  if (!memory_.write(out, events)) return SB_EFAULT;
+  return memory_.write_u32(nevents, static_cast<std::uint32_t>(events.size() / event_bytes)) ? 0 : SB_EFAULT;
 }
 
 void wasi_preview1::proc_exit(std::int32_t code) {

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -36,6 +37,12 @@ inline constexpr std::size_t max_data_payload_bytes = 64 * 1024;
 inline constexpr std::int32_t first_socket_fd = 3;
 // Upper bound on open sockets per guest.
 inline constexpr std::size_t max_open_sockets = 1024;
+// What SO_SNDBUF / SO_RCVBUF report until set (the kernel keeps no fixed-size buffers).
+inline constexpr std::int32_t default_socket_buffer_bytes = 256 * 1024;
+
+// Milliseconds on a monotonic clock; injected so tests control time.
+using clock_ms = std::function<std::uint64_t()>;
+std::uint64_t steady_clock_ms();
 
 enum class socket_state { created, connecting, connected, closed };
 
@@ -58,13 +65,24 @@ struct socket {
   std::int32_t pending_error = 0;   // positive errno reported by the next call (SO_ERROR)
   std::uint32_t send_credit = 0;    // DATA packets the relay still accepts (Wisp CONTINUE)
   bool connect_in_progress = false; // a blocking connect returned would_block and will be retried
+  bool read_shut = false;           // shutdown(SHUT_RD): recv returns 0, arriving data is dropped
+  socket_address local;             // bound address; unspecified until bind
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
+  // Options: stored and reported back; the relay applies its own TCP settings.
+  bool reuse_address = false;
+  bool keepalive = false;
+  bool no_delay = false;
+  std::int32_t send_buffer_bytes = default_socket_buffer_bytes;
+  std::int32_t receive_buffer_bytes = default_socket_buffer_bytes;
+  std::uint64_t receive_timeout_ms = 0;  // SO_RCVTIMEO; 0 waits forever
+  std::uint64_t send_timeout_ms = 0;     // SO_SNDTIMEO (also bounds a blocking connect)
+  std::optional<std::uint64_t> deadline; // of the call now blocked on this socket
 };
 
 class kernel {
  public:
-  explicit kernel(guest_memory& memory) : memory_(memory) {}
+  explicit kernel(guest_memory& memory, clock_ms now = steady_clock_ms) : memory_(memory), now_(std::move(now)) {}
 
   // --- posix_sockets imports (see guest/include/posix_sockets.h) ---
   std::int32_t sock_socket(std::int32_t domain, std::int32_t type, std::int32_t protocol);
@@ -75,6 +93,38 @@ class kernel {
   std::int32_t sock_listen(std::int32_t fd, std::int32_t backlog);
   std::int32_t sock_accept(std::int32_t fd, guest_ptr addr, guest_ptr addrlen_ptr);
   std::int32_t sock_close(std::int32_t fd);
+  std::int32_t sock_setsockopt(std::int32_t fd, std::int32_t level, std::int32_t name, guest_ptr value,
+                               std::uint32_t len);
+  std::int32_t sock_getsockopt(std::int32_t fd, std::int32_t level, std::int32_t name, guest_ptr value,
+                               guest_ptr len_ptr);
+  std::int32_t sock_getpeername(std::int32_t fd, guest_ptr addr, guest_ptr addrlen_ptr);
+  std::int32_t sock_getsockname(std::int32_t fd, guest_ptr addr, guest_ptr addrlen_ptr);
+  std::int32_t sock_poll(guest_ptr fds, std::uint32_t nfds, std::int32_t timeout_ms);
+
+  // Sets or clears O_NONBLOCK on a socket (fcntl, via WASI fd_fdstat_set_flags).
+  std::int32_t set_nonblocking(std::int32_t fd, bool nonblocking);
+
+  // After a call returned would_block: milliseconds until a timeout expires
+  // (the caller should retry then even without transport events), or -1.
+  std::int64_t wake_after_ms() const;
+
+  // For blocking calls outside the kernel (WASI poll_oneoff): would_block until
+  // timeout_ms (0 = never) has passed since the first call with this deadline
+  // slot, then -expired_errno (or 0 if expired_errno is 0) and the slot is reset.
+  std::int32_t wait(std::optional<std::uint64_t>& deadline, std::uint64_t timeout_ms, std::int32_t expired_errno);
+  std::int32_t block_forever();
+  std::uint64_t now_ms() const { return now_(); }
+  // The poll() event mask of any fd: stdio, sockets, or SB_POLLNVAL.
+  std::int16_t poll_events(std::int32_t fd) const;
+
+  // --- stdin (fd 0) ---
+  // Until attach_stdin(), stdin reads as end of file. After it, reads block
+  // until push_stdin() delivers bytes or close_stdin() marks the end.
+  void attach_stdin() { stdin_attached_ = true; }
+  void push_stdin(std::span<const std::uint8_t> bytes) { stdin_.push(bytes); }
+  void close_stdin() { stdin_closed_ = true; }
+  // fd_read on fd 0: bytes copied, 0 at end of file, would_block, or -EFAULT.
+  std::int32_t read_stdin(guest_ptr buf, std::uint32_t len);
 
   // True if fd names an open socket (stdio and unknown fds are not sockets).
   bool is_socket(std::int32_t fd) const { return sockets_.contains(fd); }
@@ -100,6 +150,10 @@ class kernel {
 
  private:
   socket* lookup(std::int32_t fd, std::int32_t& error);
+  std::int32_t connect(socket& s, std::int32_t fd, guest_ptr addr, std::uint32_t addrlen);
+  std::int32_t send(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
+  std::int32_t receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
+
   socket* by_stream(std::uint32_t stream_id);
   void send_frame(protocol::bytes frame);
   void on_session_frame(const protocol::frame& frame);
@@ -109,6 +163,7 @@ class kernel {
   std::int32_t finish_connect(socket& s);
 
   guest_memory& memory_;
+  clock_ms now_;
   std::map<std::int32_t, socket> sockets_;
   std::map<std::uint32_t, std::int32_t> fd_by_stream_;
   std::deque<protocol::bytes> outgoing_;  // ready to hand to the transport
@@ -118,6 +173,11 @@ class kernel {
   std::uint32_t initial_credit_ = 0;
   std::uint32_t next_stream_id_ = 1;
   std::string link_message_;
+  std::optional<std::uint64_t> wake_at_;       // earliest deadline of the blocked call
+  std::optional<std::uint64_t> poll_deadline_;
+  byte_queue stdin_;
+  bool stdin_attached_ = false;
+  bool stdin_closed_ = false;
 };
 
 }  // namespace sb::host

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -45,6 +46,10 @@ class wasi_preview1 {
   std::int32_t fd_fdstat_get(std::int32_t fd, guest_ptr stat);
   std::int32_t fd_seek(std::int32_t fd, std::int64_t offset, std::uint32_t whence, guest_ptr new_offset);
   std::int32_t fd_prestat_get(std::int32_t fd, guest_ptr prestat);
+  std::int32_t fd_fdstat_set_flags(std::int32_t fd, std::uint32_t flags);
+  // Clock subscriptions (sleep) and fd read/write readiness, over stdio and sockets.
+  std::int32_t poll_oneoff(guest_ptr in, guest_ptr out, std::uint32_t nsubscriptions, guest_ptr nevents);
+  std::int32_t sched_yield() { return 0; }
   // Records the exit code and closes every socket; the caller then unwinds the guest.
   void proc_exit(std::int32_t code);
   std::int32_t exit_code() const { return exit_code_; }
@@ -64,6 +69,7 @@ class wasi_preview1 {
   std::vector<std::string> args_;
   std::vector<std::string> environ_;
   std::int32_t exit_code_ = 0;
+  std::optional<std::uint64_t> poll_oneoff_deadline_;
 };
 
 }  // namespace sb::host

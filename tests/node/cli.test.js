@@ -1,0 +1,65 @@
+// The Node CLI runner (shim-js/cli.js) end to end: real relay binary, real
+// HTTP server on 127.0.0.1, the http_client guest's Asyncify build.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, test } from 'node:test';
+
+import { closedPort, startHttpServer, startRelay, siteDir } from '../browser/fixtures.js';
+
+const cli = new URL('../../shim-js/cli.js', import.meta.url).pathname;
+const guest = `${siteDir}/guests/http_client.wasm`;
+
+/** Runs the CLI and collects its output. @param {string[]} args */
+function runCli(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let relay;
+let http;
+before(async () => {
+  relay = await startRelay(['--dev']);
+  http = await startHttpServer();
+});
+after(() => {
+  relay.process.kill('SIGTERM');
+  http.server.closeAllConnections();
+  http.server.close();
+});
+
+const wispUrl = () => `ws://127.0.0.1:${relay.port}/wisp/`;
+
+test('cli passes the guest stdout through and exits 0', async () => {
+  const result = await runCli([guest, '127.0.0.1', String(http.port), '/hello', '--relay', wispUrl()]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(result.stdout, /hello from a real TCP server\n$/);
+});
+
+test('cli reports connection refused on stderr with the guest exit code', async () => {
+  const port = await closedPort();
+  const result = await runCli([guest, '127.0.0.1', String(port), '/', '--relay', wispUrl()]);
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, new RegExp(`connect to 127\\.0\\.0\\.1 port ${port}: Connection refused`));
+});
+
+test('cli says so when the relay cannot be reached', async () => {
+  const port = await closedPort();
+  const result = await runCli([guest, '127.0.0.1', '80', '/', '--relay', `ws://127.0.0.1:${port}/wisp/`]);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /could not connect to the relay/);
+  assert.match(result.stderr, /Network unreachable/);
+});
+
+test('cli without --relay prints usage and exits 125', async () => {
+  const result = await runCli([guest]);
+  assert.equal(result.code, 125);
+  assert.match(result.stderr, /--relay is required/);
+});
