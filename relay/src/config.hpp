@@ -1,0 +1,36 @@
+// relay_config: every setting of sockbridge-relay, with its default. Limits
+// are named here and nowhere else.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace sb::relay {
+
+struct relay_config {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  // Allows loopback targets (127.0.0.0/8, ::1) for local development.
+  bool dev = false;
+  // Serve static files from here on the same port ("" = no site).
+  std::string web_root;
+  // io_context threads; 0 = one per core.
+  unsigned threads = 0;
+
+  // Largest WebSocket message accepted from a client (one Wisp packet).
+  std::size_t max_message_bytes = 1024 * 1024;
+  // Largest HTTP request header block.
+  std::uint32_t max_header_bytes = 16 * 1024;
+  // Time a client has to send its HTTP request / finish the WebSocket handshake.
+  std::chrono::seconds handshake_timeout{10};
+  // Time to resolve and connect one stream's target.
+  std::chrono::seconds connect_timeout{10};
+  // Wisp buffer granted per stream, in DATA packets (CONTINUE).
+  std::uint32_t stream_buffer_packets = 128;
+  // Bytes read from a target per DATA packet sent to the client.
+  std::size_t read_chunk_bytes = 64 * 1024;
+};
+
+}  // namespace sb::relay

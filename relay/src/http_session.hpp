@@ -1,0 +1,35 @@
+// http_session: one HTTP connection. Serves /healthz and the static site, and
+// hands WebSocket upgrades to a websocket_session.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <memory>
+#include <optional>
+
+#include "config.hpp"
+
+namespace sb::relay {
+
+class http_session : public std::enable_shared_from_this<http_session> {
+ public:
+  http_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<const relay_config> config);
+  void run();
+
+ private:
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+  template <class Response>
+  void send(Response&& response);
+  void close();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::shared_ptr<const relay_config> config_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::shared_ptr<void> response_;  // keeps the response alive during async_write
+};
+
+}  // namespace sb::relay

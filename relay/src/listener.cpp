@@ -1,0 +1,44 @@
+#include "listener.hpp"
+
+#include <boost/asio/strand.hpp>
+
+#include "http_session.hpp"
+#include "log.hpp"
+
+namespace sb::relay {
+
+namespace net = boost::asio;
+
+listener::listener(net::io_context& context, net::ip::tcp::endpoint endpoint, std::shared_ptr<const relay_config> config)
+    : context_(context), acceptor_(context), config_(std::move(config)) {
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(net::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(net::socket_base::max_listen_connections);
+}
+
+void listener::run() { do_accept(); }
+
+void listener::stop() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+}
+
+void listener::do_accept() {
+  acceptor_.async_accept(net::make_strand(context_),
+                         [self = shared_from_this()](boost::system::error_code ec, net::ip::tcp::socket socket) {
+                           self->on_accept(ec, std::move(socket));
+                         });
+}
+
+void listener::on_accept(boost::system::error_code ec, net::ip::tcp::socket socket) {
+  if (ec == net::error::operation_aborted) return;
+  if (ec) {
+    log_event(log_level::warn, "accept_failed", {{"error", ec.message()}});
+  } else {
+    std::make_shared<http_session>(std::move(socket), config_)->run();
+  }
+  do_accept();
+}
+
+}  // namespace sb::relay

@@ -1,0 +1,95 @@
+#include "policy.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace sb::relay {
+namespace {
+
+namespace ip = boost::asio::ip;
+
+struct v4_range {
+  std::uint32_t network;
+  int prefix;
+  address_class kind;
+};
+
+constexpr std::uint32_t v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
+  return std::uint32_t{a} << 24 | std::uint32_t{b} << 16 | std::uint32_t{c} << 8 | d;
+}
+
+// Most specific first: the first match wins.
+constexpr std::array v4_ranges = {
+    v4_range{v4(169, 254, 169, 254), 32, address_class::cloud_metadata},
+    v4_range{v4(255, 255, 255, 255), 32, address_class::broadcast},
+    v4_range{v4(0, 0, 0, 0), 8, address_class::unspecified},
+    v4_range{v4(127, 0, 0, 0), 8, address_class::loopback},
+    v4_range{v4(10, 0, 0, 0), 8, address_class::private_network},
+    v4_range{v4(172, 16, 0, 0), 12, address_class::private_network},
+    v4_range{v4(192, 168, 0, 0), 16, address_class::private_network},
+    v4_range{v4(100, 64, 0, 0), 10, address_class::cgnat},
+    v4_range{v4(169, 254, 0, 0), 16, address_class::link_local},
+    v4_range{v4(224, 0, 0, 0), 4, address_class::multicast},
+    v4_range{v4(240, 0, 0, 0), 4, address_class::reserved},
+    v4_range{v4(192, 0, 0, 0), 24, address_class::reserved},     // IETF protocol assignments
+    v4_range{v4(198, 18, 0, 0), 15, address_class::reserved},    // benchmarking
+};
+
+bool in_range(std::uint32_t address, const v4_range& range) {
+  const std::uint32_t mask = range.prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - range.prefix);
+  return (address & mask) == (range.network & mask);
+}
+
+address_class classify_v4(std::uint32_t address) {
+  for (const auto& range : v4_ranges)
+    if (in_range(address, range)) return range.kind;
+  return address_class::public_unicast;
+}
+
+std::uint32_t embedded_v4(const ip::address_v6::bytes_type& b) {
+  return std::uint32_t{b[12]} << 24 | std::uint32_t{b[13]} << 16 | std::uint32_t{b[14]} << 8 | b[15];
+}
+
+// True if bytes [from, to) are all zero.
+bool zero_bytes(const ip::address_v6::bytes_type& b, int from, int to) {
+  for (int i = from; i < to; ++i)
+    if (b[i] != 0) return false;
+  return true;
+}
+
+address_class classify_v6(const ip::address_v6& address) {
+  const auto b = address.to_bytes();
+  if (address.is_unspecified()) return address_class::unspecified;
+  if (address.is_loopback()) return address_class::loopback;
+  if (address.is_v4_mapped()) return classify_v4(embedded_v4(b));
+  if (zero_bytes(b, 0, 12)) return classify_v4(embedded_v4(b));  // IPv4-compatible (deprecated)
+  const bool nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && zero_bytes(b, 4, 12);
+  if (nat64) return classify_v4(embedded_v4(b));
+  if (address == ip::make_address_v6("fd00:ec2::254")) return address_class::cloud_metadata;
+  if ((b[0] & 0xfe) == 0xfc) return address_class::private_network;  // fc00::/7 unique local
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return address_class::link_local;
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return address_class::private_network;  // site-local (deprecated)
+  if (b[0] == 0xff) return address_class::multicast;
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return address_class::reserved;  // documentation
+  return address_class::public_unicast;
+}
+
+}  // namespace
+
+std::string_view name(address_class c) {
+  switch (c) {
+#define SB_X(name, description) \
+  case address_class::name:     \
+    return #name;
+    SB_ADDRESS_CLASSES(SB_X)
+#undef SB_X
+  }
+  return "unknown";
+}
+
+address_class classify(const ip::address& address) {
+  if (address.is_v4()) return classify_v4(address.to_v4().to_uint());
+  return classify_v6(address.to_v6());
+}
+
+}  // namespace sb::relay

@@ -1,0 +1,163 @@
+#include "tcp_stream.hpp"
+
+#include <boost/asio/write.hpp>
+
+#include "log.hpp"
+#include "policy.hpp"
+#include "websocket_session.hpp"
+
+namespace sb::relay {
+
+namespace net = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+protocol::close_reason connect_failure_reason(const error_code& ec) {
+  if (ec == net::error::connection_refused) return protocol::close_reason::refused;
+  if (ec == net::error::timed_out) return protocol::close_reason::connect_timeout;
+  return protocol::close_reason::unreachable;
+}
+
+}  // namespace
+
+tcp_stream::tcp_stream(std::shared_ptr<websocket_session> session, std::uint32_t id)
+    : session_(std::move(session)),
+      id_(id),
+      resolver_(session_->executor()),
+      socket_(session_->executor()),
+      connect_timer_(session_->executor()) {}
+
+void tcp_stream::start(std::string host, std::uint16_t port) {
+  host_ = std::move(host);
+  port_ = port;
+  connect_timer_.expires_after(session_->config().connect_timeout);
+  connect_timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_connect_timeout(ec); });
+  resolver_.async_resolve(host_, std::to_string(port_), net::ip::tcp::resolver::numeric_service,
+                          [self = shared_from_this()](error_code ec, net::ip::tcp::resolver::results_type results) {
+                            self->on_resolve(ec, std::move(results));
+                          });
+}
+
+void tcp_stream::on_resolve(error_code ec, net::ip::tcp::resolver::results_type results) {
+  if (done_) return;
+  if (ec) {
+    log_event(log_level::info, "resolve_failed",
+              {{"remote", session_->remote()}, {"stream", id_}, {"host", host_}, {"error", ec.message()}});
+    return finish(protocol::close_reason::unreachable);
+  }
+  const target_policy policy{session_->config().dev};
+  std::string denied_class;
+  for (const auto& entry : results) {
+    const auto endpoint = entry.endpoint();
+    const auto kind = classify(endpoint.address());
+    if (policy.allows(kind)) {
+      candidates_.push_back(endpoint);
+      continue;
+    }
+    denied_class = std::string(name(kind));
+    log_event(log_level::warn, "target_denied",
+              {{"remote", session_->remote()},
+               {"stream", id_},
+               {"host", host_},
+               {"address", endpoint.address().to_string()},
+               {"class", denied_class}});
+  }
+  if (!denied_class.empty()) candidates_.clear();  // a name with any forbidden address is refused whole
+  if (candidates_.empty())
+    return finish(denied_class.empty() ? protocol::close_reason::unreachable : protocol::close_reason::blocked);
+  connect_next();
+}
+
+void tcp_stream::connect_next() {
+  error_code ignored;
+  socket_.close(ignored);
+  const auto endpoint = candidates_[next_candidate_++];
+  socket_.async_connect(endpoint, [self = shared_from_this()](error_code ec) { self->on_connect(ec); });
+}
+
+void tcp_stream::on_connect(error_code ec) {
+  if (done_ || ec == net::error::operation_aborted) return;
+  if (ec) {
+    if (next_candidate_ < candidates_.size()) return connect_next();
+    log_event(log_level::info, "connect_failed",
+              {{"remote", session_->remote()}, {"stream", id_}, {"host", host_}, {"error", ec.message()}});
+    return finish(connect_failure_reason(ec));
+  }
+  connected_ = true;
+  connect_timer_.cancel();
+  socket_.set_option(net::ip::tcp::no_delay(true), ec);
+  session_->confirm_stream(id_);
+  do_read();
+  if (!write_queue_.empty()) do_write();
+}
+
+void tcp_stream::on_connect_timeout(error_code ec) {
+  if (ec || done_ || connected_) return;
+  log_event(log_level::info, "connect_timeout", {{"remote", session_->remote()}, {"stream", id_}, {"host", host_}});
+  finish(protocol::close_reason::connect_timeout);
+}
+
+void tcp_stream::write(protocol::byte_view data) {
+  if (done_) return;
+  const auto limit = 2 * std::size_t{session_->config().stream_buffer_packets};
+  if (write_queue_.size() >= limit) {
+    log_event(log_level::warn, "stream_buffer_overrun", {{"remote", session_->remote()}, {"stream", id_}});
+    return finish(protocol::close_reason::throttled);
+  }
+  write_queue_.emplace_back(data.begin(), data.end());
+  if (connected_ && write_queue_.size() == 1) do_write();
+}
+
+void tcp_stream::do_write() {
+  net::async_write(socket_, net::buffer(write_queue_.front()),
+                   [self = shared_from_this()](error_code ec, std::size_t bytes) { self->on_write(ec, bytes); });
+}
+
+void tcp_stream::on_write(error_code ec, std::size_t) {
+  if (done_) return;
+  if (ec) return finish(protocol::close_reason::network_error);
+  write_queue_.pop_front();
+  const auto buffer = session_->config().stream_buffer_packets;
+  if (++written_since_grant_ >= buffer / 2) {
+    written_since_grant_ = 0;
+    session_->grant(id_, buffer - static_cast<std::uint32_t>(write_queue_.size()));
+  }
+  if (!write_queue_.empty()) do_write();
+}
+
+void tcp_stream::do_read() {
+  read_buffer_.resize(session_->config().read_chunk_bytes);
+  socket_.async_read_some(net::buffer(read_buffer_),
+                          [self = shared_from_this()](error_code ec, std::size_t bytes) { self->on_read(ec, bytes); });
+}
+
+void tcp_stream::on_read(error_code ec, std::size_t bytes) {
+  if (done_) return;
+  if (ec == net::error::eof) return finish(protocol::close_reason::voluntary);
+  if (ec) return finish(protocol::close_reason::network_error);
+  protocol::bytes frame;
+  protocol::encode_data(frame, id_, protocol::byte_view(read_buffer_.data(), bytes));
+  // The next read waits until this chunk is on the WebSocket: the TCP window pushes back.
+  session_->send(std::move(frame), [self = shared_from_this()] {
+    if (!self->done_) self->do_read();
+  });
+}
+
+void tcp_stream::finish(protocol::close_reason reason) {
+  if (done_) return;
+  abort();
+  session_->close_stream(id_, reason);
+}
+
+void tcp_stream::abort() {
+  done_ = true;
+  connect_timer_.cancel();
+  resolver_.cancel();
+  error_code ignored;
+  socket_.close(ignored);
+  write_queue_.clear();
+  read_buffer_ = {};
+}
+
+}  // namespace sb::relay

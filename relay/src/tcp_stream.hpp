@@ -1,0 +1,56 @@
+// tcp_stream: one Wisp TCP stream — resolve the target, check every address
+// against policy, connect to a checked address, then pump bytes both ways.
+// All its handlers run on the owning session's strand.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sockbridge/protocol/wisp.hpp"
+
+namespace sb::relay {
+
+class websocket_session;
+
+class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
+ public:
+  tcp_stream(std::shared_ptr<websocket_session> session, std::uint32_t id);
+
+  void start(std::string host, std::uint16_t port);
+  // DATA from the client, written in order.
+  void write(protocol::byte_view data);
+  // The client closed the stream, or the session ended: stop everything, say nothing.
+  void abort();
+
+ private:
+  void on_resolve(boost::system::error_code ec, boost::asio::ip::tcp::resolver::results_type results);
+  void connect_next();
+  void on_connect(boost::system::error_code ec);
+  void on_connect_timeout(boost::system::error_code ec);
+  void do_read();
+  void on_read(boost::system::error_code ec, std::size_t bytes);
+  void do_write();
+  void on_write(boost::system::error_code ec, std::size_t bytes);
+  void finish(protocol::close_reason reason);
+
+  std::shared_ptr<websocket_session> session_;
+  std::uint32_t id_;
+  std::string host_;
+  std::uint16_t port_ = 0;
+  boost::asio::ip::tcp::resolver resolver_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer connect_timer_;
+  std::vector<boost::asio::ip::tcp::endpoint> candidates_;  // resolved and allowed by policy
+  std::size_t next_candidate_ = 0;
+  std::deque<protocol::bytes> write_queue_;
+  std::uint32_t written_since_grant_ = 0;
+  std::vector<std::uint8_t> read_buffer_;
+  bool connected_ = false;
+  bool done_ = false;
+};
+
+}  // namespace sb::relay

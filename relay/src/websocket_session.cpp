@@ -1,0 +1,211 @@
+#include "websocket_session.hpp"
+
+#include "log.hpp"
+#include "tcp_stream.hpp"
+
+namespace sb::relay {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+
+namespace {
+
+// The first subprotocol the client offered ("a, b" → "a"), or "" if none.
+std::string first_subprotocol(const http::request<http::string_body>& request) {
+  const auto offered = request[http::field::sec_websocket_protocol];
+  std::string value(offered.data(), offered.size());
+  value = value.substr(0, value.find(','));
+  const auto begin = value.find_first_not_of(" \t");
+  const auto end = value.find_last_not_of(" \t");
+  return begin == std::string::npos ? std::string{} : value.substr(begin, end - begin + 1);
+}
+
+}  // namespace
+
+websocket_session::websocket_session(beast::tcp_stream stream, std::shared_ptr<const relay_config> config)
+    : ws_(std::move(stream)), config_(std::move(config)) {
+  beast::error_code ec;
+  const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+  if (!ec) remote_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+websocket_session::~websocket_session() { log_event(log_level::info, "session_closed", {{"remote", remote_}}); }
+
+void websocket_session::run(http::request<http::string_body> request) {
+  const auto subprotocol = first_subprotocol(request);
+  v2_ = !subprotocol.empty();
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.read_message_max(config_->max_message_bytes);
+  ws_.binary(true);
+  ws_.set_option(websocket::stream_base::decorator([subprotocol](websocket::response_type& response) {
+    response.set(http::field::server, "sockbridge-relay");
+    if (!subprotocol.empty()) response.set(http::field::sec_websocket_protocol, subprotocol);
+  }));
+  ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+}
+
+void websocket_session::on_accept(beast::error_code ec) {
+  if (ec) {
+    log_event(log_level::info, "websocket_handshake_failed", {{"remote", remote_}, {"error", ec.message()}});
+    return;
+  }
+  log_event(log_level::info, "session_open", {{"remote", remote_}, {"wisp_version", v2_ ? 2 : 1}});
+  protocol::bytes hello;
+  if (v2_) {
+    protocol::encode_info(hello, {2, 0, {{static_cast<std::uint8_t>(protocol::extension_id::stream_open_confirmation), {}}}});
+    phase_ = phase::awaiting_client_info;
+  } else {
+    protocol::encode_continue(hello, protocol::session_stream_id, config_->stream_buffer_packets);
+  }
+  send(std::move(hello));
+  do_read();
+}
+
+void websocket_session::do_read() {
+  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+    self->on_read(ec, bytes);
+  });
+}
+
+void websocket_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    if (ec != websocket::error::closed && ec != net::error::operation_aborted && ec != net::error::eof)
+      log_event(log_level::info, "session_read_failed", {{"remote", remote_}, {"error", ec.message()}});
+    return end_streams();
+  }
+  if (!ws_.got_binary()) return protocol_error("text message", protocol::close_reason::invalid_info);
+  const auto data = buffer_.cdata();
+  protocol::frame frame;
+  const auto bytes = protocol::byte_view(static_cast<const std::uint8_t*>(data.data()), data.size());
+  if (auto error = protocol::decode_frame(bytes, frame); error != protocol::decode_error::ok)
+    return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
+  on_frame(frame);
+  buffer_.consume(buffer_.size());
+  if (phase_ != phase::closing) do_read();
+}
+
+void websocket_session::on_frame(const protocol::frame& frame) {
+  if (phase_ == phase::awaiting_client_info) return on_client_info(frame);
+  switch (frame.type) {
+    case protocol::packet_type::connect:
+      return on_connect(frame);
+    case protocol::packet_type::data:
+      if (auto it = streams_.find(frame.stream_id); it != streams_.end()) return it->second->write(frame.payload);
+      return;  // the stream closed while this was in flight
+    case protocol::packet_type::close:
+      if (auto it = streams_.find(frame.stream_id); it != streams_.end()) {
+        it->second->abort();
+        streams_.erase(it);
+        log_event(log_level::info, "stream_closed", {{"remote", remote_}, {"stream", frame.stream_id}, {"by", "client"}});
+      }
+      return;
+    case protocol::packet_type::continue_:
+    case protocol::packet_type::info:
+      return;  // only meaningful from the relay, or during the handshake
+  }
+}
+
+void websocket_session::on_client_info(const protocol::frame& frame) {
+  protocol::info_payload info;
+  if (frame.type != protocol::packet_type::info || frame.stream_id != protocol::session_stream_id ||
+      protocol::decode_info(frame.payload, info) != protocol::decode_error::ok)
+    return protocol_error("expected the client's INFO", protocol::close_reason::invalid_info);
+  for (const auto& extension : info.extensions)
+    if (extension.id == static_cast<std::uint8_t>(protocol::extension_id::stream_open_confirmation))
+      open_confirmation_ = true;
+  phase_ = phase::open;
+  protocol::bytes ready;
+  protocol::encode_continue(ready, protocol::session_stream_id, config_->stream_buffer_packets);
+  send(std::move(ready));
+}
+
+void websocket_session::on_connect(const protocol::frame& frame) {
+  protocol::connect_payload connect;
+  if (auto error = protocol::decode_connect(frame.payload, connect); error != protocol::decode_error::ok)
+    return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
+  if (frame.stream_id == protocol::session_stream_id)
+    return protocol_error("CONNECT on stream 0", protocol::close_reason::invalid_info);
+  auto refuse = [&](std::string_view why) {
+    log_event(log_level::info, "stream_refused", {{"remote", remote_}, {"stream", frame.stream_id}, {"why", why}});
+    protocol::bytes close;
+    protocol::encode_close(close, frame.stream_id, protocol::close_reason::invalid_info);
+    send(std::move(close));
+  };
+  if (streams_.contains(frame.stream_id)) return refuse("stream id already open");
+  if (connect.type != protocol::stream_type::tcp) return refuse("UDP streams are not supported yet");
+  log_event(log_level::info, "stream_open",
+            {{"remote", remote_}, {"stream", frame.stream_id}, {"host", connect.hostname}, {"port", connect.port}});
+  auto stream = std::make_shared<tcp_stream>(shared_from_this(), frame.stream_id);
+  streams_.emplace(frame.stream_id, stream);
+  stream->start(std::string(connect.hostname), connect.port);
+}
+
+void websocket_session::send(protocol::bytes frame, std::function<void()> on_sent) {
+  queue_.push_back({std::move(frame), std::move(on_sent)});
+  if (!writing_) do_write();
+}
+
+void websocket_session::do_write() {
+  if (queue_.empty()) {
+    writing_ = false;
+    return;
+  }
+  writing_ = true;
+  const auto& frame = queue_.front().frame;
+  ws_.async_write(net::buffer(frame), [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+    self->on_write(ec, bytes);
+  });
+}
+
+void websocket_session::on_write(beast::error_code ec, std::size_t) {
+  if (ec) {
+    queue_.clear();
+    writing_ = false;
+    return end_streams();
+  }
+  auto done = std::move(queue_.front());
+  queue_.pop_front();
+  if (done.on_sent) done.on_sent();
+  do_write();
+}
+
+void websocket_session::close_stream(std::uint32_t stream_id, protocol::close_reason reason) {
+  if (streams_.erase(stream_id) == 0) return;
+  log_event(log_level::info, "stream_closed",
+            {{"remote", remote_}, {"stream", stream_id}, {"reason", protocol::describe(reason)}});
+  protocol::bytes close;
+  protocol::encode_close(close, stream_id, reason);
+  send(std::move(close));
+}
+
+void websocket_session::confirm_stream(std::uint32_t stream_id) {
+  log_event(log_level::info, "stream_connected", {{"remote", remote_}, {"stream", stream_id}});
+  if (open_confirmation_) grant(stream_id, config_->stream_buffer_packets);
+}
+
+void websocket_session::grant(std::uint32_t stream_id, std::uint32_t buffer_remaining) {
+  protocol::bytes frame;
+  protocol::encode_continue(frame, stream_id, buffer_remaining);
+  send(std::move(frame));
+}
+
+void websocket_session::protocol_error(std::string_view what, protocol::close_reason reason) {
+  log_event(log_level::warn, "protocol_error", {{"remote", remote_}, {"error", what}});
+  phase_ = phase::closing;
+  end_streams();
+  protocol::bytes close;
+  protocol::encode_close(close, protocol::session_stream_id, reason);
+  send(std::move(close), [self = shared_from_this()] {
+    self->ws_.async_close(websocket::close_code::policy_error, [self](beast::error_code) {});
+  });
+}
+
+void websocket_session::end_streams() {
+  auto streams = std::move(streams_);
+  streams_.clear();
+  for (auto& [id, stream] : streams) stream->abort();
+}
+
+}  // namespace sb::relay

@@ -1,0 +1,75 @@
+// websocket_session: one client WebSocket speaking Wisp. Runs the handshake
+// (v1, or v2 when the client offers a subprotocol), dispatches frames to its
+// streams, and owns the one ordered write queue of the connection.
+#pragma once
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "config.hpp"
+#include "sockbridge/protocol/wisp.hpp"
+
+namespace sb::relay {
+
+class tcp_stream;
+
+class websocket_session : public std::enable_shared_from_this<websocket_session> {
+ public:
+  websocket_session(boost::beast::tcp_stream stream, std::shared_ptr<const relay_config> config);
+  ~websocket_session();
+
+  // Accepts the upgrade request (echoing the first offered subprotocol) and starts reading.
+  void run(boost::beast::http::request<boost::beast::http::string_body> request);
+
+  // Queues one frame; on_sent (if any) runs once it has been written.
+  void send(protocol::bytes frame, std::function<void()> on_sent = {});
+  // A stream finished: send CLOSE(reason) after its queued frames and forget it.
+  void close_stream(std::uint32_t stream_id, protocol::close_reason reason);
+  // The stream confirms its connect (Wisp v2 stream-open confirmation).
+  void confirm_stream(std::uint32_t stream_id);
+  // Grants the client more buffer on a stream (CONTINUE).
+  void grant(std::uint32_t stream_id, std::uint32_t buffer_remaining);
+
+  const relay_config& config() const { return *config_; }
+  // The session's strand: every stream of the session runs its handlers here.
+  auto executor() { return ws_.get_executor(); }
+  const std::string& remote() const { return remote_; }
+
+ private:
+  enum class phase { awaiting_client_info, open, closing };
+
+  void on_accept(boost::beast::error_code ec);
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void do_write();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void on_frame(const protocol::frame& frame);
+  void on_client_info(const protocol::frame& frame);
+  void on_connect(const protocol::frame& frame);
+  void protocol_error(std::string_view what, protocol::close_reason reason);
+  void end_streams();
+
+  struct outgoing {
+    protocol::bytes frame;
+    std::function<void()> on_sent;
+  };
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer buffer_;
+  std::shared_ptr<const relay_config> config_;
+  std::deque<outgoing> queue_;
+  bool writing_ = false;
+  std::map<std::uint32_t, std::shared_ptr<tcp_stream>> streams_;
+  std::string remote_;
+  bool v2_ = false;
+  bool open_confirmation_ = false;
+  phase phase_ = phase::open;
+};
+
+}  // namespace sb::relay
