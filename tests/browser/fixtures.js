@@ -50,8 +50,13 @@ export function startRelay(extraArgs = ['--dev']) {
 export function startHttpServer() {
   const server = http.createServer((request, response) => {
     if (request.url === '/hello') {
-      response.writeHead(200, { 'Content-Type': 'text/plain', 'X-Served-By': 'sockbridge-test' });
-      response.end('hello from a real TCP server\n');
+      const body = 'hello from a real TCP server\n';
+      response.writeHead(200, {
+        'Content-Type': 'text/plain',
+        'Content-Length': Buffer.byteLength(body),
+        'X-Served-By': 'sockbridge-test',
+      });
+      response.end(body);
       return;
     }
     response.writeHead(404, { 'Content-Type': 'text/plain' });
