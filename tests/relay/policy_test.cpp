@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include "policy.hpp"
+#include "static_files.hpp"
+
+namespace sb::relay {
+namespace {
+
+address_class of(const char* text) { return classify(boost::asio::ip::make_address(text)); }
+
+TEST(policy, public_addresses_are_allowed_by_default) {
+  const target_policy policy;
+  for (const char* address : {"93.184.215.14", "1.1.1.1", "8.8.8.8", "2606:4700:4700::1111"})
+    EXPECT_TRUE(policy.allows(of(address))) << address;
+}
+
+TEST(policy, every_non_public_class_is_denied_by_default) {
+  const target_policy policy;
+  const std::pair<const char*, address_class> cases[] = {
+      {"127.0.0.1", address_class::loopback},
+      {"127.255.0.9", address_class::loopback},
+      {"::1", address_class::loopback},
+      {"0.0.0.0", address_class::unspecified},
+      {"::", address_class::unspecified},
+      {"10.1.2.3", address_class::private_network},
+      {"172.16.0.1", address_class::private_network},
+      {"172.31.255.255", address_class::private_network},
+      {"192.168.1.1", address_class::private_network},
+      {"fd12:3456::1", address_class::private_network},
+      {"100.64.0.1", address_class::cgnat},
+      {"169.254.1.1", address_class::link_local},
+      {"fe80::1", address_class::link_local},
+      {"169.254.169.254", address_class::cloud_metadata},
+      {"fd00:ec2::254", address_class::cloud_metadata},
+      {"224.0.0.1", address_class::multicast},
+      {"ff02::1", address_class::multicast},
+      {"255.255.255.255", address_class::broadcast},
+      {"240.0.0.1", address_class::reserved},
+  };
+  for (const auto& [address, expected] : cases) {
+    EXPECT_EQ(of(address), expected) << address;
+    EXPECT_FALSE(policy.allows(of(address))) << address;
+  }
+}
+
+TEST(policy, ipv6_forms_of_ipv4_addresses_are_classified_as_the_ipv4_address) {
+  EXPECT_EQ(of("::ffff:127.0.0.1"), address_class::loopback);
+  EXPECT_EQ(of("::ffff:7f00:1"), address_class::loopback);
+  EXPECT_EQ(of("::ffff:10.0.0.1"), address_class::private_network);
+  EXPECT_EQ(of("::ffff:169.254.169.254"), address_class::cloud_metadata);
+  EXPECT_EQ(of("::127.0.0.1"), address_class::loopback);  // IPv4-compatible
+  EXPECT_EQ(of("64:ff9b::10.0.0.1"), address_class::private_network);  // NAT64
+  EXPECT_EQ(of("::ffff:93.184.215.14"), address_class::public_unicast);
+}
+
+TEST(policy, dev_profile_allows_loopback_and_nothing_else_more) {
+  const target_policy dev{true};
+  EXPECT_TRUE(dev.allows(of("127.0.0.1")));
+  EXPECT_TRUE(dev.allows(of("::1")));
+  EXPECT_FALSE(dev.allows(of("10.0.0.1")));
+  EXPECT_FALSE(dev.allows(of("169.254.169.254")));
+}
+
+TEST(static_files, targets_map_inside_the_root_and_never_escape_it) {
+  const std::filesystem::path root = "/srv/site";
+  EXPECT_EQ(resolve_target(root, "/"), root / "index.html");
+  EXPECT_EQ(resolve_target(root, "/host/host.wasm?v=1"), root / "host" / "host.wasm");
+  EXPECT_EQ(resolve_target(root, "/guests/"), root / "guests" / "index.html");
+  EXPECT_FALSE(resolve_target(root, "/../etc/passwd"));
+  EXPECT_FALSE(resolve_target(root, "/a/../../etc/passwd"));
+  EXPECT_FALSE(resolve_target(root, "/%2e%2e/etc/passwd"));
+  EXPECT_FALSE(resolve_target(root, "/a\\..\\b"));
+  EXPECT_FALSE(resolve_target(root, "relative"));
+}
+
+TEST(static_files, wasm_and_javascript_get_the_types_browsers_require) {
+  EXPECT_EQ(mime_type("/x/host.wasm"), "application/wasm");
+  EXPECT_EQ(mime_type("app.js"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(mime_type("index.html"), "text/html; charset=utf-8");
+  EXPECT_EQ(mime_type("blob.bin"), "application/octet-stream");
+}
+
+}  // namespace
+}  // namespace sb::relay

@@ -1,0 +1,434 @@
+// Integration tests of the real sockbridge-relay binary, driven by an
+// independent WebSocket client (websocketpp) that encodes Wisp frames by hand,
+// against real TCP peers on 127.0.0.1 and ::1.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+#include <websocketpp/client.hpp>
+#include <websocketpp/config/asio_no_tls_client.hpp>
+
+namespace {
+
+using namespace std::chrono_literals;
+using bytes = std::vector<std::uint8_t>;
+constexpr auto wait_limit = 5s;
+
+// --- Wisp frames, encoded independently of protocol/ ---
+
+bytes frame(std::uint8_t type, std::uint32_t stream, const bytes& payload = {}) {
+  bytes out;
+  out.reserve(5 + payload.size());
+  out.push_back(type);
+  for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<std::uint8_t>(stream >> shift));
+  for (auto byte : payload) out.push_back(byte);
+  return out;
+}
+
+bytes connect_frame(std::uint32_t stream, const std::string& host, std::uint16_t port) {
+  bytes payload = {0x01, static_cast<std::uint8_t>(port), static_cast<std::uint8_t>(port >> 8)};
+  for (char c : host) payload.push_back(static_cast<std::uint8_t>(c));
+  return frame(0x01, stream, payload);
+}
+
+bytes data_frame(std::uint32_t stream, const std::string& text) { return frame(0x02, stream, bytes(text.begin(), text.end())); }
+
+std::uint32_t u32_at(const bytes& b, std::size_t at) {
+  return b[at] | b[at + 1] << 8 | b[at + 2] << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
+}
+
+// --- the relay process ---
+
+class relay_process {
+ public:
+  explicit relay_process(std::vector<std::string> extra) {
+    int pipe_fds[2];
+    if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe");
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(pipe_fds[1], STDERR_FILENO);
+      close(pipe_fds[0]);
+      std::vector<std::string> args = {SOCKBRIDGE_RELAY_BINARY, "--listen", "127.0.0.1:0", "--threads", "2"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    close(pipe_fds[1]);
+    log_ = fdopen(pipe_fds[0], "r");
+    char line[4096];
+    while (fgets(line, sizeof line, log_)) {
+      lines_.emplace_back(line);
+      if (std::strstr(line, "\"event\":\"listening\"")) {
+        port_ = static_cast<std::uint16_t>(std::stoi(std::strstr(line, "\"port\":") + 7));
+        break;
+      }
+    }
+    if (port_ == 0) throw std::runtime_error("relay did not start");
+  }
+  ~relay_process() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    fclose(log_);
+  }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* log_ = nullptr;
+  std::uint16_t port_ = 0;
+  std::vector<std::string> lines_;
+};
+
+// --- a Wisp client over websocketpp ---
+
+class wisp_client {
+ public:
+  using client_type = websocketpp::client<websocketpp::config::asio_client>;
+
+  wisp_client(std::uint16_t port, const std::string& subprotocol) {
+    client_.clear_access_channels(websocketpp::log::alevel::all);
+    client_.clear_error_channels(websocketpp::log::elevel::all);
+    client_.init_asio();
+    client_.set_message_handler([this](websocketpp::connection_hdl, client_type::message_ptr message) {
+      const auto& payload = message->get_payload();
+      push(bytes(payload.begin(), payload.end()));
+    });
+    client_.set_close_handler([this](websocketpp::connection_hdl) { mark_closed(); });
+    client_.set_fail_handler([this](websocketpp::connection_hdl) { mark_closed(); });
+    websocketpp::lib::error_code ec;
+    auto connection = client_.get_connection("ws://127.0.0.1:" + std::to_string(port) + "/wisp/", ec);
+    if (ec) throw std::runtime_error(ec.message());
+    if (!subprotocol.empty()) connection->add_subprotocol(subprotocol);
+    handle_ = connection->get_handle();
+    client_.connect(connection);
+    thread_ = std::thread([this] { client_.run(); });
+  }
+  ~wisp_client() {
+    websocketpp::lib::error_code ignored;
+    client_.close(handle_, websocketpp::close::status::normal, "", ignored);
+    client_.stop();
+    thread_.join();
+  }
+
+  void send(const bytes& message) {
+    for (auto deadline = std::chrono::steady_clock::now() + wait_limit; std::chrono::steady_clock::now() < deadline;) {
+      websocketpp::lib::error_code ec;
+      client_.send(handle_, message.data(), message.size(), websocketpp::frame::opcode::binary, ec);
+      if (!ec) return;
+      std::this_thread::sleep_for(5ms);  // still connecting
+    }
+    FAIL() << "could not send";
+  }
+
+  // The next frame from the relay, or nothing if none arrives within the limit.
+  std::optional<bytes> next() {
+    std::unique_lock lock(mutex_);
+    if (!ready_.wait_for(lock, wait_limit, [this] { return !frames_.empty() || closed_; })) return std::nullopt;
+    if (frames_.empty()) return std::nullopt;
+    auto front = std::move(frames_.front());
+    frames_.pop_front();
+    return front;
+  }
+
+  bool wait_closed() {
+    std::unique_lock lock(mutex_);
+    return ready_.wait_for(lock, wait_limit, [this] { return closed_; });
+  }
+
+  // Runs the v2 handshake asking for stream-open confirmation; returns the relay's buffer size.
+  std::uint32_t handshake_v2() {
+    auto info = next();
+    EXPECT_TRUE(info && (*info)[0] == 0x05);
+    send(frame(0x05, 0, {2, 0, 0x05, 0, 0, 0, 0}));
+    auto ready = next();
+    EXPECT_TRUE(ready && (*ready)[0] == 0x03 && u32_at(*ready, 1) == 0);
+    return ready ? u32_at(*ready, 5) : 0;
+  }
+
+ private:
+  void push(bytes frame) {
+    std::lock_guard lock(mutex_);
+    frames_.push_back(std::move(frame));
+    ready_.notify_all();
+  }
+  void mark_closed() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    ready_.notify_all();
+  }
+
+  client_type client_;
+  websocketpp::connection_hdl handle_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<bytes> frames_;
+  bool closed_ = false;
+};
+
+// --- real TCP peers ---
+
+// Listens on 127.0.0.1 or ::1 and serves one connection with `serve`.
+class tcp_peer {
+ public:
+  template <class Serve>
+  tcp_peer(bool ipv6, Serve serve) {
+    fd_ = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    if (ipv6) {
+      auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
+      a->sin6_family = AF_INET6;
+      a->sin6_addr = in6addr_loopback;
+      length = sizeof *a;
+    } else {
+      auto* a = reinterpret_cast<sockaddr_in*>(&storage);
+      a->sin_family = AF_INET;
+      a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      length = sizeof *a;
+    }
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&storage), length) != 0 || listen(fd_, 4) != 0)
+      throw std::runtime_error("tcp_peer: bind/listen");
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&storage), &length);
+    port_ = ntohs(ipv6 ? reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port
+                       : reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
+    thread_ = std::thread([this, serve] {
+      const int client = accept(fd_, nullptr, nullptr);
+      if (client < 0) return;
+      serve(client);
+      close(client);
+    });
+  }
+  ~tcp_peer() {
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    thread_.join();
+  }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+void echo(int fd) {
+  char buffer[65536];
+  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;)
+    if (write(fd, buffer, static_cast<std::size_t>(n)) != n) return;
+}
+
+std::uint16_t closed_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t length = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &length);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+// Collects DATA on `stream` until `size` bytes or a CLOSE; returns the text and the CLOSE reason (0 if none).
+std::pair<std::string, int> read_stream(wisp_client& client, std::uint32_t stream, std::size_t size) {
+  std::string text;
+  while (text.size() < size) {
+    auto f = client.next();
+    if (!f) break;
+    if ((*f)[0] == 0x04 && u32_at(*f, 1) == stream) return {text, (*f)[5]};
+    if ((*f)[0] == 0x02 && u32_at(*f, 1) == stream) text.append(f->begin() + 5, f->end());
+  }
+  return {text, 0};
+}
+
+// --- tests ---
+
+TEST(relay, v1_client_receives_initial_continue_on_stream_zero) {
+  relay_process relay({"--dev"});
+  wisp_client client(relay.port(), "");
+  auto first = client.next();
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->size(), 9u);
+  EXPECT_EQ((*first)[0], 0x03);
+  EXPECT_EQ(u32_at(*first, 1), 0u);
+  EXPECT_EQ(u32_at(*first, 5), 128u);
+}
+
+TEST(relay, v2_handshake_sends_info_then_continue_after_client_info) {
+  relay_process relay({"--dev"});
+  wisp_client client(relay.port(), "wisp-v2");
+  auto info = client.next();
+  ASSERT_TRUE(info);
+  EXPECT_EQ((*info)[0], 0x05);
+  EXPECT_EQ((*info)[5], 2);  // major version
+  ASSERT_GE(info->size(), 12u);
+  EXPECT_EQ((*info)[7], 0x05);  // stream-open confirmation offered
+  client.send(frame(0x05, 0, {2, 0, 0x05, 0, 0, 0, 0}));
+  auto ready = client.next();
+  ASSERT_TRUE(ready);
+  EXPECT_EQ((*ready)[0], 0x03);
+  EXPECT_EQ(u32_at(*ready, 1), 0u);
+}
+
+TEST(relay, tcp_stream_round_trips_bytes_through_echo_server) {
+  relay_process relay({"--dev"});
+  tcp_peer peer(false, echo);
+  wisp_client client(relay.port(), "wisp-v2");
+  const auto buffer = client.handshake_v2();
+  client.send(connect_frame(1, "127.0.0.1", peer.port()));
+  auto confirmed = client.next();
+  ASSERT_TRUE(confirmed);
+  EXPECT_EQ((*confirmed)[0], 0x03) << "stream-open confirmation";
+  EXPECT_EQ(u32_at(*confirmed, 1), 1u);
+  EXPECT_EQ(u32_at(*confirmed, 5), buffer);
+  client.send(data_frame(1, "ping over a real socket"));
+  EXPECT_EQ(read_stream(client, 1, 23).first, "ping over a real socket");
+}
+
+TEST(relay, ipv6_target_round_trips_bytes) {
+  relay_process relay({"--dev"});
+  tcp_peer peer(true, echo);
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  client.send(connect_frame(7, "::1", peer.port()));
+  auto confirmed = client.next();
+  ASSERT_TRUE(confirmed);
+  ASSERT_EQ((*confirmed)[0], 0x03);
+  client.send(data_frame(7, "v6"));
+  EXPECT_EQ(read_stream(client, 7, 2).first, "v6");
+}
+
+TEST(relay, v1_stream_relays_data_without_confirmation) {
+  relay_process relay({"--dev"});
+  tcp_peer peer(false, echo);
+  wisp_client client(relay.port(), "");
+  ASSERT_TRUE(client.next());  // initial CONTINUE
+  client.send(connect_frame(3, "127.0.0.1", peer.port()));
+  client.send(data_frame(3, "early data"));  // v1 clients may send before any confirmation
+  EXPECT_EQ(read_stream(client, 3, 10).first, "early data");
+}
+
+TEST(relay, connect_to_closed_port_closes_stream_with_refused) {
+  relay_process relay({"--dev"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  client.send(connect_frame(1, "127.0.0.1", closed_port()));
+  EXPECT_EQ(read_stream(client, 1, 1).second, 0x44);
+}
+
+TEST(relay, default_policy_blocks_loopback_target) {
+  relay_process relay({});
+  tcp_peer peer(false, echo);
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  client.send(connect_frame(1, "127.0.0.1", peer.port()));
+  EXPECT_EQ(read_stream(client, 1, 1).second, 0x48);
+  client.send(connect_frame(2, "localhost", peer.port()));
+  EXPECT_EQ(read_stream(client, 2, 1).second, 0x48);
+  client.send(connect_frame(3, "::ffff:127.0.0.1", peer.port()));
+  EXPECT_EQ(read_stream(client, 3, 1).second, 0x48);
+}
+
+TEST(relay, unresolvable_host_closes_stream_with_unreachable) {
+  relay_process relay({"--dev"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  client.send(connect_frame(1, "no-such-host.invalid", 80));
+  EXPECT_EQ(read_stream(client, 1, 1).second, 0x42);
+}
+
+TEST(relay, remote_close_sends_all_data_then_voluntary_close) {
+  relay_process relay({"--dev"});
+  const std::string payload(300 * 1024, 'x');
+  tcp_peer peer(false, [&payload](int fd) {
+    for (std::size_t sent = 0; sent < payload.size();) {
+      const auto n = write(fd, payload.data() + sent, payload.size() - sent);
+      if (n <= 0) return;
+      sent += static_cast<std::size_t>(n);
+    }
+  });
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  client.send(connect_frame(1, "127.0.0.1", peer.port()));
+  auto [text, reason] = read_stream(client, 1, payload.size() + 1);
+  EXPECT_EQ(text.size(), payload.size());
+  EXPECT_EQ(text, payload);
+  EXPECT_EQ(reason, 0x02);
+}
+
+TEST(relay, data_for_an_unknown_stream_is_ignored_and_the_session_lives_on) {
+  relay_process relay({"--dev"});
+  tcp_peer peer(false, echo);
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  client.send(data_frame(99, "nobody"));
+  client.send(connect_frame(1, "127.0.0.1", peer.port()));
+  ASSERT_TRUE(client.next());
+  client.send(data_frame(1, "still here"));
+  EXPECT_EQ(read_stream(client, 1, 10).first, "still here");
+}
+
+TEST(relay, malformed_frame_closes_session) {
+  relay_process relay({"--dev"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  client.send({0x02, 0x01});
+  auto close = client.next();
+  ASSERT_TRUE(close);
+  EXPECT_EQ((*close)[0], 0x04);
+  EXPECT_EQ(u32_at(*close, 1), 0u);
+  EXPECT_EQ((*close)[5], 0x41);
+  EXPECT_TRUE(client.wait_closed());
+}
+
+TEST(relay, missing_client_info_closes_a_v2_session) {
+  relay_process relay({"--dev"});
+  wisp_client client(relay.port(), "wisp-v2");
+  ASSERT_TRUE(client.next());  // INFO
+  client.send(connect_frame(1, "127.0.0.1", 80));
+  auto close = client.next();
+  ASSERT_TRUE(close);
+  EXPECT_EQ((*close)[0], 0x04);
+  EXPECT_EQ((*close)[5], 0x41);
+  EXPECT_TRUE(client.wait_closed());
+}
+
+TEST(relay, healthz_returns_ok) {
+  relay_process relay({});
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(relay.port());
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  std::string response;
+  char buffer[1024];
+  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) response.append(buffer, static_cast<std::size_t>(n));
+  close(fd);
+  EXPECT_EQ(response.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << response;
+  EXPECT_EQ(response.substr(response.size() - 3), "ok\n");
+}
+
+}  // namespace
