@@ -1,5 +1,7 @@
 #include "sockbridge/protocol/wisp.hpp"
 
+#include <algorithm>
+
 namespace sb::protocol {
 namespace {
 
@@ -28,6 +30,40 @@ bool is_known_packet_type(std::uint8_t value) {
     default:
       return false;
   }
+}
+
+std::size_t ip_size(std::uint8_t family) { return family == 4 ? 4 : 16; }
+
+void put_endpoint(bytes& out, const endpoint& e) {
+  out.push_back(e.family);
+  put_u16(out, e.port);
+  out.insert(out.end(), e.ip.begin(), e.ip.begin() + static_cast<std::ptrdiff_t>(ip_size(e.family)));
+}
+
+// Reads an endpoint from the front of `in` and advances it.
+decode_error take_endpoint(byte_view& in, endpoint& out) {
+  if (in.size() < 3) return decode_error::payload_too_short;
+  if (in[0] != 4 && in[0] != 6) return decode_error::bad_address_family;
+  const auto size = ip_size(in[0]);
+  if (in.size() < 3 + size) return decode_error::payload_too_short;
+  out = {};
+  out.family = in[0];
+  out.port = get_u16(in.subspan(1, 2));
+  std::copy_n(in.begin() + 3, size, out.ip.begin());
+  in = in.subspan(3 + size);
+  return decode_error::ok;
+}
+
+decode_error check_hostname(byte_view hostname) {
+  if (hostname.empty()) return decode_error::empty_hostname;
+  if (hostname.size() > max_hostname_bytes) return decode_error::hostname_too_long;
+  for (auto c : hostname)
+    if (c < 0x20 || c == 0x7f) return decode_error::bad_hostname;
+  return decode_error::ok;
+}
+
+std::string_view as_text(byte_view bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
 decode_error check_exact_size(byte_view payload, std::size_t size) {
@@ -87,13 +123,10 @@ decode_error decode_connect(byte_view payload, connect_payload& out) {
       payload[0] != static_cast<std::uint8_t>(stream_type::udp))
     return decode_error::bad_stream_type;
   auto hostname = payload.subspan(3);
-  if (hostname.empty()) return decode_error::empty_hostname;
-  if (hostname.size() > max_hostname_bytes) return decode_error::hostname_too_long;
-  for (auto c : hostname)
-    if (c < 0x20 || c == 0x7f) return decode_error::bad_hostname;
+  if (auto error = check_hostname(hostname); error != decode_error::ok) return error;
   out.type = static_cast<stream_type>(payload[0]);
   out.port = get_u16(payload.subspan(1, 2));
-  out.hostname = std::string_view(reinterpret_cast<const char*>(hostname.data()), hostname.size());
+  out.hostname = as_text(hostname);
   return decode_error::ok;
 }
 
@@ -151,5 +184,86 @@ decode_error decode_info(byte_view payload, info_payload& out) {
   }
   return decode_error::ok;
 }
+
+void encode_connected(bytes& out, std::uint32_t stream_id, const connected_payload& payload) {
+  encode_frame_header(out, packet_type::connected, stream_id);
+  put_endpoint(out, payload.local);
+  put_endpoint(out, payload.peer);
+}
+
+decode_error decode_connected(byte_view payload, connected_payload& out) {
+  if (auto error = take_endpoint(payload, out.local); error != decode_error::ok) return error;
+  if (auto error = take_endpoint(payload, out.peer); error != decode_error::ok) return error;
+  return payload.empty() ? decode_error::ok : decode_error::payload_too_long;
+}
+
+void encode_resolve(bytes& out, std::uint32_t request_id, const resolve_payload& payload) {
+  encode_frame_header(out, packet_type::resolve, request_id);
+  out.push_back(payload.family);
+  out.insert(out.end(), payload.hostname.begin(), payload.hostname.end());
+}
+
+decode_error decode_resolve(byte_view payload, resolve_payload& out) {
+  if (payload.empty()) return decode_error::payload_too_short;
+  if (payload[0] != 0 && payload[0] != 4 && payload[0] != 6) return decode_error::bad_address_family;
+  auto hostname = payload.subspan(1);
+  if (auto error = check_hostname(hostname); error != decode_error::ok) return error;
+  out.family = payload[0];
+  out.hostname = as_text(hostname);
+  return decode_error::ok;
+}
+
+void encode_resolved(bytes& out, std::uint32_t request_id, const resolved_payload& payload) {
+  encode_frame_header(out, packet_type::resolved, request_id);
+  out.push_back(payload.status);
+  out.push_back(static_cast<std::uint8_t>(payload.addresses.size()));
+  for (const auto& address : payload.addresses) put_endpoint(out, address);
+}
+
+decode_error decode_resolved(byte_view payload, resolved_payload& out) {
+  if (payload.size() < 2) return decode_error::payload_too_short;
+  const auto count = payload[1];
+  if (count > max_resolved_addresses) return decode_error::too_many_addresses;
+  out.status = payload[0];
+  out.addresses.clear();
+  auto rest = payload.subspan(2);
+  for (std::size_t i = 0; i < count; ++i) {
+    endpoint address;
+    if (auto error = take_endpoint(rest, address); error != decode_error::ok) return error;
+    out.addresses.push_back(address);
+  }
+  return rest.empty() ? decode_error::ok : decode_error::payload_too_long;
+}
+
+void encode_listen(bytes& out, std::uint32_t stream_id, const listen_payload& payload) {
+  encode_frame_header(out, packet_type::listen, stream_id);
+  put_endpoint(out, payload.address);
+  put_u32(out, payload.backlog);
+}
+
+decode_error decode_listen(byte_view payload, listen_payload& out) {
+  if (auto error = take_endpoint(payload, out.address); error != decode_error::ok) return error;
+  if (auto error = check_exact_size(payload, 4); error != decode_error::ok) return error;
+  out.backlog = get_u32(payload);
+  return decode_error::ok;
+}
+
+void encode_accepted(bytes& out, std::uint32_t listener_id, const accepted_payload& payload) {
+  encode_frame_header(out, packet_type::accepted, listener_id);
+  put_u32(out, payload.stream_id);
+  put_endpoint(out, payload.peer);
+  put_endpoint(out, payload.local);
+}
+
+decode_error decode_accepted(byte_view payload, accepted_payload& out) {
+  if (payload.size() < 4) return decode_error::payload_too_short;
+  out.stream_id = get_u32(payload);
+  payload = payload.subspan(4);
+  if (auto error = take_endpoint(payload, out.peer); error != decode_error::ok) return error;
+  if (auto error = take_endpoint(payload, out.local); error != decode_error::ok) return error;
+  return payload.empty() ? decode_error::ok : decode_error::payload_too_long;
+}
+
+void encode_shutdown(bytes& out, std::uint32_t stream_id) { encode_frame_header(out, packet_type::shutdown, stream_id); }
 
 }  // namespace sb::protocol

@@ -26,7 +26,11 @@ namespace sb::host {
   X(client_error, SB_ECONNABORTED, SB_ECONNABORTED)      \
   X(auth_bad_password, SB_EACCES, SB_ECONNRESET)         \
   X(auth_bad_signature, SB_EACCES, SB_ECONNRESET)        \
-  X(auth_required, SB_EACCES, SB_ECONNRESET)
+  X(auth_required, SB_EACCES, SB_ECONNRESET)             \
+  X(address_in_use, SB_EADDRINUSE, SB_ECONNRESET)        \
+  X(address_not_available, SB_EADDRNOTAVAIL, SB_ECONNRESET) \
+  X(name_not_found, SB_EHOSTUNREACH, SB_ECONNRESET)      \
+  X(connection_reset, SB_ECONNREFUSED, SB_ECONNRESET)
 
 inline std::int32_t connect_errno(protocol::close_reason reason) {
   switch (reason) {

@@ -8,6 +8,7 @@
 // Encoders append to a caller-owned byte vector.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -18,13 +19,20 @@ namespace sb::protocol {
 using bytes = std::vector<std::uint8_t>;
 using byte_view = std::span<const std::uint8_t>;
 
-// X(name, value)
+// X(name, value). 0x01-0x05 are Wisp; 0x80 and up belong to the sockbridge
+// extension and are sent only on sessions that negotiated it (see PROTOCOL.md).
 #define SB_PACKET_TYPES(X) \
   X(connect, 0x01)         \
   X(data, 0x02)            \
   X(continue_, 0x03)       \
   X(close, 0x04)           \
-  X(info, 0x05)
+  X(info, 0x05)            \
+  X(connected, 0x80)       \
+  X(resolve, 0x81)         \
+  X(resolved, 0x82)        \
+  X(listen, 0x83)          \
+  X(accepted, 0x84)        \
+  X(shutdown, 0x85)
 
 enum class packet_type : std::uint8_t {
 #define SB_X(name, value) name = value,
@@ -48,7 +56,11 @@ enum class packet_type : std::uint8_t {
   X(client_error, 0x81, "client error")                                           \
   X(auth_bad_password, 0xc0, "authentication failed: bad password")              \
   X(auth_bad_signature, 0xc1, "authentication failed: bad signature")            \
-  X(auth_required, 0xc2, "authentication required")
+  X(auth_required, 0xc2, "authentication required")                             \
+  X(address_in_use, 0x90, "address already in use")                              \
+  X(address_not_available, 0x91, "address not available")                        \
+  X(name_not_found, 0x92, "host name not found")                                  \
+  X(connection_reset, 0x93, "connection reset by peer")
 
 enum class close_reason : std::uint8_t {
 #define SB_X(name, value, description) name = value,
@@ -67,6 +79,7 @@ enum class extension_id : std::uint8_t {
   password_auth = 0x02,
   motd = 0x04,
   stream_open_confirmation = 0x05,
+  sockbridge = 0x53,  // 'S': the sockbridge extension (packets 0x80 and up)
 };
 
 // Every way a frame or payload can be malformed: X(name, description).
@@ -81,7 +94,9 @@ enum class extension_id : std::uint8_t {
   X(hostname_too_long, "hostname longer than 255 bytes")          \
   X(bad_hostname, "hostname contains a control character")        \
   X(truncated_extension, "extension metadata runs past the INFO packet") \
-  X(too_many_extensions, "more extensions than allowed in one INFO packet")
+  X(too_many_extensions, "more extensions than allowed in one INFO packet") \
+  X(bad_address_family, "address family is neither 4 nor 6")              \
+  X(too_many_addresses, "more addresses than allowed in one RESOLVED packet")
 
 enum class decode_error : std::uint8_t {
 #define SB_X(name, description) name,
@@ -122,6 +137,57 @@ struct info_payload {
   std::vector<extension> extensions;
 };
 
+// --- sockbridge extension payloads ---
+
+// An IP endpoint on the wire: u8 family (4 or 6), u16 port, 4 or 16 address bytes.
+struct endpoint {
+  std::uint8_t family = 4;
+  std::array<std::uint8_t, 16> ip{};  // first 4 bytes for IPv4
+  std::uint16_t port = 0;
+  bool operator==(const endpoint&) const = default;
+};
+
+inline constexpr std::size_t max_resolved_addresses = 32;
+
+// CONNECTED (relay → client, on a stream): the stream's real local and peer addresses.
+struct connected_payload {
+  endpoint local;
+  endpoint peer;
+  bool operator==(const connected_payload&) const = default;
+};
+
+// RESOLVE (client → relay; the stream id field is a request id): look up a name.
+struct resolve_payload {
+  std::uint8_t family = 0;  // 0 = any, 4 or 6
+  std::string_view hostname;
+  bool operator==(const resolve_payload&) const = default;
+};
+
+// RESOLVED (relay → client, same request id): status 0 and addresses (port 0), or a close reason.
+struct resolved_payload {
+  std::uint8_t status = 0;
+  std::vector<endpoint> addresses;
+  bool operator==(const resolved_payload&) const = default;
+};
+
+// LISTEN (client → relay, on a new stream id): open a listening socket on the relay host.
+struct listen_payload {
+  endpoint address;
+  std::uint32_t backlog = 0;
+  bool operator==(const listen_payload&) const = default;
+};
+
+// ACCEPTED (relay → client, on the listener's stream): a new inbound stream.
+struct accepted_payload {
+  std::uint32_t stream_id = 0;  // in the relay's id space (high bit set)
+  endpoint peer;
+  endpoint local;
+  bool operator==(const accepted_payload&) const = default;
+};
+
+// Stream ids the relay creates (ACCEPTED) have this bit set; clients never use them.
+inline constexpr std::uint32_t relay_stream_id_bit = 0x80000000u;
+
 decode_error decode_frame(byte_view input, frame& out);
 void encode_frame_header(bytes& out, packet_type type, std::uint32_t stream_id);
 
@@ -138,5 +204,23 @@ decode_error decode_close(byte_view payload, close_reason& reason);
 
 void encode_info(bytes& out, const info_payload& info);
 decode_error decode_info(byte_view payload, info_payload& out);
+
+void encode_connected(bytes& out, std::uint32_t stream_id, const connected_payload& payload);
+decode_error decode_connected(byte_view payload, connected_payload& out);
+
+void encode_resolve(bytes& out, std::uint32_t request_id, const resolve_payload& payload);
+decode_error decode_resolve(byte_view payload, resolve_payload& out);
+
+void encode_resolved(bytes& out, std::uint32_t request_id, const resolved_payload& payload);
+decode_error decode_resolved(byte_view payload, resolved_payload& out);
+
+void encode_listen(bytes& out, std::uint32_t stream_id, const listen_payload& payload);
+decode_error decode_listen(byte_view payload, listen_payload& out);
+
+void encode_accepted(bytes& out, std::uint32_t listener_id, const accepted_payload& payload);
+decode_error decode_accepted(byte_view payload, accepted_payload& out);
+
+// SHUTDOWN has no payload: "no more DATA from me on this stream" (TCP FIN).
+void encode_shutdown(bytes& out, std::uint32_t stream_id);
 
 }  // namespace sb::protocol
