@@ -31,6 +31,16 @@ struct relay_config {
   std::uint32_t stream_buffer_packets = 128;
   // Bytes read from a target per DATA packet sent to the client.
   std::size_t read_chunk_bytes = 64 * 1024;
+  // Name lookups one session may have in flight (RESOLVE).
+  std::size_t max_pending_resolves = 16;
+
+  // Listening sockets for guests (LISTEN): off unless enabled (--allow-listen or --dev).
+  bool listen_enabled = false;
+  // Interface guest listeners bind to, whatever address the guest asked for.
+  std::string listen_bind_address = "127.0.0.1";
+  std::uint16_t listen_port_min = 1024;
+  std::uint16_t listen_port_max = 65535;
+  std::uint32_t max_listen_backlog = 128;
 };
 
 }  // namespace sb::relay

@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
                                      "(port 0 picks a free port)")
       ->capture_default_str();
   app.add_flag("--dev", config->dev, "Development profile: also allow loopback targets (127.0.0.0/8, ::1)");
+  app.add_flag("--allow-listen", config->listen_enabled,
+               "Let guests open listening sockets (bound to 127.0.0.1, ports 1024-65535); --dev implies it");
   app.add_option("--web-root", config->web_root, "Serve static files (the demo site) from this directory")
       ->check(CLI::ExistingDirectory);
   app.add_option("--threads", config->threads, "I/O threads (default: one per core)")->check(CLI::Range(0u, 256u));
@@ -61,6 +63,7 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(2u, 65535u));
   CLI11_PARSE(app, argc, argv);
+  if (config->dev) config->listen_enabled = true;
 
   net::ip::tcp::endpoint endpoint;
   try {

@@ -4,6 +4,7 @@
 
 #include "log.hpp"
 #include "policy.hpp"
+#include "resolver.hpp"
 #include "websocket_session.hpp"
 
 namespace sb::relay {
@@ -87,9 +88,32 @@ void tcp_stream::on_connect(error_code ec) {
   connected_ = true;
   connect_timer_.cancel();
   socket_.set_option(net::ip::tcp::no_delay(true), ec);
-  session_->confirm_stream(id_);
+  const auto local = socket_.local_endpoint(ec);
+  const auto peer = socket_.remote_endpoint(ec);
+  session_->confirm_stream(id_, to_wire(local.address(), local.port()), to_wire(peer.address(), peer.port()));
   do_read();
   if (!write_queue_.empty()) do_write();
+}
+
+void tcp_stream::start_accepted(net::ip::tcp::socket socket) {
+  socket_ = std::move(socket);
+  connected_ = true;
+  error_code ignored;
+  socket_.set_option(net::ip::tcp::no_delay(true), ignored);
+  do_read();
+}
+
+void tcp_stream::shutdown_send() {
+  if (done_) return;
+  client_finished_ = true;
+  send_fin_if_drained();
+}
+
+void tcp_stream::send_fin_if_drained() {
+  if (!client_finished_ || !write_queue_.empty() || !connected_) return;
+  error_code ignored;
+  socket_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  if (remote_finished_) finish(protocol::close_reason::voluntary);
 }
 
 void tcp_stream::on_connect_timeout(error_code ec) {
@@ -123,7 +147,8 @@ void tcp_stream::on_write(error_code ec, std::size_t) {
     written_since_grant_ = 0;
     session_->grant(id_, buffer - static_cast<std::uint32_t>(write_queue_.size()));
   }
-  if (!write_queue_.empty()) do_write();
+  if (!write_queue_.empty()) return do_write();
+  send_fin_if_drained();
 }
 
 void tcp_stream::do_read() {
@@ -134,7 +159,14 @@ void tcp_stream::do_read() {
 
 void tcp_stream::on_read(error_code ec, std::size_t bytes) {
   if (done_) return;
-  if (ec == net::error::eof) return finish(protocol::close_reason::voluntary);
+  if (ec == net::error::eof) {
+    // With the extension the stream is half-open: the client may still send.
+    if (!session_->extension_enabled() || client_finished_) return finish(protocol::close_reason::voluntary);
+    remote_finished_ = true;
+    return session_->announce_shutdown(id_);
+  }
+  if (ec == net::error::connection_reset && session_->extension_enabled())
+    return finish(protocol::close_reason::connection_reset);  // Wisp itself has no "reset" reason
   if (ec) return finish(protocol::close_reason::network_error);
   protocol::bytes frame;
   protocol::encode_data(frame, id_, protocol::byte_view(read_buffer_.data(), bytes));

@@ -21,6 +21,10 @@ class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
   tcp_stream(std::shared_ptr<websocket_session> session, std::uint32_t id);
 
   void start(std::string host, std::uint16_t port);
+  // Starts an inbound stream on a socket a listener accepted.
+  void start_accepted(boost::asio::ip::tcp::socket socket);
+  // The client will send no more DATA (sockbridge SHUTDOWN): FIN once the queue drains.
+  void shutdown_send();
   // DATA from the client, written in order.
   void write(protocol::byte_view data);
   // The client closed the stream, or the session ended: stop everything, say nothing.
@@ -36,6 +40,7 @@ class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
   void do_write();
   void on_write(boost::system::error_code ec, std::size_t bytes);
   void finish(protocol::close_reason reason);
+  void send_fin_if_drained();
 
   std::shared_ptr<websocket_session> session_;
   std::uint32_t id_;
@@ -51,6 +56,8 @@ class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
   std::vector<std::uint8_t> read_buffer_;
   bool connected_ = false;
   bool done_ = false;
+  bool client_finished_ = false;  // SHUTDOWN from the client
+  bool remote_finished_ = false;  // EOF from the remote peer
 };
 
 }  // namespace sb::relay

@@ -1,6 +1,9 @@
 #include "websocket_session.hpp"
 
+#include "listen_stream.hpp"
 #include "log.hpp"
+#include "policy.hpp"
+#include "resolver.hpp"
 #include "tcp_stream.hpp"
 
 namespace sb::relay {
@@ -54,7 +57,10 @@ void websocket_session::on_accept(beast::error_code ec) {
   log_event(log_level::info, "session_open", {{"remote", remote_}, {"wisp_version", v2_ ? 2 : 1}});
   protocol::bytes hello;
   if (v2_) {
-    protocol::encode_info(hello, {2, 0, {{static_cast<std::uint8_t>(protocol::extension_id::stream_open_confirmation), {}}}});
+    protocol::encode_info(hello, {2,
+                                  0,
+                                  {{static_cast<std::uint8_t>(protocol::extension_id::stream_open_confirmation), {}},
+                                   {static_cast<std::uint8_t>(protocol::extension_id::sockbridge), {}}}});
     phase_ = phase::awaiting_client_info;
   } else {
     protocol::encode_continue(hello, protocol::session_stream_id, config_->stream_buffer_packets);
@@ -98,13 +104,86 @@ void websocket_session::on_frame(const protocol::frame& frame) {
       if (auto it = streams_.find(frame.stream_id); it != streams_.end()) {
         it->second->abort();
         streams_.erase(it);
-        log_event(log_level::info, "stream_closed", {{"remote", remote_}, {"stream", frame.stream_id}, {"by", "client"}});
+      } else if (auto listener = listeners_.find(frame.stream_id); listener != listeners_.end()) {
+        listener->second->abort();
+        listeners_.erase(listener);
+      } else {
+        return;
       }
+      log_event(log_level::info, "stream_closed", {{"remote", remote_}, {"stream", frame.stream_id}, {"by", "client"}});
       return;
     case protocol::packet_type::continue_:
     case protocol::packet_type::info:
       return;  // only meaningful from the relay, or during the handshake
+    default:
+      return on_extension_frame(frame);
   }
+}
+
+void websocket_session::on_extension_frame(const protocol::frame& frame) {
+  if (!extension_) return protocol_error("sockbridge packet without the extension", protocol::close_reason::invalid_info);
+  switch (frame.type) {
+    case protocol::packet_type::resolve:
+      return on_resolve(frame);
+    case protocol::packet_type::listen:
+      return on_listen(frame);
+    case protocol::packet_type::shutdown:
+      if (auto it = streams_.find(frame.stream_id); it != streams_.end()) it->second->shutdown_send();
+      return;
+    default:
+      return protocol_error("packet the relay does not accept", protocol::close_reason::invalid_info);
+  }
+}
+
+void websocket_session::on_resolve(const protocol::frame& frame) {
+  protocol::resolve_payload request;
+  if (auto error = protocol::decode_resolve(frame.payload, request); error != protocol::decode_error::ok)
+    return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
+  const auto request_id = frame.stream_id;
+  if (pending_resolves_ >= config_->max_pending_resolves) {
+    protocol::bytes reply;
+    protocol::encode_resolved(reply, request_id, {static_cast<std::uint8_t>(protocol::close_reason::throttled), {}});
+    return send(std::move(reply));
+  }
+  ++pending_resolves_;
+  resolve_for_guest(executor(), std::string(request.hostname), request.family, target_policy{config_->dev},
+                    [self = shared_from_this(), request_id](std::uint8_t status, auto addresses) {
+                      --self->pending_resolves_;
+                      protocol::bytes reply;
+                      protocol::encode_resolved(reply, request_id, {status, std::move(addresses)});
+                      self->send(std::move(reply));
+                    });
+}
+
+void websocket_session::on_listen(const protocol::frame& frame) {
+  protocol::listen_payload request;
+  if (auto error = protocol::decode_listen(frame.payload, request); error != protocol::decode_error::ok)
+    return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
+  if (frame.stream_id == protocol::session_stream_id || (frame.stream_id & protocol::relay_stream_id_bit))
+    return protocol_error("LISTEN on a reserved stream id", protocol::close_reason::invalid_info);
+  if (streams_.contains(frame.stream_id) || listeners_.contains(frame.stream_id))
+    return refuse_stream(frame.stream_id, "stream id already open");
+  auto listener = std::make_shared<listen_stream>(shared_from_this(), frame.stream_id);
+  listeners_.emplace(frame.stream_id, listener);
+  listener->start(request);
+}
+
+void websocket_session::adopt_inbound(std::uint32_t listener_id, net::ip::tcp::socket socket) {
+  const auto id = next_inbound_id_++;
+  if (next_inbound_id_ == 0) next_inbound_id_ = protocol::relay_stream_id_bit | 1;
+  boost::system::error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  const auto local = socket.local_endpoint(ec);
+  log_event(log_level::info, "stream_accepted",
+            {{"remote", remote_}, {"listener", listener_id}, {"stream", id}, {"peer", peer.address().to_string()}});
+  protocol::bytes announce;
+  protocol::encode_accepted(announce, listener_id,
+                            {id, to_wire(peer.address(), peer.port()), to_wire(local.address(), local.port())});
+  send(std::move(announce));
+  grant(id, config_->stream_buffer_packets);
+  auto stream = std::make_shared<tcp_stream>(shared_from_this(), id);
+  streams_.emplace(id, stream);
+  stream->start_accepted(std::move(socket));
 }
 
 void websocket_session::on_client_info(const protocol::frame& frame) {
@@ -112,9 +191,11 @@ void websocket_session::on_client_info(const protocol::frame& frame) {
   if (frame.type != protocol::packet_type::info || frame.stream_id != protocol::session_stream_id ||
       protocol::decode_info(frame.payload, info) != protocol::decode_error::ok)
     return protocol_error("expected the client's INFO", protocol::close_reason::invalid_info);
-  for (const auto& extension : info.extensions)
+  for (const auto& extension : info.extensions) {
     if (extension.id == static_cast<std::uint8_t>(protocol::extension_id::stream_open_confirmation))
       open_confirmation_ = true;
+    if (extension.id == static_cast<std::uint8_t>(protocol::extension_id::sockbridge)) extension_ = true;
+  }
   phase_ = phase::open;
   protocol::bytes ready;
   protocol::encode_continue(ready, protocol::session_stream_id, config_->stream_buffer_packets);
@@ -127,19 +208,23 @@ void websocket_session::on_connect(const protocol::frame& frame) {
     return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
   if (frame.stream_id == protocol::session_stream_id)
     return protocol_error("CONNECT on stream 0", protocol::close_reason::invalid_info);
-  auto refuse = [&](std::string_view why) {
-    log_event(log_level::info, "stream_refused", {{"remote", remote_}, {"stream", frame.stream_id}, {"why", why}});
-    protocol::bytes close;
-    protocol::encode_close(close, frame.stream_id, protocol::close_reason::invalid_info);
-    send(std::move(close));
-  };
-  if (streams_.contains(frame.stream_id)) return refuse("stream id already open");
-  if (connect.type != protocol::stream_type::tcp) return refuse("UDP streams are not supported yet");
+  if (frame.stream_id & protocol::relay_stream_id_bit)
+    return refuse_stream(frame.stream_id, "stream id in the relay's id space");
+  if (streams_.contains(frame.stream_id) || listeners_.contains(frame.stream_id))
+    return refuse_stream(frame.stream_id, "stream id already open");
+  if (connect.type != protocol::stream_type::tcp) return refuse_stream(frame.stream_id, "UDP streams are not supported yet");
   log_event(log_level::info, "stream_open",
             {{"remote", remote_}, {"stream", frame.stream_id}, {"host", connect.hostname}, {"port", connect.port}});
   auto stream = std::make_shared<tcp_stream>(shared_from_this(), frame.stream_id);
   streams_.emplace(frame.stream_id, stream);
   stream->start(std::string(connect.hostname), connect.port);
+}
+
+void websocket_session::refuse_stream(std::uint32_t stream_id, std::string_view why) {
+  log_event(log_level::info, "stream_refused", {{"remote", remote_}, {"stream", stream_id}, {"why", why}});
+  protocol::bytes close;
+  protocol::encode_close(close, stream_id, protocol::close_reason::invalid_info);
+  send(std::move(close));
 }
 
 void websocket_session::send(protocol::bytes frame, std::function<void()> on_sent) {
@@ -172,7 +257,7 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
 }
 
 void websocket_session::close_stream(std::uint32_t stream_id, protocol::close_reason reason) {
-  if (streams_.erase(stream_id) == 0) return;
+  if (streams_.erase(stream_id) == 0 && listeners_.erase(stream_id) == 0) return;
   log_event(log_level::info, "stream_closed",
             {{"remote", remote_}, {"stream", stream_id}, {"reason", protocol::describe(reason)}});
   protocol::bytes close;
@@ -180,9 +265,25 @@ void websocket_session::close_stream(std::uint32_t stream_id, protocol::close_re
   send(std::move(close));
 }
 
-void websocket_session::confirm_stream(std::uint32_t stream_id) {
+void websocket_session::confirm_stream(std::uint32_t stream_id, const protocol::endpoint& local,
+                                       const protocol::endpoint& peer) {
   log_event(log_level::info, "stream_connected", {{"remote", remote_}, {"stream", stream_id}});
+  announce_connected(stream_id, local, peer);
   if (open_confirmation_) grant(stream_id, config_->stream_buffer_packets);
+}
+
+void websocket_session::announce_connected(std::uint32_t stream_id, const protocol::endpoint& local,
+                                           const protocol::endpoint& peer) {
+  if (!extension_) return;
+  protocol::bytes frame;
+  protocol::encode_connected(frame, stream_id, {local, peer});
+  send(std::move(frame));
+}
+
+void websocket_session::announce_shutdown(std::uint32_t stream_id) {
+  protocol::bytes frame;
+  protocol::encode_shutdown(frame, stream_id);
+  send(std::move(frame));
 }
 
 void websocket_session::grant(std::uint32_t stream_id, std::uint32_t buffer_remaining) {
@@ -204,8 +305,11 @@ void websocket_session::protocol_error(std::string_view what, protocol::close_re
 
 void websocket_session::end_streams() {
   auto streams = std::move(streams_);
+  auto listeners = std::move(listeners_);
   streams_.clear();
+  listeners_.clear();
   for (auto& [id, stream] : streams) stream->abort();
+  for (auto& [id, listener] : listeners) listener->abort();
 }
 
 }  // namespace sb::relay

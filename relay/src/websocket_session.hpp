@@ -3,6 +3,7 @@
 // streams, and owns the one ordered write queue of the connection.
 #pragma once
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -18,6 +19,7 @@
 namespace sb::relay {
 
 class tcp_stream;
+class listen_stream;
 
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
  public:
@@ -31,8 +33,15 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void send(protocol::bytes frame, std::function<void()> on_sent = {});
   // A stream finished: send CLOSE(reason) after its queued frames and forget it.
   void close_stream(std::uint32_t stream_id, protocol::close_reason reason);
-  // The stream confirms its connect (Wisp v2 stream-open confirmation).
-  void confirm_stream(std::uint32_t stream_id);
+  // The stream's connect succeeded: CONNECTED (extension) and the open confirmation.
+  void confirm_stream(std::uint32_t stream_id, const protocol::endpoint& local, const protocol::endpoint& peer);
+  // CONNECTED for a stream, if the client speaks the sockbridge extension.
+  void announce_connected(std::uint32_t stream_id, const protocol::endpoint& local, const protocol::endpoint& peer);
+  // The remote end of a stream finished sending (TCP FIN): SHUTDOWN with the extension.
+  void announce_shutdown(std::uint32_t stream_id);
+  // A listener accepted a connection: register it as a relay-created stream and announce it.
+  void adopt_inbound(std::uint32_t listener_id, boost::asio::ip::tcp::socket socket);
+  bool extension_enabled() const { return extension_; }
   // Grants the client more buffer on a stream (CONTINUE).
   void grant(std::uint32_t stream_id, std::uint32_t buffer_remaining);
 
@@ -52,6 +61,10 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_frame(const protocol::frame& frame);
   void on_client_info(const protocol::frame& frame);
   void on_connect(const protocol::frame& frame);
+  void on_extension_frame(const protocol::frame& frame);
+  void on_resolve(const protocol::frame& frame);
+  void on_listen(const protocol::frame& frame);
+  void refuse_stream(std::uint32_t stream_id, std::string_view why);
   void protocol_error(std::string_view what, protocol::close_reason reason);
   void end_streams();
 
@@ -66,9 +79,13 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::deque<outgoing> queue_;
   bool writing_ = false;
   std::map<std::uint32_t, std::shared_ptr<tcp_stream>> streams_;
+  std::map<std::uint32_t, std::shared_ptr<listen_stream>> listeners_;
+  std::uint32_t next_inbound_id_ = protocol::relay_stream_id_bit | 1;
+  std::size_t pending_resolves_ = 0;
   std::string remote_;
   bool v2_ = false;
   bool open_confirmation_ = false;
+  bool extension_ = false;  // the client negotiated the sockbridge extension
   phase phase_ = phase::open;
 };
 

@@ -152,11 +152,16 @@ class wisp_client {
     return ready_.wait_for(lock, wait_limit, [this] { return closed_; });
   }
 
-  // Runs the v2 handshake asking for stream-open confirmation; returns the relay's buffer size.
-  std::uint32_t handshake_v2() {
+  // Runs the v2 handshake asking for stream-open confirmation (and, if
+  // sockbridge, the sockbridge extension 0x53); returns the relay's buffer size.
+  std::uint32_t handshake_v2(bool sockbridge = false) {
     auto info = next();
     EXPECT_TRUE(info && (*info)[0] == 0x05);
-    send(frame(0x05, 0, {2, 0, 0x05, 0, 0, 0, 0}));
+    bytes reply = {2, 0, 0x05, 0, 0, 0, 0};
+    if (sockbridge) {
+      for (std::uint8_t b : {0x53, 0, 0, 0, 0}) reply.push_back(b);
+    }
+    send(frame(0x05, 0, reply));
     auto ready = next();
     EXPECT_TRUE(ready && (*ready)[0] == 0x03 && u32_at(*ready, 1) == 0);
     return ready ? u32_at(*ready, 5) : 0;
@@ -411,6 +416,165 @@ TEST(relay, missing_client_info_closes_a_v2_session) {
   EXPECT_EQ((*close)[0], 0x04);
   EXPECT_EQ((*close)[5], 0x41);
   EXPECT_TRUE(client.wait_closed());
+}
+
+// --- the sockbridge extension ---
+
+int tcp_connect_loopback(std::uint16_t port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+TEST(relay_extension, resolve_returns_the_addresses_of_a_name) {
+  relay_process relay({"--dev"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  bytes request = {4};
+  for (char c : std::string("localhost")) request.push_back(static_cast<std::uint8_t>(c));
+  client.send(frame(0x81, 42, request));
+  auto answer = client.next();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ((*answer)[0], 0x82);
+  EXPECT_EQ(u32_at(*answer, 1), 42u);
+  EXPECT_EQ((*answer)[5], 0) << "status ok";
+  ASSERT_EQ((*answer)[6], 1) << "one IPv4 address";
+  EXPECT_EQ(bytes(answer->begin() + 7, answer->end()), (bytes{4, 0, 0, 127, 0, 0, 1}));
+}
+
+TEST(relay_extension, resolve_of_a_name_pointing_at_loopback_is_blocked_by_default) {
+  relay_process relay({});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  bytes request = {0};
+  for (char c : std::string("localhost")) request.push_back(static_cast<std::uint8_t>(c));
+  client.send(frame(0x81, 1, request));
+  auto answer = client.next();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ((*answer)[5], 0x48);
+  EXPECT_EQ((*answer)[6], 0);
+}
+
+TEST(relay_extension, unknown_name_resolves_to_name_not_found) {
+  relay_process relay({"--dev"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  bytes request = {0};
+  for (char c : std::string("no-such-host.invalid")) request.push_back(static_cast<std::uint8_t>(c));
+  client.send(frame(0x81, 1, request));
+  auto answer = client.next();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ((*answer)[5], 0x92);
+}
+
+TEST(relay_extension, connect_reports_local_and_peer_addresses_before_confirmation) {
+  relay_process relay({"--dev"});
+  tcp_peer peer(false, echo);
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  client.send(connect_frame(1, "127.0.0.1", peer.port()));
+  auto connected = client.next();
+  ASSERT_TRUE(connected);
+  ASSERT_EQ((*connected)[0], 0x80);
+  ASSERT_EQ(connected->size(), 5u + 7 + 7);
+  EXPECT_EQ((*connected)[5], 4);                                   // local family
+  EXPECT_EQ((*connected)[12], 4);                                  // peer family
+  EXPECT_EQ((*connected)[13] | (*connected)[14] << 8, peer.port()); // peer port
+  auto confirmed = client.next();
+  ASSERT_TRUE(confirmed);
+  EXPECT_EQ((*confirmed)[0], 0x03);
+}
+
+TEST(relay_extension, half_close_lets_the_peer_answer_after_our_fin) {
+  relay_process relay({"--dev"});
+  // The peer reads until EOF, then answers with what it read, upper-cased.
+  tcp_peer peer(false, [](int fd) {
+    std::string request;
+    char buffer[1024];
+    for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) request.append(buffer, static_cast<std::size_t>(n));
+    for (auto& c : request) c = static_cast<char>(toupper(c));
+    if (write(fd, request.data(), request.size()) < 0) return;
+  });
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  client.send(connect_frame(1, "127.0.0.1", peer.port()));
+  ASSERT_TRUE(client.next());  // CONNECTED
+  ASSERT_TRUE(client.next());  // CONTINUE
+  client.send(data_frame(1, "only after eof"));
+  client.send(frame(0x85, 1));  // SHUTDOWN: FIN to the peer
+  std::string answer;
+  bool peer_finished = false;
+  while (auto f = client.next()) {
+    if ((*f)[0] == 0x02) answer.append(f->begin() + 5, f->end());
+    if ((*f)[0] == 0x85 || (*f)[0] == 0x04) {
+      peer_finished = true;
+      break;
+    }
+  }
+  EXPECT_EQ(answer, "ONLY AFTER EOF");
+  EXPECT_TRUE(peer_finished);
+}
+
+TEST(relay_extension, listen_accepts_real_tcp_clients_as_relay_streams) {
+  relay_process relay({"--dev"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  client.send(frame(0x83, 5, {4, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0}));  // 0.0.0.0:0, backlog 8
+  auto listening = client.next();
+  ASSERT_TRUE(listening);
+  ASSERT_EQ((*listening)[0], 0x80) << "CONNECTED carries the bound address";
+  const std::uint16_t port = static_cast<std::uint16_t>((*listening)[6] | (*listening)[7] << 8);
+  ASSERT_NE(port, 0);
+
+  const int fd = tcp_connect_loopback(port);
+  ASSERT_GE(fd, 0);
+  auto accepted = client.next();
+  ASSERT_TRUE(accepted);
+  ASSERT_EQ((*accepted)[0], 0x84);
+  EXPECT_EQ(u32_at(*accepted, 1), 5u);
+  const auto stream = u32_at(*accepted, 5);
+  EXPECT_NE(stream & 0x80000000u, 0u);
+  auto grant = client.next();
+  ASSERT_TRUE(grant);
+  EXPECT_EQ((*grant)[0], 0x03);
+
+  ASSERT_EQ(write(fd, "from outside", 12), 12);
+  EXPECT_EQ(read_stream(client, stream, 12).first, "from outside");
+  client.send(data_frame(stream, "from the guest"));
+  char buffer[64] = {};
+  ssize_t got = 0;
+  for (ssize_t n; got < 14 && (n = read(fd, buffer + got, sizeof buffer - static_cast<std::size_t>(got))) > 0;) got += n;
+  EXPECT_EQ(std::string(buffer, static_cast<std::size_t>(got)), "from the guest");
+  close(fd);
+}
+
+TEST(relay_extension, listen_is_refused_unless_enabled) {
+  relay_process relay({});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  client.send(frame(0x83, 5, {4, 0x90, 0x1f, 0, 0, 0, 0, 8, 0, 0, 0}));
+  auto refused = client.next();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ((*refused)[0], 0x04);
+  EXPECT_EQ((*refused)[5], 0x48);
+}
+
+TEST(relay_extension, extension_packets_without_negotiation_close_the_session) {
+  relay_process relay({"--dev"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(false);
+  client.send(frame(0x81, 1, {0, 'x'}));
+  auto close = client.next();
+  ASSERT_TRUE(close);
+  EXPECT_EQ((*close)[0], 0x04);
+  EXPECT_EQ((*close)[5], 0x41);
 }
 
 TEST(relay, healthz_returns_ok) {

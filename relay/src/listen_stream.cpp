@@ -1,0 +1,63 @@
+#include "listen_stream.hpp"
+
+#include "log.hpp"
+#include "resolver.hpp"
+#include "websocket_session.hpp"
+
+namespace sb::relay {
+
+namespace net = boost::asio;
+using boost::system::error_code;
+
+listen_stream::listen_stream(std::shared_ptr<websocket_session> session, std::uint32_t id)
+    : session_(std::move(session)), id_(id), acceptor_(session_->executor()) {}
+
+void listen_stream::start(const protocol::listen_payload& request) {
+  const auto& config = session_->config();
+  const auto port = request.address.port;
+  if (!config.listen_enabled || (port != 0 && (port < config.listen_port_min || port > config.listen_port_max))) {
+    log_event(log_level::warn, "listen_denied", {{"remote", session_->remote()}, {"stream", id_}, {"port", port}});
+    return session_->close_stream(id_, protocol::close_reason::blocked);
+  }
+  // Guests choose the port; the relay chooses the interface (listen_bind_address).
+  error_code ec;
+  const auto bind_address = net::ip::make_address(config.listen_bind_address, ec);
+  const net::ip::tcp::endpoint endpoint{bind_address, port};
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec)
+    acceptor_.listen(static_cast<int>(std::clamp<std::uint32_t>(request.backlog, 1, config.max_listen_backlog)), ec);
+  if (ec) {
+    log_event(log_level::info, "listen_failed", {{"remote", session_->remote()}, {"port", port}, {"error", ec.message()}});
+    const auto reason = ec == net::error::address_in_use ? protocol::close_reason::address_in_use
+                                                         : protocol::close_reason::address_not_available;
+    return session_->close_stream(id_, reason);
+  }
+  const auto local = acceptor_.local_endpoint(ec);
+  log_event(log_level::info, "listening_for_guest",
+            {{"remote", session_->remote()}, {"stream", id_}, {"port", local.port()}});
+  session_->announce_connected(id_, to_wire(local.address(), local.port()), protocol::endpoint{});
+  do_accept();
+}
+
+void listen_stream::do_accept() {
+  acceptor_.async_accept([self = shared_from_this()](error_code ec, net::ip::tcp::socket socket) {
+    self->on_accept(ec, std::move(socket));
+  });
+}
+
+void listen_stream::on_accept(error_code ec, net::ip::tcp::socket socket) {
+  if (done_) return;
+  if (ec) return session_->close_stream(id_, protocol::close_reason::network_error);
+  session_->adopt_inbound(id_, std::move(socket));
+  do_accept();
+}
+
+void listen_stream::abort() {
+  done_ = true;
+  error_code ignored;
+  acceptor_.close(ignored);
+}
+
+}  // namespace sb::relay

@@ -1,0 +1,33 @@
+// listen_stream: a listening socket opened on the relay host for a guest
+// (sockbridge LISTEN). Each inbound connection becomes a relay-created
+// tcp_stream announced to the client with ACCEPTED.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+
+#include "sockbridge/protocol/wisp.hpp"
+
+namespace sb::relay {
+
+class websocket_session;
+
+class listen_stream : public std::enable_shared_from_this<listen_stream> {
+ public:
+  listen_stream(std::shared_ptr<websocket_session> session, std::uint32_t id);
+
+  // Binds and listens; on failure closes the stream with the matching reason.
+  void start(const protocol::listen_payload& request);
+  void abort();
+
+ private:
+  void do_accept();
+  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+
+  std::shared_ptr<websocket_session> session_;
+  std::uint32_t id_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  bool done_ = false;
+};
+
+}  // namespace sb::relay

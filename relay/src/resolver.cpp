@@ -1,0 +1,57 @@
+#include "resolver.hpp"
+
+#include <algorithm>
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+
+#include "log.hpp"
+
+namespace sb::relay {
+
+namespace net = boost::asio;
+
+protocol::endpoint to_wire(const net::ip::address& address, std::uint16_t port) {
+  protocol::endpoint out;
+  out.port = port;
+  if (address.is_v4()) {
+    const auto bytes = address.to_v4().to_bytes();
+    std::copy(bytes.begin(), bytes.end(), out.ip.begin());
+    out.family = 4;
+  } else {
+    const auto bytes = address.to_v6().to_bytes();
+    std::copy(bytes.begin(), bytes.end(), out.ip.begin());
+    out.family = 6;
+  }
+  return out;
+}
+
+void resolve_for_guest(net::any_io_executor executor, std::string host, std::uint8_t family, target_policy policy,
+                       resolve_handler done) {
+  auto resolver = std::make_shared<net::ip::tcp::resolver>(executor);
+  const auto protocol = family == 6 ? net::ip::tcp::v6() : net::ip::tcp::v4();
+  auto on_resolve = [resolver, host, policy, done = std::move(done)](
+                        boost::system::error_code ec, net::ip::tcp::resolver::results_type results) {
+    if (ec) return done(static_cast<std::uint8_t>(protocol::close_reason::name_not_found), {});
+    std::vector<protocol::endpoint> addresses;
+    for (const auto& entry : results) {
+      const auto address = entry.endpoint().address();
+      const auto kind = classify(address);
+      if (!policy.allows(kind)) {
+        log_event(log_level::warn, "resolve_denied",
+                  {{"host", host}, {"address", address.to_string()}, {"class", name(kind)}});
+        return done(static_cast<std::uint8_t>(protocol::close_reason::blocked), {});
+      }
+      auto wire = to_wire(address, 0);
+      if (std::find(addresses.begin(), addresses.end(), wire) == addresses.end() &&
+          addresses.size() < protocol::max_resolved_addresses)
+        addresses.push_back(wire);
+    }
+    done(0, std::move(addresses));
+  };
+  if (family == 0)
+    resolver->async_resolve(host, "0", std::move(on_resolve));
+  else
+    resolver->async_resolve(protocol, host, "0", std::move(on_resolve));
+}
+
+}  // namespace sb::relay

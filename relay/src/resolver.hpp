@@ -1,0 +1,26 @@
+// resolver: name lookups for guests (the sockbridge RESOLVE packet), with the
+// same policy as connects: a name is answered only if every address it has
+// may be reached.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "policy.hpp"
+#include "sockbridge/protocol/wisp.hpp"
+
+namespace sb::relay {
+
+// status is 0 with the addresses (ports 0), or a close reason: name_not_found, blocked.
+using resolve_handler = std::function<void(std::uint8_t status, std::vector<protocol::endpoint> addresses)>;
+
+// Resolves host (family 0 = any, 4, 6) on executor and calls done there.
+void resolve_for_guest(boost::asio::any_io_executor executor, std::string host, std::uint8_t family,
+                       target_policy policy, resolve_handler done);
+
+// An address as a wire endpoint (port copied as is).
+protocol::endpoint to_wire(const boost::asio::ip::address& address, std::uint16_t port);
+
+}  // namespace sb::relay
