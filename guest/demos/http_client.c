@@ -1,9 +1,10 @@
 /*
- * http_client IP PORT PATH — fetches PATH from an HTTP server over a real TCP
- * connection and prints the whole response (status line, headers, body).
+ * http_client HOST PORT PATH — fetches PATH from an HTTP/1.1 server over a
+ * real TCP connection and prints the whole response (status line, headers,
+ * body). HOST is a name (resolved by the relay) or an IPv4/IPv6 literal.
  *
  * Written against the raw import ABI (posix_sockets.h, wasm_sock_*), as the
- * seed demo was. IPv4 and IPv6 literals are accepted.
+ * seed demo was.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,26 +15,11 @@
 
 #include "posix_sockets.h"
 
+enum { max_addresses = 8 };
+
 static int fail(const char *what, int32_t result) {
   fprintf(stderr, "http_client: %s: %s\n", what, strerror((int)-result));
   return 1;
-}
-
-/* Fills addr from an IP literal; returns its length or 0 if text is not one. */
-static uint32_t parse_address(const char *text, uint16_t port, struct sockaddr_in6 *storage) {
-  memset(storage, 0, sizeof *storage);
-  struct sockaddr_in *v4 = (struct sockaddr_in *)storage;
-  if (inet_pton(AF_INET, text, &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    return sizeof *v4;
-  }
-  if (inet_pton(AF_INET6, text, &storage->sin6_addr) == 1) {
-    storage->sin6_family = AF_INET6;
-    storage->sin6_port = htons(port);
-    return sizeof *storage;
-  }
-  return 0;
 }
 
 static int send_all(int32_t fd, const char *data, size_t length) {
@@ -46,9 +32,25 @@ static int send_all(int32_t fd, const char *data, size_t length) {
   return 0;
 }
 
+/* Connects to the first address that accepts; returns the fd or -errno of the last failure. */
+static int32_t connect_any(unsigned char (*addresses)[SB_SOCKADDR_IN6_SIZE], int32_t count, uint16_t port) {
+  int32_t result = -SB_EHOSTUNREACH;
+  for (int32_t i = 0; i < count; ++i) {
+    struct sockaddr_in6 *address = (struct sockaddr_in6 *)addresses[i];
+    address->sin6_port = htons(port); /* sin_port and sin6_port share an offset */
+    const int v6 = address->sin6_family == AF_INET6;
+    int32_t fd = wasm_sock_socket(address->sin6_family, SOCK_STREAM, 0);
+    if (fd < 0) return fd;
+    result = wasm_sock_connect(fd, address, v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+    if (result == 0) return fd;
+    wasm_sock_close(fd);
+  }
+  return result;
+}
+
 int main(int argc, char **argv) {
   if (argc != 4) {
-    fprintf(stderr, "usage: http_client IP PORT PATH\n");
+    fprintf(stderr, "usage: http_client HOST PORT PATH\n");
     return 2;
   }
   const char *host = argv[1];
@@ -57,34 +59,31 @@ int main(int argc, char **argv) {
     fprintf(stderr, "http_client: bad port '%s'\n", argv[2]);
     return 2;
   }
-  struct sockaddr_in6 address;
-  uint32_t address_length = parse_address(host, (uint16_t)port, &address);
-  if (address_length == 0) {
-    fprintf(stderr, "http_client: '%s' is not an IPv4 or IPv6 address\n", host);
-    return 2;
-  }
 
-  int32_t fd = wasm_sock_socket(((struct sockaddr *)&address)->sa_family, SOCK_STREAM, 0);
-  if (fd < 0) return fail("socket", fd);
-  int32_t result = wasm_sock_connect(fd, &address, address_length);
-  if (result < 0) {
-    fprintf(stderr, "http_client: connect to %s port %ld: %s\n", host, port, strerror(-result));
-    wasm_sock_close(fd);
+  unsigned char addresses[max_addresses][SB_SOCKADDR_IN6_SIZE];
+  int32_t count = wasm_sock_getaddrinfo(host, (uint32_t)strlen(host), SB_AF_UNSPEC, addresses, max_addresses);
+  if (count < 0) {
+    const char *why = count == -SB_ENOENT ? "no such host" : strerror(-count);
+    fprintf(stderr, "http_client: cannot resolve %s: %s\n", host, why);
+    return 1;
+  }
+  int32_t fd = connect_any(addresses, count, (uint16_t)port);
+  if (fd < 0) {
+    fprintf(stderr, "http_client: connect to %s port %ld: %s\n", host, port, strerror(-fd));
     return 1;
   }
 
   char request[1024];
-  const char *bracket_open = address.sin6_family == AF_INET6 ? "[" : "";
-  const char *bracket_close = address.sin6_family == AF_INET6 ? "]" : "";
+  const int literal_v6 = strchr(host, ':') != NULL;
   int request_length = snprintf(request, sizeof request,
                                 "GET %s HTTP/1.1\r\nHost: %s%s%s:%ld\r\n"
                                 "User-Agent: sockbridge-http_client\r\nConnection: close\r\n\r\n",
-                                argv[3], bracket_open, host, bracket_close, port);
+                                argv[3], literal_v6 ? "[" : "", host, literal_v6 ? "]" : "", port);
   if (request_length < 0 || (size_t)request_length >= sizeof request) {
     fprintf(stderr, "http_client: path too long\n");
     return 2;
   }
-  result = send_all(fd, request, (size_t)request_length);
+  int32_t result = send_all(fd, request, (size_t)request_length);
   if (result < 0) return fail("send", result);
 
   char buffer[16384];

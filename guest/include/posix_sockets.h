@@ -104,6 +104,7 @@
   X(ENETDOWN, 38, "Network is down")                                  \
   X(ENETUNREACH, 40, "Network unreachable")                           \
   X(ENOBUFS, 42, "No buffer space available")                         \
+  X(ENOENT, 44, "No such file or directory")                          \
   X(ENOMEM, 48, "Out of memory")                                      \
   X(ENOPROTOOPT, 50, "Protocol not available")                        \
   X(ENOSYS, 52, "Function not implemented")                           \
@@ -152,12 +153,15 @@ SB_IMPORT(recv) int32_t wasm_sock_recv(int32_t fd, void *buf, uint32_t len, int3
 /* Binds a local address. Errors: EBADF, ENOTSOCK, EFAULT, EINVAL. */
 SB_IMPORT(bind) int32_t wasm_sock_bind(int32_t fd, const void *addr, uint32_t addrlen);
 
-/* Marks a bound socket as listening (served by the relay's listen extension).
- * Errors: EBADF, ENOTSOCK, EOPNOTSUPP (no listen support on this relay). */
+/* Marks a socket as listening: the relay opens a real listening socket on
+ * its host (the bound port, or any if 0; getsockname tells which) and
+ * forwards inbound connections. Errors: EBADF, ENOTSOCK, EINVAL, EACCES
+ * (relay policy), EADDRINUSE, ENOTSUP (relay without the sockbridge extension). */
 SB_IMPORT(listen) int32_t wasm_sock_listen(int32_t fd, int32_t backlog);
 
-/* Accepts a connection; addr/addrlen may be 0. Returns the new fd.
- * Errors: EBADF, ENOTSOCK, EINVAL (not listening), EFAULT. */
+/* Accepts a connection (blocking until one arrives unless non-blocking);
+ * addr/addrlen may be 0. Returns the new fd. Errors: EBADF, ENOTSOCK,
+ * EINVAL (not listening), EAGAIN, EMFILE, EFAULT. */
 SB_IMPORT(accept) int32_t wasm_sock_accept(int32_t fd, void *addr, uint32_t *addrlen);
 
 /* Closes a socket and releases its fd. Errors: EBADF, ENOTSOCK. */
@@ -183,6 +187,21 @@ SB_IMPORT(getpeername) int32_t wasm_sock_getpeername(int32_t fd, void *addr, uin
 /* The socket's local address (the bound one, or the unspecified address of its
  * family until the relay reports the real one). Errors: EBADF, ENOTSOCK, EFAULT. */
 SB_IMPORT(getsockname) int32_t wasm_sock_getsockname(int32_t fd, void *addr, uint32_t *addrlen);
+
+/* Stops sending (SB_SHUT_WR: the peer sees end of stream, the socket still
+ * receives), receiving (SB_SHUT_RD), or both. Errors: EBADF, ENOTSOCK,
+ * EINVAL (bad how), ENOTCONN, ENOTSUP (relay without the sockbridge extension). */
+SB_IMPORT(shutdown) int32_t wasm_sock_shutdown(int32_t fd, int32_t how);
+
+/* Resolves a host name (name_len bytes, no NUL needed) at the relay, or here
+ * if it is an IP literal. family: SB_AF_UNSPEC, SB_AF_INET or SB_AF_INET6.
+ * Writes up to max addresses at out, each a SB_SOCKADDR_IN6_SIZE-byte slot
+ * holding a sockaddr_in or sockaddr_in6 with port 0; returns the count.
+ * Errors: ENOENT (no such name), EACCES (relay policy forbids the name's
+ * addresses), EAGAIN (relay busy), ENETUNREACH (relay unreachable),
+ * ENOTSUP (relay cannot resolve), EINVAL (empty or too long name), EFAULT. */
+SB_IMPORT(getaddrinfo)
+int32_t wasm_sock_getaddrinfo(const char *name, uint32_t name_len, int32_t family, void *out, uint32_t max);
 
 /* Waits for events on sockets and stdio (fds 0-2) together, like POSIX poll():
  * timeout_ms < 0 waits forever, 0 returns at once. Returns the number of

@@ -18,14 +18,20 @@ export class ExitStatus extends Error {
 
 /** @typedef {Record<string, Record<string, string>>} ExportTable */
 
-/** Import name → host export, for calls that may block. @type {ExportTable} */
+/**
+ * Import name → host export, for calls that may block. Keep in step with
+ * SOCKBRIDGE_BLOCKING_IMPORTS in guest/CMakeLists.txt (the Asyncify build).
+ * @type {ExportTable}
+ */
 const BLOCKING = {
   posix_sockets: {
     connect: '_sb_sock_connect',
     send: '_sb_sock_send',
     recv: '_sb_sock_recv',
     accept: '_sb_sock_accept',
+    listen: '_sb_sock_listen',
     poll: '_sb_sock_poll',
+    getaddrinfo: '_sb_sock_getaddrinfo',
   },
   wasi_snapshot_preview1: {
     fd_read: '_sb_wasi_fd_read',
@@ -39,8 +45,8 @@ const IMMEDIATE = {
   posix_sockets: {
     socket: '_sb_sock_socket',
     bind: '_sb_sock_bind',
-    listen: '_sb_sock_listen',
     close: '_sb_sock_close',
+    shutdown: '_sb_sock_shutdown',
     setsockopt: '_sb_sock_setsockopt',
     getsockopt: '_sb_sock_getsockopt',
     getpeername: '_sb_sock_getpeername',

@@ -27,6 +27,18 @@ test('http_client against a closed port reports connection refused and fails', a
   await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
 });
 
+test('http_client resolves a host name through the relay', async ({ page, openDemo, relay, httpServer }) => {
+  await runHttpClient(page, openDemo, relay, `localhost ${httpServer.port} /hello`);
+  await expect(page.locator('#exit-code')).toHaveText('exit code 0');
+  await expect(page.locator('#output')).toContainText('hello from a real TCP server');
+});
+
+test('http_client reports a name that does not exist', async ({ page, openDemo, relay }) => {
+  await runHttpClient(page, openDemo, relay, 'no-such-host.invalid 80 /');
+  await expect(page.locator('#exit-code')).toHaveText('exit code 1');
+  await expect(page.locator('#output')).toContainText('cannot resolve no-such-host.invalid: no such host');
+});
+
 test('the default page runs http_client against the relay itself', async ({ page, openDemo, relay, blocking }) => {
   await openDemo(relay.url);
   await expect(page.getByLabel('Arguments')).toHaveValue(`127.0.0.1 ${relay.port} /healthz`);

@@ -20,12 +20,16 @@ inline constexpr std::size_t memory_bytes = 0x40000;
 struct kernel_harness : ::testing::Test {
   vector_guest_memory memory{memory_bytes};
   std::uint64_t now = 1'000'000;  // the kernel's clock, in ms; tests move it
+  wisp::bytes kept_frame_;
   kernel k{memory, [this] { return now; }};
 
-  // The relay's side of a Wisp v2 handshake (INFO offering stream-open confirmation, then CONTINUE).
-  void handshake_v2(std::uint32_t credit = 16) {
+  // The relay's side of a Wisp v2 handshake (INFO offering stream-open
+  // confirmation and, if sockbridge, the sockbridge extension; then CONTINUE).
+  void handshake_v2(std::uint32_t credit = 16, bool sockbridge = false) {
     wisp::bytes info;
-    wisp::encode_info(info, {2, 0, {{static_cast<std::uint8_t>(wisp::extension_id::stream_open_confirmation), {}}}});
+    wisp::info_payload offer{2, 0, {{static_cast<std::uint8_t>(wisp::extension_id::stream_open_confirmation), {}}}};
+    if (sockbridge) offer.extensions.push_back({static_cast<std::uint8_t>(wisp::extension_id::sockbridge), {}});
+    wisp::encode_info(info, offer);
     k.on_frame(info);
     take_outgoing();  // the kernel's INFO reply
     relay_continue(0, credit);
@@ -43,6 +47,17 @@ struct kernel_harness : ::testing::Test {
     wisp::bytes frame;
     wisp::encode_data(frame, stream, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
     k.on_frame(frame);
+  }
+
+  // Checks that frames is one frame of `type`; the returned view stays valid until the next call.
+  wisp::frame only_frame(std::vector<wisp::bytes> frames, wisp::packet_type type) {
+    EXPECT_EQ(frames.size(), 1u);
+    wisp::frame frame;
+    if (frames.empty()) return frame;
+    kept_frame_ = std::move(frames[0]);
+    EXPECT_EQ(wisp::decode_frame(kept_frame_, frame), wisp::decode_error::ok);
+    EXPECT_EQ(frame.type, type);
+    return frame;
   }
 
   void relay_close(std::uint32_t stream, wisp::close_reason reason) {

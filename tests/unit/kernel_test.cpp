@@ -225,11 +225,14 @@ TEST_F(kernel_test, close_sends_close_and_frees_the_fd) {
   EXPECT_EQ(k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0), fd);
 }
 
-TEST_F(kernel_test, listen_is_not_supported_yet_and_accept_on_a_non_listening_socket_is_einval) {
+TEST_F(kernel_test, listen_and_half_close_need_the_sockbridge_extension) {
+  handshake_v2();
   const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
   EXPECT_EQ(k.sock_bind(fd, addr_at, put_ipv4(8080)), 0);
   EXPECT_EQ(k.sock_listen(fd, 16), -SB_ENOTSUP);
   EXPECT_EQ(k.sock_accept(fd, 0, 0), -SB_EINVAL);
+  const auto connected = connected_socket();
+  EXPECT_EQ(k.sock_shutdown(connected, SB_SHUT_WR), -SB_ENOTSUP);
 }
 
 }  // namespace

@@ -5,8 +5,13 @@ import { run } from './shim-js/src/embed.js';
 const DEMOS = {
   http_client: {
     guest: 'guests/http_client.wasm',
-    usage: 'IP PORT PATH — e.g. the relay itself: its /healthz answers "ok"',
-    defaultArgs: () => `127.0.0.1 ${location.port || (location.protocol === 'https:' ? 443 : 80)} /healthz`,
+    usage: 'HOST PORT PATH — a name or IP; e.g. the relay itself: its /healthz answers "ok"',
+    defaultArgs: () => `${location.hostname} ${location.port || (location.protocol === 'https:' ? 443 : 80)} /healthz`,
+  },
+  echo_server: {
+    guest: 'guests/echo_server.wasm',
+    usage: 'PORT [MAX_CLIENTS] — listens on the relay host; try: nc 127.0.0.1 PORT',
+    defaultArgs: () => '7000',
   },
 };
 

@@ -132,6 +132,13 @@ SB_EXPORT std::int32_t sb_sock_getpeername(std::int32_t fd, guest_ptr a, guest_p
 SB_EXPORT std::int32_t sb_sock_getsockname(std::int32_t fd, guest_ptr a, guest_ptr l) {
   return state().sockets.sock_getsockname(fd, a, l);
 }
+SB_EXPORT std::int32_t sb_sock_shutdown(std::int32_t fd, std::int32_t how) {
+  return state().sockets.sock_shutdown(fd, how);
+}
+SB_EXPORT std::int32_t sb_sock_getaddrinfo(guest_ptr name, std::uint32_t len, std::int32_t family, guest_ptr out,
+                                           std::uint32_t max) {
+  return state().sockets.sock_getaddrinfo(name, len, family, out, max);
+}
 SB_EXPORT std::int32_t sb_sock_poll(guest_ptr fds, std::uint32_t n, std::int32_t timeout_ms) {
   return state().sockets.sock_poll(fds, n, timeout_ms);
 }

@@ -16,6 +16,7 @@ constexpr std::int32_t error(std::int32_t errno_value) { return -errno_value; }
 // The extensions this kernel asks for in its INFO reply.
 constexpr std::uint8_t wanted_extensions[] = {
     static_cast<std::uint8_t>(wisp::extension_id::stream_open_confirmation),
+    static_cast<std::uint8_t>(wisp::extension_id::sockbridge),
 };
 
 bool has_extension(const wisp::info_payload& info, wisp::extension_id id) {
@@ -68,9 +69,9 @@ socket* kernel::lookup(std::int32_t fd, std::int32_t& error_out) {
 }
 
 socket* kernel::by_stream(std::uint32_t stream_id) {
-  auto it = fd_by_stream_.find(stream_id);
-  if (it == fd_by_stream_.end()) return nullptr;
-  return &sockets_.at(it->second);
+  if (auto it = fd_by_stream_.find(stream_id); it != fd_by_stream_.end()) return &sockets_.at(it->second);
+  if (auto embryo = embryos_.find(stream_id); embryo != embryos_.end()) return &embryo->second;
+  return nullptr;
 }
 
 void kernel::send_frame(protocol::bytes frame) {
@@ -123,6 +124,7 @@ std::int32_t kernel::connect(socket& s, std::int32_t fd, guest_ptr addr, std::ui
   if (s.state == socket_state::connecting) return error(SB_EALREADY);
   if (s.state == socket_state::connected) return error(SB_EISCONN);
   if (s.state == socket_state::closed) return error(s.pending_error ? std::exchange(s.pending_error, 0) : SB_EINVAL);
+  if (s.state != socket_state::created) return error(SB_EINVAL);  // listening
 
   socket_address target;
   if (auto e = read_socket_address(memory_, addr, addrlen, target)) return error(e);
@@ -162,8 +164,8 @@ std::int32_t kernel::sock_send(std::int32_t fd, guest_ptr buf, std::uint32_t len
 std::int32_t kernel::send(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
   if (!memory_.contains(buf, len)) return error(SB_EFAULT);
   if (s.pending_error) return error(std::exchange(s.pending_error, 0));
-  if (s.state == socket_state::closed) return error(SB_EPIPE);
-  if (s.state == socket_state::created) return error(SB_ENOTCONN);
+  if (s.state == socket_state::closed || s.write_shut) return error(SB_EPIPE);
+  if (s.state != socket_state::connected && s.state != socket_state::connecting) return error(SB_ENOTCONN);
   if (s.state == socket_state::connecting || s.send_credit == 0) {
     if (s.nonblocking || (flags & SB_MSG_DONTWAIT)) return error(SB_EAGAIN);
     return wait(s.deadline, s.send_timeout_ms, SB_EAGAIN);
@@ -196,7 +198,9 @@ std::int32_t kernel::sock_recv(std::int32_t fd, guest_ptr buf, std::uint32_t len
 
 std::int32_t kernel::receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
   if (!memory_.contains(buf, len)) return error(SB_EFAULT);
-  if (s.state == socket_state::created) return error(SB_ENOTCONN);
+  if (s.state == socket_state::created || s.state == socket_state::listen_pending ||
+      s.state == socket_state::listening)
+    return error(SB_ENOTCONN);
   const bool dont_wait = s.nonblocking || (flags & SB_MSG_DONTWAIT);
   if (s.state == socket_state::connecting)
     return dont_wait ? error(SB_EAGAIN) : wait(s.deadline, s.receive_timeout_ms, SB_EAGAIN);
@@ -231,29 +235,22 @@ std::int32_t kernel::sock_bind(std::int32_t fd, guest_ptr addr, std::uint32_t ad
   return 0;
 }
 
-std::int32_t kernel::sock_listen(std::int32_t fd, std::int32_t backlog) {
-  (void)backlog;
-  std::int32_t err = 0;
-  if (!lookup(fd, err)) return err;
-  return error(SB_ENOTSUP);
-}
-
-std::int32_t kernel::sock_accept(std::int32_t fd, guest_ptr addr, guest_ptr addrlen_ptr) {
-  (void)addr;
-  (void)addrlen_ptr;
-  std::int32_t err = 0;
-  if (!lookup(fd, err)) return err;
-  return error(SB_EINVAL);  // never listening (see sock_listen)
-}
-
 std::int32_t kernel::sock_close(std::int32_t fd) {
   std::int32_t err = 0;
   socket* s = lookup(fd, err);
   if (!s) return err;
-  if (s->state == socket_state::connecting || s->state == socket_state::connected) {
+  const bool stream_open = s->state == socket_state::connecting || s->state == socket_state::connected ||
+                           s->state == socket_state::listen_pending || s->state == socket_state::listening;
+  if (stream_open) {
     protocol::bytes frame;
     protocol::encode_close(frame, s->stream_id, protocol::close_reason::voluntary);
     send_frame(std::move(frame));
+  }
+  for (auto pending : s->accept_queue) {  // connections nobody accepted
+    protocol::bytes frame;
+    protocol::encode_close(frame, pending, protocol::close_reason::voluntary);
+    send_frame(std::move(frame));
+    embryos_.erase(pending);
   }
   fd_by_stream_.erase(s->stream_id);
   sockets_.erase(fd);
@@ -280,6 +277,7 @@ void kernel::on_session_frame(const protocol::frame& frame) {
       if (auto e = protocol::decode_info(frame.payload, info); e != protocol::decode_error::ok)
         return fail_link("relay sent a malformed INFO: " + std::string(protocol::describe(e)));
       open_confirmation_ = has_extension(info, protocol::extension_id::stream_open_confirmation);
+      extension_ = has_extension(info, protocol::extension_id::sockbridge);
       protocol::info_payload reply{2, 0, {}};
       for (auto id : wanted_extensions)
         if (has_extension(info, static_cast<protocol::extension_id>(id))) reply.extensions.push_back({id, {}});
@@ -317,9 +315,17 @@ void kernel::on_session_frame(const protocol::frame& frame) {
 }
 
 void kernel::on_stream_frame(const protocol::frame& frame) {
+  if (frame.type == protocol::packet_type::resolved) return on_resolved(frame);
   socket* s = by_stream(frame.stream_id);
   if (!s) return;  // the guest already closed this stream; late frames are expected
   switch (frame.type) {
+    case protocol::packet_type::connected:
+      return on_connected(*s, frame);
+    case protocol::packet_type::accepted:
+      return on_accepted(*s, frame);
+    case protocol::packet_type::shutdown:
+      s->peer_finished = true;
+      return;
     case protocol::packet_type::data:
       if (s->state == socket_state::connecting) s->state = socket_state::connected;
       if (!s->read_shut) s->received.push(frame.payload);
@@ -342,8 +348,10 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
 }
 
 void kernel::on_stream_closed(socket& s, protocol::close_reason reason) {
-  if (s.state == socket_state::connecting) {
+  if (s.state == socket_state::connecting || s.state == socket_state::listen_pending) {
     s.pending_error = connect_errno(reason);
+  } else if (s.state == socket_state::listening) {
+    s.pending_error = SB_ECONNABORTED;
   } else if (auto e = connected_errno(reason)) {
     s.pending_error = e;
   } else {
@@ -363,10 +371,16 @@ void kernel::fail_link(std::string message) {
   outgoing_.clear();
   for (auto& [fd, s] : sockets_) {
     if (s.state == socket_state::connecting) s.pending_error = SB_ENETUNREACH;
-    if (s.state == socket_state::connected) s.pending_error = SB_ECONNRESET;
+    if (s.state == socket_state::connected || s.state == socket_state::listening) s.pending_error = SB_ECONNRESET;
+    if (s.state == socket_state::listen_pending) s.pending_error = SB_ENETUNREACH;
     if (s.state != socket_state::created) s.state = socket_state::closed;
   }
   fd_by_stream_.clear();
+  embryos_.clear();
+  if (lookup_ && !lookup_->done) {
+    lookup_->done = true;
+    lookup_->status = lookup_status_link_lost;
+  }
 }
 
 }  // namespace sb::host

@@ -22,7 +22,10 @@ std::int16_t kernel::poll_events(std::int32_t fd) const {
     case socket_state::created:
       return SB_POLLOUT | SB_POLLHUP;  // as Linux reports an unconnected stream socket
     case socket_state::connecting:
+    case socket_state::listen_pending:
       return 0;
+    case socket_state::listening:
+      return s->accept_queue.empty() ? 0 : SB_POLLIN;
     case socket_state::connected: {
       std::int16_t events = 0;
       if (!s->received.empty() || s->peer_finished || s->read_shut) events |= SB_POLLIN;

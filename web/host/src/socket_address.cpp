@@ -45,17 +45,22 @@ std::int32_t read_socket_address(const guest_memory& memory, guest_ptr addr, std
   return 0;
 }
 
-std::int32_t write_socket_address(guest_memory& memory, guest_ptr addr, guest_ptr addrlen_ptr,
-                                  const socket_address& address) {
-  auto capacity = memory.read_u32(addrlen_ptr);
-  if (!capacity) return SB_EFAULT;
-  std::array<std::uint8_t, SB_SOCKADDR_IN6_SIZE> raw{};
+std::uint32_t encode_socket_address(const socket_address& address, std::array<std::uint8_t, SB_SOCKADDR_IN6_SIZE>& raw) {
+  raw = {};
   const bool v4 = address.family == SB_AF_INET;
-  const std::uint32_t full_length = v4 ? SB_SOCKADDR_IN_SIZE : SB_SOCKADDR_IN6_SIZE;
   raw[0] = static_cast<std::uint8_t>(address.family);
   raw[port_offset] = static_cast<std::uint8_t>(address.port >> 8);
   raw[port_offset + 1] = static_cast<std::uint8_t>(address.port);
   std::copy_n(address.ip.begin(), v4 ? 4 : 16, raw.begin() + (v4 ? ipv4_offset : ipv6_offset));
+  return v4 ? SB_SOCKADDR_IN_SIZE : SB_SOCKADDR_IN6_SIZE;
+}
+
+std::int32_t write_socket_address(guest_memory& memory, guest_ptr addr, guest_ptr addrlen_ptr,
+                                  const socket_address& address) {
+  auto capacity = memory.read_u32(addrlen_ptr);
+  if (!capacity) return SB_EFAULT;
+  std::array<std::uint8_t, SB_SOCKADDR_IN6_SIZE> raw;
+  const auto full_length = encode_socket_address(address, raw);
   const auto length = std::min(*capacity, full_length);
   if (!memory.write(addr, std::span(raw.data(), length))) return SB_EFAULT;
   if (!memory.write_u32(addrlen_ptr, full_length)) return SB_EFAULT;

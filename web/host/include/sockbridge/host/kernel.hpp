@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sockbridge/host/byte_queue.hpp"
 #include "sockbridge/host/guest_memory.hpp"
@@ -40,11 +41,14 @@ inline constexpr std::size_t max_open_sockets = 1024;
 // What SO_SNDBUF / SO_RCVBUF report until set (the kernel keeps no fixed-size buffers).
 inline constexpr std::int32_t default_socket_buffer_bytes = 256 * 1024;
 
+// Status of a name lookup whose answer can never come (the relay link closed).
+inline constexpr std::uint8_t lookup_status_link_lost = 0xff;
+
 // Milliseconds on a monotonic clock; injected so tests control time.
 using clock_ms = std::function<std::uint64_t()>;
 std::uint64_t steady_clock_ms();
 
-enum class socket_state { created, connecting, connected, closed };
+enum class socket_state { created, connecting, connected, listen_pending, listening, closed };
 
 // The link to the relay, from the kernel's point of view.
 enum class link_state {
@@ -66,6 +70,9 @@ struct socket {
   std::uint32_t send_credit = 0;    // DATA packets the relay still accepts (Wisp CONTINUE)
   bool connect_in_progress = false; // a blocking connect returned would_block and will be retried
   bool read_shut = false;           // shutdown(SHUT_RD): recv returns 0, arriving data is dropped
+  bool write_shut = false;          // shutdown(SHUT_WR): send fails with EPIPE
+  bool call_in_progress = false;    // a blocking listen returned would_block and will be retried
+  std::deque<std::uint32_t> accept_queue;  // listening: accepted streams not yet returned by accept()
   socket_address local;             // bound address; unspecified until bind
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
@@ -100,6 +107,12 @@ class kernel {
   std::int32_t sock_getpeername(std::int32_t fd, guest_ptr addr, guest_ptr addrlen_ptr);
   std::int32_t sock_getsockname(std::int32_t fd, guest_ptr addr, guest_ptr addrlen_ptr);
   std::int32_t sock_poll(guest_ptr fds, std::uint32_t nfds, std::int32_t timeout_ms);
+  std::int32_t sock_shutdown(std::int32_t fd, std::int32_t how);
+  // Resolves name (name_len bytes at name_ptr) through the relay, or locally
+  // if it is an IP literal. Writes up to max sockaddrs of SB_SOCKADDR_IN6_SIZE
+  // bytes each (sockaddr_in or sockaddr_in6, port 0) at out; returns the count.
+  std::int32_t sock_getaddrinfo(guest_ptr name_ptr, std::uint32_t name_len, std::int32_t family, guest_ptr out,
+                                std::uint32_t max);
 
   // Sets or clears O_NONBLOCK on a socket (fcntl, via WASI fd_fdstat_set_flags).
   std::int32_t set_nonblocking(std::int32_t fd, bool nonblocking);
@@ -159,6 +172,11 @@ class kernel {
   void on_session_frame(const protocol::frame& frame);
   void on_stream_frame(const protocol::frame& frame);
   void on_stream_closed(socket& s, protocol::close_reason reason);
+  void on_connected(socket& s, const protocol::frame& frame);
+  void on_accepted(socket& listener, const protocol::frame& frame);
+  void on_resolved(const protocol::frame& frame);
+  std::int32_t listen(socket& s, std::int32_t fd, std::int32_t backlog);
+  std::int32_t write_lookup_result(guest_ptr out, std::uint32_t max);
   void fail_link(std::string message);
   std::int32_t finish_connect(socket& s);
 
@@ -170,6 +188,18 @@ class kernel {
   std::deque<protocol::bytes> held_;      // waiting for the handshake to finish
   link_state link_ = link_state::handshaking;
   bool open_confirmation_ = false;        // relay confirms connects (Wisp v2 extension 0x05)
+  bool extension_ = false;                // relay speaks the sockbridge extension (0x53)
+  // Streams the relay accepted for a listener, not yet returned by accept().
+  std::map<std::uint32_t, socket> embryos_;
+  struct name_lookup {
+    std::uint32_t request_id = 0;
+    std::string name;
+    std::int32_t family = SB_AF_UNSPEC;
+    bool done = false;
+    std::uint8_t status = 0;
+    std::vector<socket_address> addresses;
+  };
+  std::optional<name_lookup> lookup_;  // the one name lookup in flight (the guest is single-threaded)
   std::uint32_t initial_credit_ = 0;
   std::uint32_t next_stream_id_ = 1;
   std::string link_message_;

@@ -28,6 +28,9 @@ struct socket_address {
 std::int32_t read_socket_address(const guest_memory& memory, guest_ptr addr, std::uint32_t addrlen,
                                  socket_address& out);
 
+// The guest-memory bytes of address (sockaddr_in or sockaddr_in6); returns their length.
+std::uint32_t encode_socket_address(const socket_address& address, std::array<std::uint8_t, SB_SOCKADDR_IN6_SIZE>& raw);
+
 // Writes address to addr, truncated to *addrlen_ptr bytes as POSIX says, and
 // stores the full length in *addrlen_ptr. Returns 0 or EFAULT.
 std::int32_t write_socket_address(guest_memory& memory, guest_ptr addr, guest_ptr addrlen_ptr,

@@ -1,0 +1,38 @@
+// echo_server in the page: the relay opens a real listening socket and real
+// TCP clients on 127.0.0.1 talk to the guest, several at once.
+import net from 'node:net';
+
+import { closedPort, expect, test } from './fixtures.js';
+
+/** Connects, sends `text`, resolves with what comes back once `text.length` bytes arrived. */
+function echoOnce(port, text) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+    let received = '';
+    socket.setTimeout(10_000, () => reject(new Error(`no echo, got ${JSON.stringify(received)}`)));
+    socket.on('data', (chunk) => {
+      received += chunk;
+      if (received.length >= text.length) {
+        socket.end();
+        resolve(received);
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
+test('echo_server serves several real TCP clients at once', async ({ page, openDemo, relay }) => {
+  const port = await closedPort();
+  await openDemo(relay.url, { demo: 'echo_server', args: `${port} 3` });
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.locator('#output')).toContainText(`listening on 127.0.0.1 port ${port}`);
+
+  const texts = ['first client\n', 'second client\n', 'third client\n'];
+  const echoes = await Promise.all(texts.map((text) => echoOnce(port, text)));
+  expect(echoes).toEqual(texts);
+
+  await expect(page.locator('#exit-code')).toHaveText('exit code 0');
+  const output = page.locator('#output');
+  await expect(output).toContainText('connected from 127.0.0.1 port');
+  await expect(output).toContainText('disconnected');
+});

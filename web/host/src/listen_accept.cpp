@@ -1,0 +1,135 @@
+// listen / accept / shutdown: sockets served by the relay's listener
+// (sockbridge LISTEN/ACCEPTED) and half-close (SHUTDOWN).
+#include <utility>
+
+#include "sockbridge/host/kernel.hpp"
+
+namespace sb::host {
+namespace {
+
+constexpr std::int32_t error(std::int32_t errno_value) { return -errno_value; }
+
+socket_address from_wire(const protocol::endpoint& e) {
+  socket_address out;
+  out.family = e.family == 6 ? SB_AF_INET6 : SB_AF_INET;
+  out.ip = e.ip;
+  out.port = e.port;
+  return out;
+}
+
+protocol::endpoint to_wire(const socket_address& a) {
+  protocol::endpoint out;
+  out.family = a.family == SB_AF_INET6 ? 6 : 4;
+  out.ip = a.ip;
+  out.port = a.port;
+  return out;
+}
+
+}  // namespace
+
+std::int32_t kernel::sock_listen(std::int32_t fd, std::int32_t backlog) {
+  std::int32_t err = 0;
+  socket* s = lookup(fd, err);
+  if (!s) return err;
+  const auto result = listen(*s, fd, backlog);
+  if (result != would_block) s->deadline.reset();
+  return result;
+}
+
+std::int32_t kernel::listen(socket& s, std::int32_t fd, std::int32_t backlog) {
+  if (s.call_in_progress) {
+    if (s.state == socket_state::listen_pending) return block_forever();
+    s.call_in_progress = false;
+    if (s.state == socket_state::listening) return 0;
+    return error(s.pending_error ? std::exchange(s.pending_error, 0) : SB_EADDRNOTAVAIL);
+  }
+  if (s.state == socket_state::listening) return 0;  // listen() twice only changes the backlog
+  if (s.state != socket_state::created) return error(SB_EINVAL);
+  if (link_ == link_state::closed) return error(SB_ENETUNREACH);
+  // Whether the relay can listen is known once the handshake is done; until then wait.
+  if (link_ == link_state::handshaking) return block_forever();
+  if (!extension_) return error(SB_ENOTSUP);
+
+  auto local = s.local;
+  local.family = s.domain;
+  s.stream_id = next_stream_id_++;
+  fd_by_stream_[s.stream_id] = fd;
+  protocol::bytes frame;
+  protocol::encode_listen(frame, s.stream_id, {to_wire(local), static_cast<std::uint32_t>(backlog < 1 ? 1 : backlog)});
+  send_frame(std::move(frame));
+  s.state = socket_state::listen_pending;
+  s.call_in_progress = true;
+  return block_forever();
+}
+
+std::int32_t kernel::sock_accept(std::int32_t fd, guest_ptr addr, guest_ptr addrlen_ptr) {
+  std::int32_t err = 0;
+  socket* s = lookup(fd, err);
+  if (!s) return err;
+  if (s->state != socket_state::listening) return error(s->pending_error ? std::exchange(s->pending_error, 0) : SB_EINVAL);
+  if (s->accept_queue.empty()) return s->nonblocking ? error(SB_EAGAIN) : block_forever();
+  if (sockets_.size() >= max_open_sockets) return error(SB_EMFILE);
+  if (addr != 0 && !memory_.contains(addrlen_ptr, 4)) return error(SB_EFAULT);
+
+  const auto stream_id = s->accept_queue.front();
+  auto embryo = embryos_.extract(stream_id);
+  s->accept_queue.pop_front();
+  std::int32_t new_fd = first_socket_fd;
+  while (sockets_.contains(new_fd)) ++new_fd;
+  auto& accepted = sockets_.emplace(new_fd, std::move(embryo.mapped())).first->second;
+  fd_by_stream_[stream_id] = new_fd;
+  if (addr != 0)
+    if (auto e = write_socket_address(memory_, addr, addrlen_ptr, accepted.peer)) return error(e);
+  return new_fd;
+}
+
+void kernel::on_connected(socket& s, const protocol::frame& frame) {
+  protocol::connected_payload addresses;
+  if (protocol::decode_connected(frame.payload, addresses) != protocol::decode_error::ok)
+    return fail_link("relay sent a malformed CONNECTED");
+  s.local = from_wire(addresses.local);
+  if (s.state == socket_state::listen_pending) {
+    s.state = socket_state::listening;
+    return;
+  }
+  s.peer = from_wire(addresses.peer);
+}
+
+void kernel::on_accepted(socket& listener, const protocol::frame& frame) {
+  protocol::accepted_payload accepted;
+  if (protocol::decode_accepted(frame.payload, accepted) != protocol::decode_error::ok ||
+      !(accepted.stream_id & protocol::relay_stream_id_bit))
+    return fail_link("relay sent a malformed ACCEPTED");
+  if (listener.state != socket_state::listening) return;
+  socket s;
+  s.domain = accepted.peer.family == 6 ? SB_AF_INET6 : SB_AF_INET;
+  s.state = socket_state::connected;
+  s.stream_id = accepted.stream_id;
+  s.peer = from_wire(accepted.peer);
+  s.local = from_wire(accepted.local);
+  s.send_credit = 0;  // the relay grants credit with a CONTINUE for the new stream
+  embryos_.emplace(accepted.stream_id, std::move(s));
+  listener.accept_queue.push_back(accepted.stream_id);
+}
+
+std::int32_t kernel::sock_shutdown(std::int32_t fd, std::int32_t how) {
+  std::int32_t err = 0;
+  socket* s = lookup(fd, err);
+  if (!s) return err;
+  if (how < SB_SHUT_RD || how > SB_SHUT_RDWR) return error(SB_EINVAL);
+  if (s->state != socket_state::connected) return error(SB_ENOTCONN);
+  if (how & SB_SHUT_RD) {
+    s->read_shut = true;
+    s->received = {};
+  }
+  if ((how & SB_SHUT_WR) && !s->write_shut) {
+    if (!extension_) return error(SB_ENOTSUP);  // plain Wisp cannot half-close
+    s->write_shut = true;
+    protocol::bytes frame;
+    protocol::encode_shutdown(frame, s->stream_id);
+    send_frame(std::move(frame));
+  }
+  return 0;
+}
+
+}  // namespace sb::host

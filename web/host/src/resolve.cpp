@@ -1,0 +1,108 @@
+// Name lookups for the guest: IP literals answered here, names by the relay
+// (sockbridge RESOLVE/RESOLVED).
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+
+#include "sockbridge/host/kernel.hpp"
+
+namespace sb::host {
+namespace {
+
+constexpr std::int32_t error(std::int32_t errno_value) { return -errno_value; }
+
+// Parses an IPv4 or IPv6 literal into a socket_address (port 0).
+std::optional<socket_address> parse_literal(const std::string& text) {
+  socket_address address;
+  if (inet_pton(AF_INET, text.c_str(), address.ip.data()) == 1) {
+    address.family = SB_AF_INET;
+    return address;
+  }
+  if (inet_pton(AF_INET6, text.c_str(), address.ip.data()) == 1) {
+    address.family = SB_AF_INET6;
+    return address;
+  }
+  return std::nullopt;
+}
+
+std::int32_t lookup_errno(std::uint8_t status) {
+  switch (static_cast<protocol::close_reason>(status)) {
+    case protocol::close_reason::name_not_found:
+      return SB_ENOENT;
+    case protocol::close_reason::blocked:
+      return SB_EACCES;
+    case protocol::close_reason::throttled:
+      return SB_EAGAIN;
+    default:
+      return status == lookup_status_link_lost ? SB_ENETUNREACH : SB_EIO;
+  }
+}
+
+}  // namespace
+
+std::int32_t kernel::sock_getaddrinfo(guest_ptr name_ptr, std::uint32_t name_len, std::int32_t family, guest_ptr out,
+                                      std::uint32_t max) {
+  if (family != SB_AF_UNSPEC && family != SB_AF_INET && family != SB_AF_INET6) return error(SB_EAFNOSUPPORT);
+  if (name_len == 0 || name_len > protocol::max_hostname_bytes) return error(SB_EINVAL);
+  if (!memory_.contains(out, std::uint64_t{max} * SB_SOCKADDR_IN6_SIZE)) return error(SB_EFAULT);
+  std::string name(name_len, '\0');
+  if (!memory_.read(name_ptr, std::span(reinterpret_cast<std::uint8_t*>(name.data()), name.size())))
+    return error(SB_EFAULT);
+  if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+    return error(SB_EINVAL);
+
+  if (auto literal = parse_literal(name)) {
+    if (family != SB_AF_UNSPEC && literal->family != family) return error(SB_ENOENT);
+    lookup_ = name_lookup{0, name, family, true, 0, {*literal}};
+    return write_lookup_result(out, max);
+  }
+  if (lookup_ && lookup_->name == name && lookup_->family == family) {
+    if (!lookup_->done) return block_forever();
+    return write_lookup_result(out, max);
+  }
+  if (link_ == link_state::closed) return error(SB_ENETUNREACH);
+  if (link_ == link_state::handshaking) return block_forever();  // extension support not known yet
+  if (!extension_) return error(SB_ENOTSUP);
+
+  lookup_ = name_lookup{next_stream_id_++, name, family, false, 0, {}};
+  const std::uint8_t wire_family = family == SB_AF_INET ? 4 : family == SB_AF_INET6 ? 6 : 0;
+  protocol::bytes frame;
+  protocol::encode_resolve(frame, lookup_->request_id, {wire_family, name});
+  send_frame(std::move(frame));
+  return block_forever();
+}
+
+std::int32_t kernel::write_lookup_result(guest_ptr out, std::uint32_t max) {
+  const auto result = std::move(*lookup_);
+  lookup_.reset();
+  if (result.status != 0) return error(lookup_errno(result.status));
+  std::uint32_t written = 0;
+  for (const auto& address : result.addresses) {
+    if (written == max) break;
+    std::array<std::uint8_t, SB_SOCKADDR_IN6_SIZE> raw;
+    encode_socket_address(address, raw);
+    if (!memory_.write(out + written * SB_SOCKADDR_IN6_SIZE, raw)) return error(SB_EFAULT);
+    ++written;
+  }
+  return static_cast<std::int32_t>(written);
+}
+
+void kernel::on_resolved(const protocol::frame& frame) {
+  if (!lookup_ || lookup_->done || lookup_->request_id != frame.stream_id) return;  // stale answer
+  protocol::resolved_payload answer;
+  if (protocol::decode_resolved(frame.payload, answer) != protocol::decode_error::ok)
+    return fail_link("relay sent a malformed RESOLVED");
+  lookup_->done = true;
+  lookup_->status = answer.status;
+  for (const auto& e : answer.addresses) {
+    socket_address address;
+    address.family = e.family == 6 ? SB_AF_INET6 : SB_AF_INET;
+    address.ip = e.ip;
+    if (lookup_->family == SB_AF_UNSPEC || lookup_->family == address.family) lookup_->addresses.push_back(address);
+  }
+  if (lookup_->status == 0 && lookup_->addresses.empty())
+    lookup_->status = static_cast<std::uint8_t>(protocol::close_reason::name_not_found);
+}
+
+}  // namespace sb::host
