@@ -59,8 +59,8 @@
 #define SB_SO_SNDBUF 7
 #define SB_SO_RCVBUF 8
 #define SB_SO_KEEPALIVE 9
-#define SB_SO_RCVTIMEO 20 /* struct timeval: i64 seconds, i64 microseconds */
-#define SB_SO_SNDTIMEO 21
+#define SB_SO_RCVTIMEO 66 /* wasi-libc's value (time64); struct timeval: i64 seconds, i64 microseconds */
+#define SB_SO_SNDTIMEO 67
 #define SB_TCP_NODELAY 1
 
 /* poll events (wasi-libc's values); struct pollfd is {i32 fd, i16 events, i16 revents} */

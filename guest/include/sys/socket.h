@@ -1,0 +1,62 @@
+/*
+ * sys/socket.h for sockbridge guests: wasi-libc's header, plus the
+ * declarations wasi-libc (2022) leaves out because WASI preview1 has no
+ * sockets. The functions are implemented in guest/libc over posix_sockets.h.
+ */
+#ifndef SOCKBRIDGE_SYS_SOCKET_H
+#define SOCKBRIDGE_SYS_SOCKET_H
+
+#include_next <sys/socket.h>
+
+#include "posix_sockets.h"
+
+/* Option and flag values wasi-libc hides (they exist only in its upstream branch). */
+#ifndef SO_REUSEADDR
+#define SO_REUSEADDR SB_SO_REUSEADDR
+#define SO_ERROR SB_SO_ERROR
+#define SO_SNDBUF SB_SO_SNDBUF
+#define SO_RCVBUF SB_SO_RCVBUF
+#define SO_KEEPALIVE SB_SO_KEEPALIVE
+#define SO_LINGER 13
+#define SO_REUSEPORT 15
+#define SO_RCVLOWAT 18
+#define SO_SNDLOWAT 19
+#define SO_ACCEPTCONN 30
+#endif
+#ifndef SO_RCVTIMEO
+#define SO_RCVTIMEO SB_SO_RCVTIMEO
+#define SO_SNDTIMEO SB_SO_SNDTIMEO
+#endif
+#ifndef MSG_DONTWAIT
+#define MSG_OOB 0x0001
+#define MSG_DONTROUTE 0x0004
+#define MSG_DONTWAIT SB_MSG_DONTWAIT
+#define MSG_NOSIGNAL SB_MSG_NOSIGNAL
+#endif
+#ifndef SOMAXCONN
+#define SOMAXCONN 128
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int socket(int domain, int type, int protocol);
+int bind(int fd, const struct sockaddr *address, socklen_t length);
+int connect(int fd, const struct sockaddr *address, socklen_t length);
+int listen(int fd, int backlog);
+int getsockname(int fd, struct sockaddr *__restrict address, socklen_t *__restrict length);
+int getpeername(int fd, struct sockaddr *__restrict address, socklen_t *__restrict length);
+ssize_t sendto(int fd, const void *buffer, size_t length, int flags, const struct sockaddr *address,
+               socklen_t address_length);
+ssize_t recvfrom(int fd, void *__restrict buffer, size_t length, int flags, struct sockaddr *__restrict address,
+                 socklen_t *__restrict address_length);
+ssize_t sendmsg(int fd, const struct msghdr *message, int flags);
+ssize_t recvmsg(int fd, struct msghdr *message, int flags);
+int setsockopt(int fd, int level, int name, const void *value, socklen_t length);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,46 @@
+/* The ABI header's constants must equal wasi-libc's: one definition, checked here. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include "posix_sockets.h"
+
+#define SB_CHECK(name) _Static_assert(SB_##name == name, #name " differs between posix_sockets.h and wasi-libc");
+SB_CHECK(AF_INET)
+SB_CHECK(AF_INET6)
+SB_CHECK(AF_UNSPEC)
+SB_CHECK(SOCK_STREAM)
+SB_CHECK(SOCK_DGRAM)
+SB_CHECK(SOCK_NONBLOCK)
+SB_CHECK(SOCK_CLOEXEC)
+SB_CHECK(SOL_SOCKET)
+SB_CHECK(SO_REUSEADDR)
+SB_CHECK(SO_TYPE)
+SB_CHECK(SO_ERROR)
+SB_CHECK(SO_SNDBUF)
+SB_CHECK(SO_RCVBUF)
+SB_CHECK(SO_KEEPALIVE)
+SB_CHECK(SO_RCVTIMEO)
+SB_CHECK(SO_SNDTIMEO)
+SB_CHECK(IPPROTO_TCP)
+SB_CHECK(TCP_NODELAY)
+SB_CHECK(MSG_PEEK)
+SB_CHECK(MSG_WAITALL)
+SB_CHECK(MSG_DONTWAIT)
+SB_CHECK(MSG_NOSIGNAL)
+SB_CHECK(SHUT_RD)
+SB_CHECK(SHUT_WR)
+SB_CHECK(SHUT_RDWR)
+SB_CHECK(POLLIN)
+SB_CHECK(POLLOUT)
+SB_CHECK(POLLERR)
+SB_CHECK(POLLHUP)
+SB_CHECK(POLLNVAL)
+_Static_assert(sizeof(struct sockaddr_in) == SB_SOCKADDR_IN_SIZE, "sockaddr_in size");
+_Static_assert(sizeof(struct sockaddr_in6) == SB_SOCKADDR_IN6_SIZE, "sockaddr_in6 size");
+_Static_assert(sizeof(struct pollfd) == SB_POLLFD_SIZE, "pollfd size");
+
+#define SB_CHECK_ERRNO(name, number, message) _Static_assert(name == number, #name " differs from wasi-libc");
+SB_ERRNO_TABLE(SB_CHECK_ERRNO)

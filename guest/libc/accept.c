@@ -1,0 +1,18 @@
+#include <fcntl.h>
+#include <sys/socket.h>
+
+#include "sb_result.h"
+
+int accept(int fd, struct sockaddr *__restrict address, socklen_t *__restrict length) {
+  return sb_result(wasm_sock_accept(fd, address, length));
+}
+
+int accept4(int fd, struct sockaddr *__restrict address, socklen_t *__restrict length, int flags) {
+  if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) {
+    errno = EINVAL;
+    return -1;
+  }
+  int accepted = accept(fd, address, length);
+  if (accepted >= 0 && (flags & SOCK_NONBLOCK) && fcntl(accepted, F_SETFL, O_NONBLOCK) != 0) return -1;
+  return accepted;
+}

@@ -1,0 +1,105 @@
+/* getaddrinfo / freeaddrinfo over the relay's resolver (wasm_sock_getaddrinfo). */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "posix_sockets.h"
+
+enum { max_results = 16 };
+
+/* One allocation per result: the addrinfo and its sockaddr together. */
+struct result {
+  struct addrinfo info;
+  struct sockaddr_in6 address;
+};
+
+static const struct {
+  const char *name;
+  unsigned short port;
+} services[] = {{"echo", 7}, {"ftp", 21}, {"ssh", 22}, {"smtp", 25}, {"domain", 53},
+                {"http", 80}, {"pop3", 110}, {"imap", 143}, {"https", 443}};
+
+/* The port of service in host order; -1 if unknown. */
+static int service_port(const char *service, int numeric_only) {
+  if (!service || !*service) return 0;
+  char *end;
+  long port = strtol(service, &end, 10);
+  if (*end == '\0') return port >= 0 && port <= 65535 ? (int)port : -1;
+  if (numeric_only) return -1;
+  for (size_t i = 0; i < sizeof services / sizeof services[0]; ++i)
+    if (strcmp(services[i].name, service) == 0) return services[i].port;
+  return -1;
+}
+
+static int eai_from_errno(int32_t result) {
+  switch (-result) {
+    case SB_ENOENT: return EAI_NONAME;
+    case SB_EAGAIN: return EAI_AGAIN;
+    case SB_EAFNOSUPPORT: return EAI_FAMILY;
+    case SB_EACCES: return EAI_FAIL;
+    default: return EAI_FAIL;
+  }
+}
+
+/* Fills slots with the addresses of node (or the wildcard/loopback address if node is NULL). */
+static int32_t lookup(const char *node, int family, int flags, unsigned char (*slots)[SB_SOCKADDR_IN6_SIZE]) {
+  if (node) {
+    if (flags & AI_NUMERICHOST) {
+      struct in6_addr probe;
+      if (inet_pton(AF_INET, node, &probe) != 1 && inet_pton(AF_INET6, node, &probe) != 1) return -SB_ENOENT;
+    }
+    return wasm_sock_getaddrinfo(node, (uint32_t)strlen(node), family, slots, max_results);
+  }
+  const int v6 = family == AF_INET6;
+  const char *wildcard = (flags & AI_PASSIVE) ? (v6 ? "::" : "0.0.0.0") : (v6 ? "::1" : "127.0.0.1");
+  return wasm_sock_getaddrinfo(wildcard, (uint32_t)strlen(wildcard), v6 ? AF_INET6 : AF_INET, slots, 1);
+}
+
+int getaddrinfo(const char *__restrict node, const char *__restrict service, const struct addrinfo *__restrict hints,
+                struct addrinfo **__restrict out) {
+  const int family = hints ? hints->ai_family : AF_UNSPEC;
+  const int flags = hints ? hints->ai_flags : 0;
+  const int socktype = hints ? hints->ai_socktype : 0;
+  if (!node && !service) return EAI_NONAME;
+  if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6) return EAI_FAMILY;
+  if (socktype != 0 && socktype != SOCK_STREAM && socktype != SOCK_DGRAM) return EAI_SOCKTYPE;
+  const int port = service_port(service, flags & AI_NUMERICSERV);
+  if (port < 0) return EAI_SERVICE;
+
+  unsigned char slots[max_results][SB_SOCKADDR_IN6_SIZE];
+  int32_t count = lookup(node, family, flags, slots);
+  if (count < 0) return eai_from_errno(count);
+  if (count == 0) return EAI_NONAME;
+
+  struct addrinfo *head = NULL, **tail = &head;
+  for (int32_t i = 0; i < count; ++i) {
+    struct result *r = calloc(1, sizeof *r);
+    if (!r) {
+      freeaddrinfo(head);
+      return EAI_MEMORY;
+    }
+    memcpy(&r->address, slots[i], sizeof r->address);
+    r->address.sin6_port = htons((uint16_t)port); /* same offset in sockaddr_in */
+    const int v6 = r->address.sin6_family == AF_INET6;
+    r->info.ai_family = v6 ? AF_INET6 : AF_INET;
+    r->info.ai_socktype = socktype ? socktype : SOCK_STREAM;
+    r->info.ai_protocol = r->info.ai_socktype == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+    r->info.ai_addrlen = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    r->info.ai_addr = (struct sockaddr *)&r->address;
+    if (i == 0 && (flags & AI_CANONNAME) && node) r->info.ai_canonname = strdup(node);
+    *tail = &r->info;
+    tail = &r->info.ai_next;
+  }
+  *out = head;
+  return 0;
+}
+
+void freeaddrinfo(struct addrinfo *list) {
+  while (list) {
+    struct addrinfo *next = list->ai_next;
+    free(list->ai_canonname);
+    free(list); /* the addrinfo is the first member of its struct result */
+    list = next;
+  }
+}
