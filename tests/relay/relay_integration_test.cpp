@@ -81,11 +81,18 @@ class relay_process {
     }
     if (port_ == 0) throw std::runtime_error("relay did not start");
   }
+  // Stops the relay with SIGTERM; it must exit cleanly (under the sanitizer
+  // build that also means no leaks and no undefined behaviour).
   ~relay_process() {
     kill(pid_, SIGTERM);
+    std::string rest;  // drained before waiting, so a chatty relay cannot block on a full pipe
+    char line[4096];
+    while (fgets(line, sizeof line, log_)) rest += line;
+    fclose(log_);
     int status = 0;
     waitpid(pid_, &status, 0);
-    fclose(log_);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      ADD_FAILURE() << "relay did not exit cleanly (status " << status << "):\n" << rest;
   }
   std::uint16_t port() const { return port_; }
 
