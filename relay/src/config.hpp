@@ -31,6 +31,9 @@ struct relay_config {
   std::uint32_t stream_buffer_packets = 128;
   // Bytes read from a target per DATA packet sent to the client.
   std::size_t read_chunk_bytes = 64 * 1024;
+  // DATA packets per stream read from the target but not yet written to the
+  // WebSocket; beyond this the relay stops reading that target (backpressure).
+  std::size_t max_chunks_in_flight = 4;
   // Name lookups one session may have in flight (RESOLVE).
   std::size_t max_pending_resolves = 16;
 

@@ -36,6 +36,8 @@ void listener::on_accept(boost::system::error_code ec, net::ip::tcp::socket sock
   if (ec) {
     log_event(log_level::warn, "accept_failed", {{"error", ec.message()}});
   } else {
+    boost::system::error_code ignored;
+    socket.set_option(net::ip::tcp::no_delay(true), ignored);  // small Wisp frames must not wait for Nagle
     std::make_shared<http_session>(std::move(socket), config_)->run();
   }
   do_accept();

@@ -1,6 +1,8 @@
 #include "tcp_stream.hpp"
 
+#include <algorithm>
 #include <boost/asio/write.hpp>
+#include <utility>
 
 #include "log.hpp"
 #include "policy.hpp"
@@ -13,6 +15,9 @@ namespace net = boost::asio;
 using boost::system::error_code;
 
 namespace {
+
+// Queued client packets written to the target in one gathered write, at most.
+constexpr std::size_t max_gathered_writes = 64;
 
 protocol::close_reason connect_failure_reason(const error_code& ec) {
   if (ec == net::error::connection_refused) return protocol::close_reason::refused;
@@ -88,6 +93,7 @@ void tcp_stream::on_connect(error_code ec) {
   connected_ = true;
   connect_timer_.cancel();
   socket_.set_option(net::ip::tcp::no_delay(true), ec);
+  socket_.non_blocking(true, ec);
   const auto local = socket_.local_endpoint(ec);
   const auto peer = socket_.remote_endpoint(ec);
   session_->confirm_stream(id_, to_wire(local.address(), local.port()), to_wire(peer.address(), peer.port()));
@@ -100,6 +106,7 @@ void tcp_stream::start_accepted(net::ip::tcp::socket socket) {
   connected_ = true;
   error_code ignored;
   socket_.set_option(net::ip::tcp::no_delay(true), ignored);
+  socket_.non_blocking(true, ignored);
   do_read();
 }
 
@@ -130,20 +137,29 @@ void tcp_stream::write(protocol::byte_view data) {
     return finish(protocol::close_reason::throttled);
   }
   write_queue_.emplace_back(data.begin(), data.end());
-  if (connected_ && write_queue_.size() == 1) do_write();
+  if (connected_ && writing_ == 0) do_write();
 }
 
 void tcp_stream::do_write() {
-  net::async_write(socket_, net::buffer(write_queue_.front()),
+  // Everything queued goes out in one gathered write (up to a bound).
+  std::vector<net::const_buffer> buffers;
+  for (const auto& packet : write_queue_) {
+    if (buffers.size() == max_gathered_writes) break;
+    buffers.push_back(net::buffer(packet));
+  }
+  writing_ = buffers.size();
+  net::async_write(socket_, buffers,
                    [self = shared_from_this()](error_code ec, std::size_t bytes) { self->on_write(ec, bytes); });
 }
 
 void tcp_stream::on_write(error_code ec, std::size_t) {
   if (done_) return;
   if (ec) return finish(protocol::close_reason::network_error);
-  write_queue_.pop_front();
+  const auto written = std::exchange(writing_, 0);
+  write_queue_.erase(write_queue_.begin(), write_queue_.begin() + static_cast<std::ptrdiff_t>(written));
   const auto buffer = session_->config().stream_buffer_packets;
-  if (++written_since_grant_ >= buffer / 2) {
+  written_since_grant_ += static_cast<std::uint32_t>(written);
+  if (written_since_grant_ >= buffer / 2) {
     written_since_grant_ = 0;
     session_->grant(id_, buffer - static_cast<std::uint32_t>(write_queue_.size()));
   }
@@ -152,13 +168,39 @@ void tcp_stream::on_write(error_code ec, std::size_t) {
 }
 
 void tcp_stream::do_read() {
-  read_buffer_.resize(session_->config().read_chunk_bytes);
-  socket_.async_read_some(net::buffer(read_buffer_),
-                          [self = shared_from_this()](error_code ec, std::size_t bytes) { self->on_read(ec, bytes); });
+  reading_ = true;
+  socket_.async_wait(net::ip::tcp::socket::wait_read, [self = shared_from_this()](error_code ec) {
+    self->on_readable(ec);
+  });
 }
 
-void tcp_stream::on_read(error_code ec, std::size_t bytes) {
+void tcp_stream::on_readable(error_code ec) {
+  reading_ = false;
   if (done_) return;
+  if (ec) return on_read_error(ec);
+  // Read straight into the frame for the client: an idle stream holds no buffer.
+  const auto chunk = session_->config().read_chunk_bytes;
+  const auto available = socket_.available(ec);
+  const auto want = std::clamp<std::size_t>(available, 1, chunk);
+  protocol::bytes frame;
+  protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
+  const auto header = frame.size();
+  frame.resize(header + want);
+  const auto got = socket_.read_some(net::buffer(frame.data() + header, want), ec);
+  if (ec == net::error::would_block) return do_read();
+  if (ec) return on_read_error(ec);
+  frame.resize(header + got);
+  ++chunks_in_flight_;
+  // At most max_chunks_in_flight chunks wait for the WebSocket; then reading
+  // stops and the TCP window pushes back on the remote sender.
+  session_->send(std::move(frame), [self = shared_from_this()] {
+    --self->chunks_in_flight_;
+    if (!self->done_ && !self->reading_ && !self->remote_finished_) self->do_read();
+  });
+  if (chunks_in_flight_ < session_->config().max_chunks_in_flight) do_read();
+}
+
+void tcp_stream::on_read_error(error_code ec) {
   if (ec == net::error::eof) {
     // With the extension the stream is half-open: the client may still send.
     if (!session_->extension_enabled() || client_finished_) return finish(protocol::close_reason::voluntary);
@@ -167,13 +209,7 @@ void tcp_stream::on_read(error_code ec, std::size_t bytes) {
   }
   if (ec == net::error::connection_reset && session_->extension_enabled())
     return finish(protocol::close_reason::connection_reset);  // Wisp itself has no "reset" reason
-  if (ec) return finish(protocol::close_reason::network_error);
-  protocol::bytes frame;
-  protocol::encode_data(frame, id_, protocol::byte_view(read_buffer_.data(), bytes));
-  // The next read waits until this chunk is on the WebSocket: the TCP window pushes back.
-  session_->send(std::move(frame), [self = shared_from_this()] {
-    if (!self->done_) self->do_read();
-  });
+  finish(protocol::close_reason::network_error);
 }
 
 void tcp_stream::finish(protocol::close_reason reason) {
@@ -189,7 +225,6 @@ void tcp_stream::abort() {
   error_code ignored;
   socket_.close(ignored);
   write_queue_.clear();
-  read_buffer_ = {};
 }
 
 }  // namespace sb::relay

@@ -36,7 +36,8 @@ class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
   void on_connect(boost::system::error_code ec);
   void on_connect_timeout(boost::system::error_code ec);
   void do_read();
-  void on_read(boost::system::error_code ec, std::size_t bytes);
+  void on_readable(boost::system::error_code ec);
+  void on_read_error(boost::system::error_code ec);
   void do_write();
   void on_write(boost::system::error_code ec, std::size_t bytes);
   void finish(protocol::close_reason reason);
@@ -53,7 +54,9 @@ class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
   std::size_t next_candidate_ = 0;
   std::deque<protocol::bytes> write_queue_;
   std::uint32_t written_since_grant_ = 0;
-  std::vector<std::uint8_t> read_buffer_;
+  std::size_t writing_ = 0;           // packets in the async_write now in progress
+  std::size_t chunks_in_flight_ = 0;  // DATA frames read but not yet written to the WebSocket
+  bool reading_ = false;
   bool connected_ = false;
   bool done_ = false;
   bool client_finished_ = false;  // SHUTDOWN from the client

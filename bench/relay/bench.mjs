@@ -1,0 +1,450 @@
+#!/usr/bin/env node
+// bench/relay: our relay against the relays people use today, with the same
+// client and the same TCP peers on 127.0.0.1, in one run. Prints a Markdown
+// report (medians of several runs, and ratios) to stdout.
+//
+//   node bench/relay/bench.mjs [--runs 5] [--mib 256] [--pings 10000] [--opens 1000] [--idle 10000]
+//
+// Relays: sockbridge-relay (build/relay), the @mercuryworkshop/wisp-js server
+// (npm), and websockify (Debian) when it is installed. "raw TCP" is the same
+// transfer on loopback with no relay: the limit.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { WebSocket } from 'ws';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { values: flags } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    mib: { type: 'string', default: '256' },
+    pings: { type: 'string', default: '10000' },
+    opens: { type: 'string', default: '1000' },
+    idle: { type: 'string', default: '10000' },
+  },
+});
+const RUNS = Number(flags.runs);
+const BYTES = Number(flags.mib) * 1024 * 1024;
+const PINGS = Number(flags.pings);
+const OPENS = Number(flags.opens);
+const IDLE = Number(flags.idle);
+
+// ---------- TCP peers ----------
+
+const chunk = Buffer.alloc(1024 * 1024, 0x5a);
+
+/** "D<bytes>\n" → sends that many bytes; "U<bytes>\n" → reads them, answers "ok"; else echo. */
+function startPeer() {
+  const server = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    let header = '';
+    const onData = (data) => {
+      header += data.toString('latin1');
+      const newline = header.indexOf('\n');
+      if (newline < 0) return;
+      socket.off('data', onData);
+      const command = header.slice(0, newline);
+      const rest = Buffer.from(header.slice(newline + 1), 'latin1');
+      if (command[0] === 'D') return download(socket, Number(command.slice(1)));
+      if (command[0] === 'U') return upload(socket, Number(command.slice(1)), rest.length);
+      if (command[0] === 'E') {
+        if (rest.length) socket.write(rest);
+        socket.pipe(socket);
+      }
+      // 'I': idle, hold the connection open
+    };
+    socket.on('data', onData);
+    socket.on('error', () => {});
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function download(socket, total) {
+  let left = total;
+  const pump = () => {
+    while (left > 0) {
+      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= piece.length;
+      if (!socket.write(piece)) return socket.once('drain', pump);
+    }
+    socket.end();
+  };
+  pump();
+}
+
+function upload(socket, total, already) {
+  let got = already;
+  const finish = () => socket.end('ok');
+  if (got >= total) return finish();
+  socket.on('data', (data) => {
+    got += data.length;
+    if (got >= total) finish();
+  });
+}
+
+// ---------- relays ----------
+
+function waitForPort(child, pattern) {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (data) => {
+      seen += data;
+      const match = seen.match(pattern);
+      if (match) resolve(Number(match[1]));
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited with ${code}: ${seen}`)));
+  });
+}
+
+async function freePort() {
+  const probe = net.createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function startSockbridge() {
+  const child = spawn(path.join(root, 'build/relay/sockbridge-relay'), ['--listen', '127.0.0.1:0', '--dev'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const port = await waitForPort(child, /"event":"listening".*?"port":(\d+)/);
+  return { name: 'sockbridge-relay', child, url: `ws://127.0.0.1:${port}/`, kind: 'wisp' };
+}
+
+async function startWispJs() {
+  const port = await freePort();
+  const options = JSON.stringify({ allow_loopback_ips: true, allow_private_ips: true });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'node_modules/@mercuryworkshop/wisp-js/src/bin/server_cli.mjs'), '-H', '127.0.0.1', '-P', String(port), '-L', 'INFO', '-O', options],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await waitFor(() => canConnect(port));
+  return { name: 'wisp-js server', child, url: `ws://127.0.0.1:${port}/`, kind: 'wisp' };
+}
+
+async function waitFor(check, limitMs = 10_000) {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('timed out');
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+function rssKiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(status.match(/VmRSS:\s+(\d+)/)[1]);
+}
+
+// ---------- a Wisp v1 client (same for every relay) ----------
+
+function frame(type, stream, payload = Buffer.alloc(0)) {
+  const out = Buffer.allocUnsafe(5 + payload.length);
+  out[0] = type;
+  out.writeUInt32LE(stream, 1);
+  payload.copy(out, 5);
+  return out;
+}
+
+function connectPayload(port) {
+  const host = Buffer.from('127.0.0.1');
+  const out = Buffer.allocUnsafe(3 + host.length);
+  out[0] = 1;
+  out.writeUInt16LE(port, 1);
+  host.copy(out, 3);
+  return out;
+}
+
+class WispSession {
+  static async open(url) {
+    const session = new WispSession(new WebSocket(url)); // no subprotocol: Wisp v1
+    await session.ready;
+    return session;
+  }
+
+  constructor(ws) {
+    this.ws = ws;
+    ws.binaryType = 'nodebuffer';
+    this.handlers = new Map();
+    this.credit = new Map();
+    this.nextId = 1;
+    this.ready = new Promise((resolve, reject) => {
+      ws.on('error', reject);
+      ws.on('message', (data) => {
+        const type = data[0];
+        const id = data.readUInt32LE(1);
+        if (type === 3 && id === 0) {
+          this.initial = data.readUInt32LE(5);
+          return resolve();
+        }
+        if (type === 3) {
+          this.credit.set(id, data.readUInt32LE(5));
+          this.handlers.get(id)?.onCredit?.();
+          return;
+        }
+        this.handlers.get(id)?.onFrame(type, data);
+      });
+    });
+  }
+
+  /** Opens a stream to 127.0.0.1:port; handler.onFrame(type, frame), handler.onCredit(). */
+  openStream(port, handler) {
+    const id = this.nextId++;
+    this.handlers.set(id, handler);
+    this.credit.set(id, this.initial);
+    this.ws.send(frame(1, id, connectPayload(port)));
+    return id;
+  }
+
+  send(id, data) {
+    this.credit.set(id, this.credit.get(id) - 1);
+    this.ws.send(frame(2, id, data));
+  }
+
+  close(id) {
+    this.handlers.delete(id);
+    this.ws.send(frame(4, id, Buffer.from([2])));
+  }
+
+  dispose() {
+    this.ws.terminate();
+  }
+}
+
+// ---------- measurements ----------
+
+async function wispDownload(relay, port) {
+  const session = await WispSession.open(relay.url);
+  const started = process.hrtime.bigint();
+  await new Promise((resolve, reject) => {
+    let got = 0;
+    const id = session.openStream(port, {
+      onFrame(type, data) {
+        if (type === 2) got += data.length - 5;
+        if (type === 4) got === BYTES ? resolve() : reject(new Error(`short download ${got}`));
+      },
+    });
+    session.send(id, Buffer.from(`D${BYTES}\n`));
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  session.dispose();
+  return BYTES / 1e6 / seconds;
+}
+
+async function wispUpload(relay, port) {
+  const session = await WispSession.open(relay.url);
+  const piece = chunk.subarray(0, 60 * 1024);
+  const started = process.hrtime.bigint();
+  await new Promise((resolve, reject) => {
+    let sent = 0;
+    const id = session.openStream(port, {
+      onFrame(type, data) {
+        if (type === 2 && data.subarray(5).toString() === 'ok') resolve();
+        if (type === 4) reject(new Error('closed early'));
+      },
+      onCredit: () => pump(),
+    });
+    const pump = () => {
+      while (sent < BYTES && session.credit.get(id) > 0 && session.ws.bufferedAmount < 8 * 1024 * 1024) {
+        const size = Math.min(piece.length, BYTES - sent);
+        session.send(id, piece.subarray(0, size));
+        sent += size;
+      }
+      if (sent < BYTES && session.credit.get(id) > 0) setImmediate(pump);
+    };
+    session.send(id, Buffer.from(`U${BYTES}\n`));
+    pump();
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  session.dispose();
+  return BYTES / 1e6 / seconds;
+}
+
+async function wispPing(relay, port) {
+  const session = await WispSession.open(relay.url);
+  const message = Buffer.alloc(32, 0x61);
+  const times = [];
+  await new Promise((resolve) => {
+    let started = 0n;
+    let count = -1;
+    let got = 0;
+    const id = session.openStream(port, {
+      onFrame(type, data) {
+        if (type !== 2) return;
+        got += data.length - 5;
+        if (got < 32) return;
+        got = 0;
+        if (count >= 0) times.push(Number(process.hrtime.bigint() - started) / 1e3);
+        if (++count === PINGS) return resolve();
+        started = process.hrtime.bigint();
+        session.send(id, message);
+      },
+    });
+    session.send(id, Buffer.concat([Buffer.from('E\n'), message]));
+  });
+  session.dispose();
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] };
+}
+
+async function wispOpenRate(relay, port) {
+  const session = await WispSession.open(relay.url);
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < OPENS; ++i) {
+    await new Promise((resolve) => {
+      const id = session.openStream(port, {
+        onFrame(type) {
+          if (type !== 2) return;
+          session.close(id);
+          resolve();
+        },
+      });
+      session.send(id, Buffer.from('E\nx'));
+    });
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  session.dispose();
+  return OPENS / seconds;
+}
+
+async function wispIdleMemory(relay, port) {
+  const session = await WispSession.open(relay.url);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const before = rssKiB(relay.child.pid);
+  let confirmed = 0;
+  await new Promise((resolve) => {
+    for (let i = 0; i < IDLE; ++i) {
+      const id = session.openStream(port, {
+        onFrame(type, data) {
+          if (type === 2 && ++confirmed === IDLE) resolve();
+        },
+      });
+      session.send(id, Buffer.from('E\n.'));
+    }
+  });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const after = rssKiB(relay.child.pid);
+  session.dispose();
+  return (after - before) / IDLE;
+}
+
+async function rawDownload(port) {
+  const started = process.hrtime.bigint();
+  await new Promise((resolve, reject) => {
+    let got = 0;
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(`D${BYTES}\n`));
+    socket.on('data', (data) => (got += data.length));
+    socket.on('end', () => (got === BYTES ? resolve() : reject(new Error('short'))));
+  });
+  return BYTES / 1e6 / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function rawPing(port) {
+  const message = Buffer.alloc(32, 0x61);
+  const times = [];
+  const socket = net.connect(port, '127.0.0.1');
+  socket.setNoDelay(true);
+  await new Promise((resolve) => socket.on('connect', resolve));
+  await new Promise((resolve) => {
+    let started = 0n;
+    let count = -1;
+    let got = 0;
+    socket.on('data', (data) => {
+      got += data.length;
+      if (got < 32) return;
+      got = 0;
+      if (count >= 0) times.push(Number(process.hrtime.bigint() - started) / 1e3);
+      if (++count === PINGS) return resolve();
+      started = process.hrtime.bigint();
+      socket.write(message);
+    });
+    socket.write(Buffer.concat([Buffer.from('E\n'), message]));
+  });
+  socket.destroy();
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] };
+}
+
+// ---------- report ----------
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+
+async function measure(relay, peerPort) {
+  const result = { download: [], upload: [], p50: [], p99: [], opens: [] };
+  for (let run = 0; run < RUNS; ++run) {
+    result.download.push(await wispDownload(relay, peerPort));
+    result.upload.push(await wispUpload(relay, peerPort));
+    const ping = await wispPing(relay, peerPort);
+    result.p50.push(ping.p50);
+    result.p99.push(ping.p99);
+    result.opens.push(await wispOpenRate(relay, peerPort));
+  }
+  result.idle = await wispIdleMemory(relay, peerPort);
+  return result;
+}
+
+async function main() {
+  const peer = await startPeer();
+  const peerPort = peer.address().port;
+  const rows = [];
+  for (const start of [startSockbridge, startWispJs]) {
+    const relay = await start();
+    try {
+      const r = await measure(relay, peerPort);
+      rows.push({ name: relay.name, ...r });
+      process.stderr.write(`${relay.name}: done\n`);
+    } finally {
+      relay.child.kill('SIGTERM');
+    }
+  }
+  const raw = { download: [], p50: [], p99: [] };
+  for (let run = 0; run < RUNS; ++run) {
+    raw.download.push(await rawDownload(peerPort));
+    const ping = await rawPing(peerPort);
+    raw.p50.push(ping.p50);
+    raw.p99.push(ping.p99);
+  }
+  peer.close();
+
+  const ours = rows[0];
+  const lines = [];
+  lines.push(`Runs: ${RUNS} (medians), ${BYTES / 1048576} MiB transfers, ${PINGS} pings of 32 bytes, ${OPENS} sequential stream opens, ${IDLE} idle streams.`);
+  lines.push('');
+  lines.push('| relay | download MB/s | upload MB/s | ping p50 µs | ping p99 µs | opens/s | KiB per idle stream |');
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const r of rows)
+    lines.push(`| ${r.name} | ${fmt(median(r.download))} | ${fmt(median(r.upload))} | ${fmt(median(r.p50))} | ${fmt(median(r.p99))} | ${fmt(median(r.opens), 0)} | ${fmt(r.idle, 2)} |`);
+  lines.push(`| raw TCP (no relay) | ${fmt(median(raw.download))} | — | ${fmt(median(raw.p50))} | ${fmt(median(raw.p99))} | — | — |`);
+  lines.push('');
+  for (const r of rows.slice(1)) {
+    lines.push(`sockbridge-relay / ${r.name}: download ×${fmt(median(ours.download) / median(r.download), 2)}, upload ×${fmt(median(ours.upload) / median(r.upload), 2)}, ` +
+      `p50 latency ×${fmt(median(ours.p50) / median(r.p50), 2)} (lower is better), opens ×${fmt(median(ours.opens) / median(r.opens), 2)}, idle memory ×${fmt(ours.idle / r.idle, 2)} (lower is better).`);
+  }
+  lines.push(`sockbridge-relay download / raw TCP: ${fmt((100 * median(ours.download)) / median(raw.download), 0)} %.`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
