@@ -71,7 +71,7 @@ function download(socket, total) {
       left -= piece.length;
       if (!socket.write(piece)) return socket.once('drain', pump);
     }
-    socket.end();
+    // The client closes once it has every byte (some relays drop data queued at a close).
   };
   pump();
 }
@@ -115,6 +115,9 @@ async function startSockbridge() {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const port = await waitForPort(child, /"event":"listening".*?"port":(\d+)/);
+  const log = [];
+  child.stderr.on('data', (data) => log.push(...String(data).split('\n').filter((line) => line && !line.includes('"stream_open'))));
+  process.on('exit', (code) => code && process.stderr.write(`sockbridge-relay log:\n${log.slice(-20).join('\n')}\n`));
   return { name: 'sockbridge-relay', child, url: `ws://127.0.0.1:${port}/`, kind: 'wisp' };
 }
 
@@ -147,6 +150,22 @@ function canConnect(port) {
       resolve(true);
     });
     socket.on('error', () => resolve(false));
+  });
+}
+
+async function startWebsockify(targetPort) {
+  const port = await freePort();
+  const child = spawn('websockify', [`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.on('error', () => {});
+  await waitFor(() => canConnect(port), 5_000);
+  return { name: 'websockify', child, url: `ws://127.0.0.1:${port}/`, kind: 'websockify' };
+}
+
+function haveWebsockify() {
+  return new Promise((resolve) => {
+    const probe = spawn('websockify', ['--help'], { stdio: 'ignore' });
+    probe.on('error', () => resolve(false));
+    probe.on('exit', (code) => resolve(code === 0));
   });
 }
 
@@ -230,6 +249,96 @@ class WispSession {
   }
 }
 
+// ---------- websockify: one WebSocket per TCP connection, raw bytes ----------
+
+/** A "stream" over websockify: one WebSocket bridged to the peer. */
+class WebsockifyStream {
+  static async open(url, onData) {
+    const ws = new WebSocket(url, ['binary']);
+    ws.binaryType = 'nodebuffer';
+    await new Promise((resolve, reject) => {
+      ws.on('open', resolve);
+      ws.on('error', reject);
+    });
+    ws.on('message', onData);
+    return ws;
+  }
+}
+
+async function wsDownload(relay) {
+  const started = process.hrtime.bigint();
+  let got = 0;
+  await new Promise(async (resolve, reject) => {
+    const ws = await WebsockifyStream.open(relay.url, (data) => {
+      got += data.length;
+      if (got < BYTES) return;
+      ws.terminate();
+      resolve();
+    });
+    ws.on('close', () => got < BYTES && reject(new Error(`short ${got}`)));
+    ws.send(Buffer.from(`D${BYTES}\n`));
+  });
+  return BYTES / 1e6 / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function wsUpload(relay) {
+  const piece = chunk.subarray(0, 60 * 1024);
+  const started = process.hrtime.bigint();
+  await new Promise(async (resolve) => {
+    const ws = await WebsockifyStream.open(relay.url, (data) => data.toString() === 'ok' && resolve());
+    ws.send(Buffer.from(`U${BYTES}\n`));
+    let sent = 0;
+    const pump = () => {
+      while (sent < BYTES && ws.bufferedAmount < 8 * 1024 * 1024) {
+        const size = Math.min(piece.length, BYTES - sent);
+        ws.send(piece.subarray(0, size));
+        sent += size;
+      }
+      if (sent < BYTES) setImmediate(pump);
+    };
+    pump();
+  });
+  return BYTES / 1e6 / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function wsPing(relay) {
+  const message = Buffer.alloc(32, 0x61);
+  const times = [];
+  let ws;
+  await new Promise(async (resolve) => {
+    let started = 0n;
+    let count = -1;
+    let got = 0;
+    ws = await WebsockifyStream.open(relay.url, (data) => {
+      got += data.length;
+      if (got < 32) return;
+      got = 0;
+      if (count >= 0) times.push(Number(process.hrtime.bigint() - started) / 1e3);
+      if (++count === PINGS) return resolve();
+      started = process.hrtime.bigint();
+      ws.send(message);
+    });
+    ws.send(Buffer.concat([Buffer.from('E\n'), message]));
+  });
+  ws.terminate();
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] };
+}
+
+async function wsOpenRate(relay) {
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < OPENS; ++i) {
+    await new Promise(async (resolve) => {
+      const ws = await WebsockifyStream.open(relay.url, () => {
+        ws.close();
+        resolve();
+      });
+      ws.send(Buffer.from('E\nx'));
+    });
+  }
+  return OPENS / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
 // ---------- measurements ----------
 
 async function wispDownload(relay, port) {
@@ -240,7 +349,8 @@ async function wispDownload(relay, port) {
     const id = session.openStream(port, {
       onFrame(type, data) {
         if (type === 2) got += data.length - 5;
-        if (type === 4) got === BYTES ? resolve() : reject(new Error(`short download ${got}`));
+        if (got === BYTES) resolve();
+        if (type === 4) reject(new Error(`short download ${got}`));
       },
     });
     session.send(id, Buffer.from(`D${BYTES}\n`));
@@ -259,7 +369,7 @@ async function wispUpload(relay, port) {
     const id = session.openStream(port, {
       onFrame(type, data) {
         if (type === 2 && data.subarray(5).toString() === 'ok') resolve();
-        if (type === 4) reject(new Error('closed early'));
+        if (type === 4) reject(new Error(`closed early (reason 0x${data[5].toString(16)}) after ${sent} bytes`));
       },
       onCredit: () => pump(),
     });
@@ -352,8 +462,13 @@ async function rawDownload(port) {
   await new Promise((resolve, reject) => {
     let got = 0;
     const socket = net.connect(port, '127.0.0.1', () => socket.write(`D${BYTES}\n`));
-    socket.on('data', (data) => (got += data.length));
-    socket.on('end', () => (got === BYTES ? resolve() : reject(new Error('short'))));
+    socket.on('data', (data) => {
+      got += data.length;
+      if (got < BYTES) return;
+      socket.destroy();
+      resolve();
+    });
+    socket.on('end', () => got < BYTES && reject(new Error('short')));
   });
   return BYTES / 1e6 / (Number(process.hrtime.bigint() - started) / 1e9);
 }
@@ -390,16 +505,18 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
 async function measure(relay, peerPort) {
+  const wisp = relay.kind === 'wisp';
   const result = { download: [], upload: [], p50: [], p99: [], opens: [] };
   for (let run = 0; run < RUNS; ++run) {
-    result.download.push(await wispDownload(relay, peerPort));
-    result.upload.push(await wispUpload(relay, peerPort));
-    const ping = await wispPing(relay, peerPort);
+    result.download.push(wisp ? await wispDownload(relay, peerPort) : await wsDownload(relay));
+    result.upload.push(wisp ? await wispUpload(relay, peerPort) : await wsUpload(relay));
+    const ping = wisp ? await wispPing(relay, peerPort) : await wsPing(relay);
     result.p50.push(ping.p50);
     result.p99.push(ping.p99);
-    result.opens.push(await wispOpenRate(relay, peerPort));
+    result.opens.push(wisp ? await wispOpenRate(relay, peerPort) : await wsOpenRate(relay));
   }
-  result.idle = await wispIdleMemory(relay, peerPort);
+  // websockify forks a process per connection: idle streams are not comparable.
+  result.idle = wisp ? await wispIdleMemory(relay, peerPort) : NaN;
   return result;
 }
 
@@ -407,7 +524,10 @@ async function main() {
   const peer = await startPeer();
   const peerPort = peer.address().port;
   const rows = [];
-  for (const start of [startSockbridge, startWispJs]) {
+  const starters = [startSockbridge, startWispJs];
+  if (await haveWebsockify()) starters.push(() => startWebsockify(peerPort));
+  else process.stderr.write('websockify not installed (apt-get install websockify): skipped\n');
+  for (const start of starters) {
     const relay = await start();
     try {
       const r = await measure(relay, peerPort);

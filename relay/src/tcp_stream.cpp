@@ -131,14 +131,18 @@ void tcp_stream::on_connect_timeout(error_code ec) {
 
 void tcp_stream::write(protocol::byte_view data) {
   if (done_) return;
-  const auto limit = 2 * std::size_t{session_->config().stream_buffer_packets};
-  if (write_queue_.size() >= limit) {
-    log_event(log_level::warn, "stream_buffer_overrun", {{"remote", session_->remote()}, {"stream", id_}});
-    return finish(protocol::close_reason::throttled);
-  }
   write_queue_.emplace_back(data.begin(), data.end());
+  // Wisp's CONTINUE is an absolute count, so grants racing with packets in
+  // flight can let a client overshoot; instead of failing the stream, the
+  // session stops reading the WebSocket until this queue drains.
+  if (write_queue_.size() >= queue_limit()) {
+    paused_session_ = true;
+    session_->pause_reading();
+  }
   if (connected_ && writing_ == 0) do_write();
 }
+
+std::size_t tcp_stream::queue_limit() const { return 2 * std::size_t{session_->config().stream_buffer_packets}; }
 
 void tcp_stream::do_write() {
   // Everything queued goes out in one gathered write (up to a bound).
@@ -157,6 +161,10 @@ void tcp_stream::on_write(error_code ec, std::size_t) {
   if (ec) return finish(protocol::close_reason::network_error);
   const auto written = std::exchange(writing_, 0);
   write_queue_.erase(write_queue_.begin(), write_queue_.begin() + static_cast<std::ptrdiff_t>(written));
+  if (paused_session_ && write_queue_.size() < queue_limit() / 2) {
+    paused_session_ = false;
+    session_->resume_reading();
+  }
   const auto buffer = session_->config().stream_buffer_packets;
   written_since_grant_ += static_cast<std::uint32_t>(written);
   if (written_since_grant_ >= buffer / 2) {
@@ -180,13 +188,11 @@ void tcp_stream::on_readable(error_code ec) {
   if (ec) return on_read_error(ec);
   // Read straight into the frame for the client: an idle stream holds no buffer.
   const auto chunk = session_->config().read_chunk_bytes;
-  const auto available = socket_.available(ec);
-  const auto want = std::clamp<std::size_t>(available, 1, chunk);
   protocol::bytes frame;
   protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
   const auto header = frame.size();
-  frame.resize(header + want);
-  const auto got = socket_.read_some(net::buffer(frame.data() + header, want), ec);
+  frame.resize(header + chunk);
+  const auto got = socket_.read_some(net::buffer(frame.data() + header, chunk), ec);
   if (ec == net::error::would_block) return do_read();
   if (ec) return on_read_error(ec);
   frame.resize(header + got);
@@ -220,6 +226,7 @@ void tcp_stream::finish(protocol::close_reason reason) {
 
 void tcp_stream::abort() {
   done_ = true;
+  if (std::exchange(paused_session_, false)) session_->resume_reading();
   connect_timer_.cancel();
   resolver_.cancel();
   error_code ignored;

@@ -42,6 +42,7 @@ class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
   void on_write(boost::system::error_code ec, std::size_t bytes);
   void finish(protocol::close_reason reason);
   void send_fin_if_drained();
+  std::size_t queue_limit() const;
 
   std::shared_ptr<websocket_session> session_;
   std::uint32_t id_;
@@ -57,6 +58,7 @@ class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
   std::size_t writing_ = 0;           // packets in the async_write now in progress
   std::size_t chunks_in_flight_ = 0;  // DATA frames read but not yet written to the WebSocket
   bool reading_ = false;
+  bool paused_session_ = false;  // this stream's full queue paused the session's reads
   bool connected_ = false;
   bool done_ = false;
   bool client_finished_ = false;  // SHUTDOWN from the client

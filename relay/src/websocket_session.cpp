@@ -42,6 +42,10 @@ void websocket_session::run(http::request<http::string_body> request) {
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws_.read_message_max(config_->max_message_bytes);
   ws_.binary(true);
+  // One Wisp packet per WebSocket frame, written in one piece (Beast would
+  // otherwise split messages into 4 KiB frames, one write each).
+  ws_.auto_fragment(false);
+  ws_.write_buffer_bytes(64 * 1024);
   ws_.set_option(websocket::stream_base::decorator([subprotocol](websocket::response_type& response) {
     response.set(http::field::server, "sockbridge-relay");
     if (!subprotocol.empty()) response.set(http::field::sec_websocket_protocol, subprotocol);
@@ -89,7 +93,19 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
   on_frame(frame);
   buffer_.consume(buffer_.size());
-  if (phase_ != phase::closing) do_read();
+  if (phase_ == phase::closing) return;
+  if (pauses_ > 0) {
+    read_waiting_ = true;
+    return;
+  }
+  do_read();
+}
+
+void websocket_session::resume_reading() {
+  if (pauses_ > 0) --pauses_;
+  if (pauses_ > 0 || !read_waiting_ || phase_ == phase::closing) return;
+  read_waiting_ = false;
+  do_read();
 }
 
 void websocket_session::on_frame(const protocol::frame& frame) {

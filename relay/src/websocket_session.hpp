@@ -42,6 +42,10 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // A listener accepted a connection: register it as a relay-created stream and announce it.
   void adopt_inbound(std::uint32_t listener_id, boost::asio::ip::tcp::socket socket);
   bool extension_enabled() const { return extension_; }
+  // Backpressure toward the client: stop / restart reading the WebSocket
+  // (counted, so several streams may pause at once).
+  void pause_reading() { ++pauses_; }
+  void resume_reading();
   // Grants the client more buffer on a stream (CONTINUE).
   void grant(std::uint32_t stream_id, std::uint32_t buffer_remaining);
 
@@ -82,6 +86,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::map<std::uint32_t, std::shared_ptr<listen_stream>> listeners_;
   std::uint32_t next_inbound_id_ = protocol::relay_stream_id_bit | 1;
   std::size_t pending_resolves_ = 0;
+  std::size_t pauses_ = 0;
+  bool read_waiting_ = false;  // a read was skipped because of a pause
   std::string remote_;
   bool v2_ = false;
   bool open_confirmation_ = false;
