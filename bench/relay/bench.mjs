@@ -501,22 +501,42 @@ async function rawPing(port) {
 
 // ---------- report ----------
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values) => {
+  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return finite.length ? finite[Math.floor(finite.length / 2)] : NaN;
+};
 const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+
+/** A measurement that does not finish within the limit counts as failed (NaN, shown as "—"). */
+async function bounded(name, relay, work, limitMs = 120_000) {
+  let timer;
+  const limit = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), limitMs)));
+  try {
+    const value = await Promise.race([work(), limit]);
+    if (value !== 'timeout') return value;
+  } catch (error) {
+    process.stderr.write(`${relay.name} ${name}: ${error.message}\n`);
+    return NaN;
+  } finally {
+    clearTimeout(timer);
+  }
+  process.stderr.write(`${relay.name} ${name}: did not finish in ${limitMs / 1000} s\n`);
+  return NaN;
+}
 
 async function measure(relay, peerPort) {
   const wisp = relay.kind === 'wisp';
   const result = { download: [], upload: [], p50: [], p99: [], opens: [] };
   for (let run = 0; run < RUNS; ++run) {
-    result.download.push(wisp ? await wispDownload(relay, peerPort) : await wsDownload(relay));
-    result.upload.push(wisp ? await wispUpload(relay, peerPort) : await wsUpload(relay));
-    const ping = wisp ? await wispPing(relay, peerPort) : await wsPing(relay);
-    result.p50.push(ping.p50);
-    result.p99.push(ping.p99);
-    result.opens.push(wisp ? await wispOpenRate(relay, peerPort) : await wsOpenRate(relay));
+    result.download.push(await bounded('download', relay, () => (wisp ? wispDownload(relay, peerPort) : wsDownload(relay))));
+    result.upload.push(await bounded('upload', relay, () => (wisp ? wispUpload(relay, peerPort) : wsUpload(relay))));
+    const ping = await bounded('ping', relay, () => (wisp ? wispPing(relay, peerPort) : wsPing(relay)));
+    result.p50.push(ping?.p50 ?? NaN);
+    result.p99.push(ping?.p99 ?? NaN);
+    result.opens.push(await bounded('opens', relay, () => (wisp ? wispOpenRate(relay, peerPort) : wsOpenRate(relay))));
   }
   // websockify forks a process per connection: idle streams are not comparable.
-  result.idle = wisp ? await wispIdleMemory(relay, peerPort) : NaN;
+  result.idle = wisp ? await bounded('idle', relay, () => wispIdleMemory(relay, peerPort)) : NaN;
   return result;
 }
 

@@ -26,6 +26,7 @@ const DEFAULT_HOST_URL = new URL('../../host/host.js', import.meta.url);
  * @property {(bytes: Uint8Array) => void} [stderr]
  * @property {(message: string, level: 'info' | 'error') => void} [onStatus]  relay/runtime events in plain words
  * @property {AbortSignal} [signal]     aborting stops the guest and closes its sockets
+ * @property {(sockets: SocketInfo[]) => void} [onSockets]  the guest's sockets, a few times a second while it runs
  * @property {string | URL} [hostUrl]   where host.js lives
  * @property {Record<string, any>} [hostOverrides]  Emscripten module settings for the host
  * @property {'jspi' | 'asyncify'} [blocking]  force a blocking strategy (default: JSPI if available)
@@ -61,6 +62,14 @@ async function feedStdin(host, source, wake) {
     wake();
   }
 }
+
+/**
+ * One socket of a running guest, as the host kernel reports it.
+ * @typedef {{ fd: number, kind: string, state: string, local: string, peer: string, bytesIn: number, bytesOut: number }} SocketInfo
+ */
+
+/** How often onSockets is called while a guest runs. */
+const SOCKET_TABLE_INTERVAL_MS = 200;
 
 /** Raised inside a waiting guest when the run is aborted. */
 export class RunAborted extends Error {}
@@ -134,6 +143,9 @@ export async function run(options) {
   for (const [key, value] of Object.entries(options.env ?? {}))
     host.ccall('sb_add_env', null, ['string'], [`${key}=${value}`]);
 
+  const reportSockets = () => options.onSockets?.(JSON.parse(host.UTF8ToString(host._sb_socket_table())));
+  const socketTimer = options.onSockets ? setInterval(reportSockets, SOCKET_TABLE_INTERVAL_MS) : undefined;
+
   const imports = buildImports(module, { host, flush, progress, wrapImport: blocking.wrapImport });
   const instance = await WebAssembly.instantiate(module, imports);
   host.sbGuestMemory = instance.exports.memory;
@@ -144,7 +156,9 @@ export async function run(options) {
     if (error instanceof ExitStatus) return error.code;
     throw error;
   } finally {
+    clearInterval(socketTimer);
     host._sb_close_all();
+    reportSockets();
     flush();
     signal?.removeEventListener('abort', wake);
     transport.dispose();

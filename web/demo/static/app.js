@@ -31,6 +31,38 @@ $('relay-url').textContent = relayUrl;
 /** @type {AbortController | null} */
 let running = null;
 
+/** How long a closed socket stays in the table, fading, before it goes. */
+const CLOSED_ROW_MS = 2000;
+/** @type {Map<number, HTMLTableRowElement>} fd → its row */
+const socketRows = new Map();
+
+/** Renders the kernel's socket list: updates rows in place, fades out the gone ones. @param {import('./shim-js/src/embed.js').SocketInfo[]} sockets */
+function showSockets(sockets) {
+  const body = /** @type {HTMLTableSectionElement} */ (document.querySelector('#sockets tbody'));
+  const seen = new Set();
+  for (const s of sockets) {
+    seen.add(s.fd);
+    let row = socketRows.get(s.fd);
+    if (!row || row.classList.contains('closed')) {
+      row?.remove();
+      row = body.insertRow();
+      socketRows.set(s.fd, row);
+    }
+    const cells = [s.fd, s.kind, s.state, s.local || '—', s.peer || '—', s.bytesIn, s.bytesOut];
+    row.replaceChildren(...cells.map((value) => Object.assign(document.createElement('td'), { textContent: String(value) })));
+  }
+  for (const [fd, row] of socketRows) {
+    if (seen.has(fd) || row.classList.contains('closed')) continue;
+    row.classList.add('closed');
+    row.cells[2].textContent = 'closed';
+    setTimeout(() => {
+      row.remove();
+      if (socketRows.get(fd) === row) socketRows.delete(fd);
+    }, CLOSED_ROW_MS);
+  }
+  $('no-sockets').hidden = socketRows.size > 0;
+}
+
 function selectDemo() {
   const demo = DEMOS[/** @type {keyof typeof DEMOS} */ (demoSelect.value)];
   $('usage').textContent = demo.usage;
@@ -83,6 +115,7 @@ async function start() {
         if (level === 'error') print(`\n[relay] ${message}\n`, 'error');
       },
       signal: running.signal,
+      onSockets: showSockets,
       blocking: /** @type {any} */ (params.get('blocking') ?? undefined),
     });
     exitCode.textContent = `exit code ${code}`;

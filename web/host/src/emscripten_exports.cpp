@@ -197,6 +197,47 @@ SB_EXPORT void sb_on_transport_closed() { state().sockets.on_transport_closed();
 SB_EXPORT std::int32_t sb_link_state() { return static_cast<std::int32_t>(state().sockets.link()); }
 SB_EXPORT const char* sb_link_message() { return state().sockets.link_message().c_str(); }
 
+namespace {
+
+const char* state_name(socket_state state) {
+  switch (state) {
+    case socket_state::created: return "created";
+    case socket_state::connecting: return "connecting";
+    case socket_state::connected: return "connected";
+    case socket_state::listen_pending: return "opening listener";
+    case socket_state::listening: return "listening";
+    case socket_state::closed: return "closed";
+  }
+  return "unknown";
+}
+
+std::string endpoint_text(const socket_address& address) {
+  if (address.family == SB_AF_UNSPEC) return "";
+  const auto ip = address.ip_text();
+  return address.family == SB_AF_INET6 ? "[" + ip + "]:" + std::to_string(address.port)
+                                       : ip + ":" + std::to_string(address.port);
+}
+
+}  // namespace
+
+// The guest's sockets as JSON for the page's socket table:
+// [{"fd":3,"kind":"TCP","state":"connected","local":"…","peer":"…","bytesIn":0,"bytesOut":0}, …]
+// The pointer stays valid until the next call.
+SB_EXPORT const char* sb_socket_table() {
+  static std::string json;
+  json = "[";
+  for (const auto& [fd, s] : state().sockets.sockets()) {
+    const bool listener = s.state == socket_state::listening || s.state == socket_state::listen_pending;
+    if (json.size() > 1) json += ",";
+    json += "{\"fd\":" + std::to_string(fd) + ",\"kind\":\"" + (listener ? "TCP listener" : "TCP") +
+            "\",\"state\":\"" + state_name(s.state) + "\",\"local\":\"" + endpoint_text(s.local) +
+            "\",\"peer\":\"" + (listener ? "" : endpoint_text(s.peer)) + "\",\"bytesIn\":" +
+            std::to_string(s.bytes_received) + ",\"bytesOut\":" + std::to_string(s.bytes_sent) + "}";
+  }
+  json += "]";
+  return json.c_str();
+}
+
 // Outgoing frames: while sb_outgoing_length() > 0, send the bytes at
 // sb_outgoing_data() as one binary message, then sb_outgoing_pop().
 SB_EXPORT std::uint32_t sb_outgoing_length() {
