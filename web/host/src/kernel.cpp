@@ -106,12 +106,7 @@ std::int32_t kernel::finish_connect(socket& s) {
 }
 
 std::int32_t kernel::sock_connect(std::int32_t fd, guest_ptr addr, std::uint32_t addrlen) {
-  std::int32_t err = 0;
-  socket* s = lookup(fd, err);
-  if (!s) return err;
-  const auto result = connect(*s, fd, addr, addrlen);
-  if (result != would_block) s->deadline.reset();
-  return result;
+  return blocking_call(fd, [&](socket& s) { return connect(s, fd, addr, addrlen); });
 }
 
 std::int32_t kernel::connect(socket& s, std::int32_t fd, guest_ptr addr, std::uint32_t addrlen) {
@@ -153,12 +148,7 @@ std::int32_t kernel::connect(socket& s, std::int32_t fd, guest_ptr addr, std::ui
 }
 
 std::int32_t kernel::sock_send(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
-  std::int32_t err = 0;
-  socket* s = lookup(fd, err);
-  if (!s) return err;
-  const auto result = send(*s, buf, len, flags);
-  if (result != would_block) s->deadline.reset();
-  return result;
+  return blocking_call(fd, [&](socket& s) { return send(s, buf, len, flags); });
 }
 
 std::int32_t kernel::send(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
@@ -188,12 +178,7 @@ std::int32_t kernel::send(socket& s, guest_ptr buf, std::uint32_t len, std::int3
 }
 
 std::int32_t kernel::sock_recv(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
-  std::int32_t err = 0;
-  socket* s = lookup(fd, err);
-  if (!s) return err;
-  const auto result = receive(*s, buf, len, flags);
-  if (result != would_block) s->deadline.reset();
-  return result;
+  return blocking_call(fd, [&](socket& s) { return receive(s, buf, len, flags); });
 }
 
 std::int32_t kernel::receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags) {

@@ -28,12 +28,7 @@ protocol::endpoint to_wire(const socket_address& a) {
 }  // namespace
 
 std::int32_t kernel::sock_listen(std::int32_t fd, std::int32_t backlog) {
-  std::int32_t err = 0;
-  socket* s = lookup(fd, err);
-  if (!s) return err;
-  const auto result = listen(*s, fd, backlog);
-  if (result != would_block) s->deadline.reset();
-  return result;
+  return blocking_call(fd, [&](socket& s) { return listen(s, fd, backlog); });
 }
 
 std::int32_t kernel::listen(socket& s, std::int32_t fd, std::int32_t backlog) {

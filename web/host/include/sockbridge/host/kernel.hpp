@@ -163,6 +163,17 @@ class kernel {
 
  private:
   socket* lookup(std::int32_t fd, std::int32_t& error);
+  // Runs call on fd's socket (-EBADF/-ENOTSOCK if none) and ends the socket's
+  // timeout unless the call blocked.
+  template <class Call>
+  std::int32_t blocking_call(std::int32_t fd, Call call) {
+    std::int32_t err = 0;
+    socket* s = lookup(fd, err);
+    if (!s) return err;
+    const auto result = call(*s);
+    if (result != would_block) s->deadline.reset();  // the call finished: its timeout is spent
+    return result;
+  }
   std::int32_t connect(socket& s, std::int32_t fd, guest_ptr addr, std::uint32_t addrlen);
   std::int32_t send(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
   std::int32_t receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
