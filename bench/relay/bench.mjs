@@ -249,6 +249,37 @@ class WispSession {
   }
 }
 
+// ---------- 32-byte ping-pong, whatever carries it ----------
+
+const PING = Buffer.alloc(32, 0x61);
+
+/**
+ * Times PINGS round trips of 32 bytes. `send(bytes)` sends on the path;
+ * the returned `onData(byteCount)` must be called for every received chunk.
+ * The first message carries the echo command, so it is not timed.
+ */
+function pingPong(send) {
+  const times = [];
+  let started = 0n;
+  let count = -1;
+  let got = 0;
+  let finish;
+  const done = new Promise((resolve) => (finish = resolve));
+  const onData = (bytes) => {
+    got += bytes;
+    if (got < PING.length) return;
+    got = 0;
+    if (count >= 0) times.push(Number(process.hrtime.bigint() - started) / 1e3);
+    if (++count === PINGS) {
+      times.sort((a, b) => a - b);
+      return finish({ p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] });
+    }
+    started = process.hrtime.bigint();
+    send(PING);
+  };
+  return { onData, start: () => send(Buffer.concat([Buffer.from('E\n'), PING])), done };
+}
+
 // ---------- websockify: one WebSocket per TCP connection, raw bytes ----------
 
 /** A "stream" over websockify: one WebSocket bridged to the peer. */
@@ -302,32 +333,21 @@ async function wsUpload(relay) {
 }
 
 async function wsPing(relay) {
-  const message = Buffer.alloc(32, 0x61);
-  const times = [];
   let ws;
-  await new Promise(async (resolve) => {
-    let started = 0n;
-    let count = -1;
-    let got = 0;
-    ws = await WebsockifyStream.open(relay.url, (data) => {
-      got += data.length;
-      if (got < 32) return;
-      got = 0;
-      if (count >= 0) times.push(Number(process.hrtime.bigint() - started) / 1e3);
-      if (++count === PINGS) return resolve();
-      started = process.hrtime.bigint();
-      ws.send(message);
-    });
-    ws.send(Buffer.concat([Buffer.from('E\n'), message]));
-  });
+  const ping = pingPong((bytes) => ws.send(bytes));
+  ws = await WebsockifyStream.open(relay.url, (data) => ping.onData(data.length));
+  ping.start();
+  const result = await ping.done;
   ws.terminate();
-  times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] };
+  return result;
 }
+
+/** websockify forks a process per connection and stalls after a few hundred in a row: 100 opens. */
+const WEBSOCKIFY_OPENS = 100;
 
 async function wsOpenRate(relay) {
   const started = process.hrtime.bigint();
-  for (let i = 0; i < OPENS; ++i) {
+  for (let i = 0; i < WEBSOCKIFY_OPENS; ++i) {
     await new Promise(async (resolve) => {
       const ws = await WebsockifyStream.open(relay.url, () => {
         ws.close();
@@ -336,7 +356,7 @@ async function wsOpenRate(relay) {
       ws.send(Buffer.from('E\nx'));
     });
   }
-  return OPENS / (Number(process.hrtime.bigint() - started) / 1e9);
+  return WEBSOCKIFY_OPENS / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
 // ---------- measurements ----------
@@ -391,29 +411,13 @@ async function wispUpload(relay, port) {
 
 async function wispPing(relay, port) {
   const session = await WispSession.open(relay.url);
-  const message = Buffer.alloc(32, 0x61);
-  const times = [];
-  await new Promise((resolve) => {
-    let started = 0n;
-    let count = -1;
-    let got = 0;
-    const id = session.openStream(port, {
-      onFrame(type, data) {
-        if (type !== 2) return;
-        got += data.length - 5;
-        if (got < 32) return;
-        got = 0;
-        if (count >= 0) times.push(Number(process.hrtime.bigint() - started) / 1e3);
-        if (++count === PINGS) return resolve();
-        started = process.hrtime.bigint();
-        session.send(id, message);
-      },
-    });
-    session.send(id, Buffer.concat([Buffer.from('E\n'), message]));
-  });
+  let id = 0;
+  const ping = pingPong((bytes) => session.send(id, bytes));
+  id = session.openStream(port, { onFrame: (type, data) => type === 2 && ping.onData(data.length - 5) });
+  ping.start();
+  const result = await ping.done;
   session.dispose();
-  times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] };
+  return result;
 }
 
 async function wispOpenRate(relay, port) {
@@ -474,29 +478,15 @@ async function rawDownload(port) {
 }
 
 async function rawPing(port) {
-  const message = Buffer.alloc(32, 0x61);
-  const times = [];
   const socket = net.connect(port, '127.0.0.1');
   socket.setNoDelay(true);
   await new Promise((resolve) => socket.on('connect', resolve));
-  await new Promise((resolve) => {
-    let started = 0n;
-    let count = -1;
-    let got = 0;
-    socket.on('data', (data) => {
-      got += data.length;
-      if (got < 32) return;
-      got = 0;
-      if (count >= 0) times.push(Number(process.hrtime.bigint() - started) / 1e3);
-      if (++count === PINGS) return resolve();
-      started = process.hrtime.bigint();
-      socket.write(message);
-    });
-    socket.write(Buffer.concat([Buffer.from('E\n'), message]));
-  });
+  const ping = pingPong((bytes) => socket.write(bytes));
+  socket.on('data', (data) => ping.onData(data.length));
+  ping.start();
+  const result = await ping.done;
   socket.destroy();
-  times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] };
+  return result;
 }
 
 // ---------- report ----------
@@ -508,7 +498,7 @@ const median = (values) => {
 const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
 /** A measurement that does not finish within the limit counts as failed (NaN, shown as "—"). */
-async function bounded(name, relay, work, limitMs = 120_000) {
+async function bounded(name, relay, work, limitMs = 60_000) {
   let timer;
   const limit = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), limitMs)));
   try {

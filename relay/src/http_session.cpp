@@ -65,14 +65,18 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   const auto target = std::string_view(request.target().data(), request.target().size());
   if (target == "/healthz") return send(text_response(request, http::status::ok, "ok\n"));
   if (config_->web_root.empty()) return send(text_response(request, http::status::not_found, "not found\n"));
+  serve_file(request);
+}
 
+void http_session::serve_file(const http::request<http::string_body>& request) {
+  const auto target = std::string_view(request.target().data(), request.target().size());
   const auto path = resolve_target(config_->web_root, target);
   if (!path) return send(text_response(request, http::status::bad_request, "bad path\n"));
   http::file_body::value_type file;
   beast::error_code open_error;
-  if (std::filesystem::is_regular_file(*path)) file.open(path->c_str(), beast::file_mode::scan, open_error);
-  if (!std::filesystem::is_regular_file(*path) || open_error)
-    return send(text_response(request, http::status::not_found, "not found\n"));
+  const bool servable = std::filesystem::is_regular_file(*path) && stays_inside(config_->web_root, *path);
+  if (servable) file.open(path->c_str(), beast::file_mode::scan, open_error);
+  if (!servable || open_error) return send(text_response(request, http::status::not_found, "not found\n"));
 
   const auto size = file.size();
   auto set_headers = [&](auto& response) {

@@ -1,5 +1,6 @@
 #include "listener.hpp"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "http_session.hpp"
@@ -10,7 +11,7 @@ namespace sb::relay {
 namespace net = boost::asio;
 
 listener::listener(net::io_context& context, net::ip::tcp::endpoint endpoint, std::shared_ptr<const relay_config> config)
-    : context_(context), acceptor_(context), config_(std::move(config)) {
+    : context_(context), acceptor_(net::make_strand(context)), config_(std::move(config)) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -20,8 +21,11 @@ listener::listener(net::io_context& context, net::ip::tcp::endpoint endpoint, st
 void listener::run() { do_accept(); }
 
 void listener::stop() {
-  boost::system::error_code ignored;
-  acceptor_.close(ignored);
+  // On the acceptor's strand: stop() comes from the signal handler, on any thread.
+  net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] {
+    boost::system::error_code ignored;
+    self->acceptor_.close(ignored);
+  });
 }
 
 void listener::do_accept() {

@@ -1,6 +1,8 @@
 #include "static_files.hpp"
 
+#include <algorithm>
 #include <array>
+#include <system_error>
 #include <utility>
 
 namespace sb::relay {
@@ -50,6 +52,16 @@ std::optional<std::filesystem::path> resolve_target(const std::filesystem::path&
   }
   if (relative.empty() || path.back() == '/') relative /= "index.html";
   return root / relative;
+}
+
+bool stays_inside(const std::filesystem::path& root, const std::filesystem::path& file) {
+  std::error_code ec;
+  const auto real_root = std::filesystem::canonical(root, ec);
+  if (ec) return false;
+  const auto real_file = std::filesystem::canonical(file, ec);
+  if (ec) return false;
+  const auto mismatch = std::mismatch(real_root.begin(), real_root.end(), real_file.begin(), real_file.end());
+  return mismatch.first == real_root.end();
 }
 
 }  // namespace sb::relay

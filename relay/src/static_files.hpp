@@ -14,4 +14,8 @@ std::string_view mime_type(std::string_view path);
 // the target is malformed or would leave the root (".." segments, backslashes, NUL).
 std::optional<std::filesystem::path> resolve_target(const std::filesystem::path& root, std::string_view target);
 
+// True if file exists and, with every symlink followed, still lies under root
+// (a link inside the site must not expose the rest of the disk).
+bool stays_inside(const std::filesystem::path& root, const std::filesystem::path& file);
+
 }  // namespace sb::relay

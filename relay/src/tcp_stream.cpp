@@ -30,7 +30,6 @@ protocol::close_reason connect_failure_reason(const error_code& ec) {
 tcp_stream::tcp_stream(std::shared_ptr<websocket_session> session, std::uint32_t id)
     : session_(std::move(session)),
       id_(id),
-      resolver_(session_->executor()),
       socket_(session_->executor()),
       connect_timer_(session_->executor()) {}
 
@@ -39,23 +38,35 @@ void tcp_stream::start(std::string host, std::uint16_t port) {
   port_ = port;
   connect_timer_.expires_after(session_->config().connect_timeout);
   connect_timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_connect_timeout(ec); });
-  resolver_.async_resolve(host_, std::to_string(port_), net::ip::tcp::resolver::numeric_service,
-                          [self = shared_from_this()](error_code ec, net::ip::tcp::resolver::results_type results) {
-                            self->on_resolve(ec, std::move(results));
-                          });
+  // An address literal needs no lookup (strict inet_pton forms only: "127.1"
+  // and friends go through the resolver and are checked after it).
+  error_code not_literal;
+  const auto literal = net::ip::make_address(host_, not_literal);
+  if (!not_literal) return check_targets({net::ip::tcp::endpoint(literal, port_)});
+  resolver_ = std::make_unique<net::ip::tcp::resolver>(session_->executor());
+  resolver_->async_resolve(host_, std::to_string(port_), net::ip::tcp::resolver::numeric_service,
+                           [self = shared_from_this()](error_code ec, net::ip::tcp::resolver::results_type results) {
+                             self->on_resolve(ec, std::move(results));
+                           });
 }
 
 void tcp_stream::on_resolve(error_code ec, net::ip::tcp::resolver::results_type results) {
+  resolver_.reset();
   if (done_) return;
   if (ec) {
     log_event(log_level::info, "resolve_failed",
               {{"remote", session_->remote()}, {"stream", id_}, {"host", host_}, {"error", ec.message()}});
     return finish(protocol::close_reason::unreachable);
   }
+  std::vector<net::ip::tcp::endpoint> endpoints;
+  for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+  check_targets(std::move(endpoints));
+}
+
+void tcp_stream::check_targets(std::vector<net::ip::tcp::endpoint> endpoints) {
   const target_policy policy{session_->config().dev};
   std::string denied_class;
-  for (const auto& entry : results) {
-    const auto endpoint = entry.endpoint();
+  for (const auto& endpoint : endpoints) {
     const auto kind = classify(endpoint.address());
     if (policy.allows(kind)) {
       candidates_.push_back(endpoint);
@@ -92,6 +103,7 @@ void tcp_stream::on_connect(error_code ec) {
   }
   connected_ = true;
   connect_timer_.cancel();
+  candidates_ = {};
   socket_.set_option(net::ip::tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);
   const auto local = socket_.local_endpoint(ec);
@@ -228,7 +240,7 @@ void tcp_stream::abort() {
   done_ = true;
   if (std::exchange(paused_session_, false)) session_->resume_reading();
   connect_timer_.cancel();
-  resolver_.cancel();
+  if (resolver_) resolver_->cancel();
   error_code ignored;
   socket_.close(ignored);
   write_queue_.clear();

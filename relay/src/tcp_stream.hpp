@@ -5,7 +5,6 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +31,8 @@ class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
 
  private:
   void on_resolve(boost::system::error_code ec, boost::asio::ip::tcp::resolver::results_type results);
+  // Applies the policy to every address, then connects to the allowed ones in order.
+  void check_targets(std::vector<boost::asio::ip::tcp::endpoint> endpoints);
   void connect_next();
   void on_connect(boost::system::error_code ec);
   void on_connect_timeout(boost::system::error_code ec);
@@ -48,12 +49,12 @@ class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
   std::uint32_t id_;
   std::string host_;
   std::uint16_t port_ = 0;
-  boost::asio::ip::tcp::resolver resolver_;
+  std::unique_ptr<boost::asio::ip::tcp::resolver> resolver_;  // only while a name is being looked up
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer connect_timer_;
   std::vector<boost::asio::ip::tcp::endpoint> candidates_;  // resolved and allowed by policy
   std::size_t next_candidate_ = 0;
-  std::deque<protocol::bytes> write_queue_;
+  std::vector<protocol::bytes> write_queue_;  // a vector: an idle stream allocates nothing for it
   std::uint32_t written_since_grant_ = 0;
   std::size_t writing_ = 0;           // packets in the async_write now in progress
   std::size_t chunks_in_flight_ = 0;  // DATA frames read but not yet written to the WebSocket

@@ -34,7 +34,9 @@ websocket_session::websocket_session(beast::tcp_stream stream, std::shared_ptr<c
   if (!ec) remote_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
-websocket_session::~websocket_session() { log_event(log_level::info, "session_closed", {{"remote", remote_}}); }
+websocket_session::~websocket_session() {
+  log_event(log_level::info, "session_closed", {{"remote", remote_}, {"version", version_name()}});
+}
 
 void websocket_session::run(http::request<http::string_body> request) {
   const auto subprotocol = first_subprotocol(request);
@@ -58,7 +60,7 @@ void websocket_session::on_accept(beast::error_code ec) {
     log_event(log_level::info, "websocket_handshake_failed", {{"remote", remote_}, {"error", ec.message()}});
     return;
   }
-  log_event(log_level::info, "session_open", {{"remote", remote_}, {"wisp_version", v2_ ? 2 : 1}});
+  log_event(log_level::info, "session_open", {{"remote", remote_}, {"version", version_name()}});
   protocol::bytes hello;
   if (v2_) {
     protocol::encode_info(hello, {2,
@@ -115,7 +117,8 @@ void websocket_session::on_frame(const protocol::frame& frame) {
       return on_connect(frame);
     case protocol::packet_type::data:
       if (auto it = streams_.find(frame.stream_id); it != streams_.end()) return it->second->write(frame.payload);
-      return;  // the stream closed while this was in flight
+      // Not an error: the stream may have closed while this packet was in flight.
+      return log_event(log_level::info, "data_for_unknown_stream", {{"remote", remote_}, {"stream", frame.stream_id}});
     case protocol::packet_type::close:
       if (auto it = streams_.find(frame.stream_id); it != streams_.end()) {
         it->second->abort();

@@ -71,6 +71,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void refuse_stream(std::uint32_t stream_id, std::string_view why);
   void protocol_error(std::string_view what, protocol::close_reason reason);
   void end_streams();
+  const char* version_name() const { return v2_ ? "v2" : "v1"; }
 
   struct outgoing {
     protocol::bytes frame;

@@ -2,17 +2,23 @@
 // independent WebSocket client (websocketpp) that encodes Wisp frames by hand,
 // against real TCP peers on 127.0.0.1 and ::1.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <filesystem>
+#include <fstream>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -52,23 +58,29 @@ std::uint32_t u32_at(const bytes& b, std::size_t at) {
 
 // --- the relay process ---
 
+// Starts the relay binary with args; its stdout and stderr go to the given fds.
+pid_t spawn_relay(const std::vector<std::string>& args, int stdout_fd, int stderr_fd) {
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  dup2(stdout_fd, STDOUT_FILENO);
+  dup2(stderr_fd, STDERR_FILENO);
+  std::vector<std::string> full = {SOCKBRIDGE_RELAY_BINARY};
+  full.insert(full.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : full) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  execv(argv[0], argv.data());
+  _exit(127);
+}
+
 class relay_process {
  public:
-  explicit relay_process(std::vector<std::string> extra) {
+  explicit relay_process(std::vector<std::string> extra, const std::string& listen = "127.0.0.1:0") {
     int pipe_fds[2];
-    if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(pipe_fds[1], STDERR_FILENO);
-      close(pipe_fds[0]);
-      std::vector<std::string> args = {SOCKBRIDGE_RELAY_BINARY, "--listen", "127.0.0.1:0", "--threads", "2"};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    std::vector<std::string> args = {"--listen", listen, "--threads", "2"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = spawn_relay(args, STDOUT_FILENO, pipe_fds[1]);
     close(pipe_fds[1]);
     log_ = fdopen(pipe_fds[0], "r");
     char line[4096];
@@ -95,6 +107,8 @@ class relay_process {
       ADD_FAILURE() << "relay did not exit cleanly (status " << status << "):\n" << rest;
   }
   std::uint16_t port() const { return port_; }
+  // Log lines up to and including "listening".
+  const std::vector<std::string>& startup_lines() const { return lines_; }
 
  private:
   pid_t pid_ = -1;
@@ -117,6 +131,7 @@ class wisp_client {
       const auto& payload = message->get_payload();
       push(bytes(payload.begin(), payload.end()));
     });
+    client_.set_open_handler([this](websocketpp::connection_hdl) { mark_open(); });
     client_.set_close_handler([this](websocketpp::connection_hdl) { mark_closed(); });
     client_.set_fail_handler([this](websocketpp::connection_hdl) { mark_closed(); });
     websocketpp::lib::error_code ec;
@@ -135,13 +150,10 @@ class wisp_client {
   }
 
   void send(const bytes& message) {
-    for (auto deadline = std::chrono::steady_clock::now() + wait_limit; std::chrono::steady_clock::now() < deadline;) {
-      websocketpp::lib::error_code ec;
-      client_.send(handle_, message.data(), message.size(), websocketpp::frame::opcode::binary, ec);
-      if (!ec) return;
-      std::this_thread::sleep_for(5ms);  // still connecting
-    }
-    FAIL() << "could not send";
+    ASSERT_TRUE(wait_open()) << "WebSocket did not open";
+    websocketpp::lib::error_code ec;
+    client_.send(handle_, message.data(), message.size(), websocketpp::frame::opcode::binary, ec);
+    ASSERT_FALSE(ec) << ec.message();
   }
 
   // The next frame from the relay, or nothing if none arrives within the limit.
@@ -152,6 +164,11 @@ class wisp_client {
     auto front = std::move(frames_.front());
     frames_.pop_front();
     return front;
+  }
+
+  bool wait_open() {
+    std::unique_lock lock(mutex_);
+    return ready_.wait_for(lock, wait_limit, [this] { return open_ || closed_; }) && open_;
   }
 
   bool wait_closed() {
@@ -180,6 +197,11 @@ class wisp_client {
     frames_.push_back(std::move(frame));
     ready_.notify_all();
   }
+  void mark_open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    ready_.notify_all();
+  }
   void mark_closed() {
     std::lock_guard lock(mutex_);
     closed_ = true;
@@ -192,6 +214,7 @@ class wisp_client {
   std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<bytes> frames_;
+  bool open_ = false;
   bool closed_ = false;
 };
 
@@ -260,6 +283,118 @@ std::uint16_t closed_port() {
   close(fd);
   return ntohs(a.sin_port);
 }
+
+// A connected TCP socket to 127.0.0.1 (or ::1) on port, or -1.
+int tcp_connect_loopback(std::uint16_t port, bool ipv6 = false) {
+  const int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  if (ipv6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(port);
+    a->sin6_addr = in6addr_loopback;
+    length = sizeof *a;
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&storage);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(port);
+    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    length = sizeof *a;
+  }
+  if (connect(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Sends one raw HTTP request (which should say "Connection: close") and
+// returns everything the relay answers until it closes; reads time out.
+std::string http_exchange(std::uint16_t port, const std::string& request, bool ipv6 = false) {
+  const int fd = tcp_connect_loopback(port, ipv6);
+  if (fd < 0) return "";
+  const timeval limit{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  std::string response;
+  if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+    char buffer[4096];
+    for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) response.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return response;
+}
+
+std::string http_get(std::uint16_t port, const std::string& target, const std::string& method = "GET") {
+  return http_exchange(port, method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+}
+
+std::string body_of(const std::string& response) {
+  const auto end = response.find("\r\n\r\n");
+  return end == std::string::npos ? "" : response.substr(end + 4);
+}
+
+// A directory under /tmp, removed with everything in it at the end of the test.
+class temp_directory {
+ public:
+  temp_directory() {
+    std::string name = (std::filesystem::temp_directory_path() / "sockbridge-relay-test-XXXXXX").string();
+    if (!mkdtemp(name.data())) throw std::runtime_error("mkdtemp");
+    path_ = name;
+  }
+  ~temp_directory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  void write(const std::string& name, const std::string& content) const {
+    std::ofstream(path_ / name, std::ios::binary) << content;
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Output and exit code of a relay run that is expected to end by itself.
+struct finished_run {
+  int exit_code = -1;  // -1: it did not exit within the wait limit (then it was killed)
+  std::string out;
+  std::string err;
+};
+
+// Drains fd into text until EOF or until deadline; false on timeout.
+bool drain(int fd, std::string& text, std::chrono::steady_clock::time_point deadline) {
+  char buffer[4096];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd p{fd, POLLIN, 0};
+    if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    const auto n = read(fd, buffer, sizeof buffer);
+    if (n <= 0) return true;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+finished_run run_relay_to_exit(const std::vector<std::string>& args) {
+  int out_fds[2];
+  int err_fds[2];
+  if (pipe2(out_fds, O_CLOEXEC) != 0 || pipe2(err_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  const pid_t pid = spawn_relay(args, out_fds[1], err_fds[1]);
+  close(out_fds[1]);
+  close(err_fds[1]);
+  finished_run run;
+  const auto deadline = std::chrono::steady_clock::now() + wait_limit;
+  const bool ended = drain(out_fds[0], run.out, deadline) && drain(err_fds[0], run.err, deadline);
+  close(out_fds[0]);
+  close(err_fds[0]);
+  if (!ended) kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (ended && WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
+  return run;
+}
+
+std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
 
 // Collects DATA on `stream` until `size` bytes or a CLOSE; returns the text and the CLOSE reason (0 if none).
 std::pair<std::string, int> read_stream(wisp_client& client, std::uint32_t stream, std::size_t size) {
@@ -425,20 +560,73 @@ TEST(relay, missing_client_info_closes_a_v2_session) {
   EXPECT_TRUE(client.wait_closed());
 }
 
-// --- the sockbridge extension ---
-
-int tcp_connect_loopback(std::uint16_t port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
+TEST(relay, oversized_message_closes_session) {
+  relay_process relay({"--dev"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  client.send(data_frame(1, std::string(2 * 1024 * 1024, 'x')));  // over the 1 MiB default
+  EXPECT_TRUE(client.wait_closed());
 }
+
+TEST(relay, connect_reusing_a_live_stream_id_is_refused_with_invalid_info) {
+  relay_process relay({"--dev"});
+  tcp_peer peer(false, echo);
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  client.send(connect_frame(1, "127.0.0.1", peer.port()));
+  ASSERT_TRUE(client.next());  // confirmation
+  client.send(connect_frame(1, "127.0.0.1", peer.port()));
+  EXPECT_EQ(read_stream(client, 1, 1).second, 0x41);
+}
+
+TEST(relay, udp_connect_is_refused_with_invalid_info) {
+  relay_process relay({"--dev"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  auto udp = connect_frame(1, "127.0.0.1", 53);
+  udp[5] = 0x02;  // stream type UDP
+  client.send(udp);
+  EXPECT_EQ(read_stream(client, 1, 1).second, 0x41);
+}
+
+TEST(relay, client_gets_more_buffer_after_using_half_of_it) {
+  relay_process relay({"--dev"});
+  tcp_peer peer(false, [](int fd) {
+    char buffer[65536];
+    while (read(fd, buffer, sizeof buffer) > 0) {
+    }
+  });
+  wisp_client client(relay.port(), "wisp-v2");
+  const auto buffer = client.handshake_v2();
+  client.send(connect_frame(1, "127.0.0.1", peer.port()));
+  ASSERT_TRUE(client.next());  // confirmation: the full buffer
+  for (std::uint32_t i = 0; i < buffer / 2; ++i) client.send(data_frame(1, "packet"));
+  auto grant = client.next();
+  ASSERT_TRUE(grant) << "no CONTINUE after half the buffer was used";
+  EXPECT_EQ((*grant)[0], 0x03);
+  EXPECT_EQ(u32_at(*grant, 1), 1u);
+  EXPECT_GT(u32_at(*grant, 5), 0u);
+  EXPECT_LE(u32_at(*grant, 5), buffer);
+}
+
+TEST(relay, client_close_closes_the_target_connection) {
+  relay_process relay({"--dev"});
+  std::promise<void> peer_saw_eof;
+  tcp_peer peer(false, [&peer_saw_eof](int fd) {
+    char buffer[1024];
+    while (read(fd, buffer, sizeof buffer) > 0) {
+    }
+    peer_saw_eof.set_value();
+  });
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  client.send(connect_frame(1, "127.0.0.1", peer.port()));
+  ASSERT_TRUE(client.next());  // confirmation
+  client.send(frame(0x04, 1, {0x02}));
+  EXPECT_EQ(peer_saw_eof.get_future().wait_for(wait_limit), std::future_status::ready);
+}
+
+// --- the sockbridge extension ---
 
 TEST(relay_extension, resolve_returns_the_addresses_of_a_name) {
   relay_process relay({"--dev"});
@@ -584,22 +772,112 @@ TEST(relay_extension, extension_packets_without_negotiation_close_the_session) {
   EXPECT_EQ((*close)[5], 0x41);
 }
 
-TEST(relay, healthz_returns_ok) {
+// --- plain HTTP ---
+
+TEST(relay_http, healthz_returns_ok) {
   relay_process relay({});
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(relay.port());
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  ASSERT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
-  std::string response;
-  char buffer[1024];
-  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) response.append(buffer, static_cast<std::size_t>(n));
-  close(fd);
+  const auto response = http_get(relay.port(), "/healthz");
   EXPECT_EQ(response.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << response;
-  EXPECT_EQ(response.substr(response.size() - 3), "ok\n");
+  EXPECT_NE(response.find("Content-Type: text/plain"), std::string::npos) << response;
+  EXPECT_EQ(body_of(response), "ok\n");
+}
+
+TEST(relay_http, static_file_served_with_wasm_mime_type) {
+  temp_directory site;
+  const std::string module("\0asm\x01\0\0\0", 8);
+  site.write("module.wasm", module);
+  relay_process relay({"--web-root", site.path().string()});
+  const auto response = http_get(relay.port(), "/module.wasm");
+  EXPECT_EQ(response.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << response;
+  EXPECT_NE(response.find("Content-Type: application/wasm\r\n"), std::string::npos) << response;
+  EXPECT_NE(response.find("Cache-Control: no-cache\r\n"), std::string::npos) << response;
+  EXPECT_EQ(body_of(response), module);
+}
+
+TEST(relay_http, root_serves_index_html) {
+  temp_directory site;
+  site.write("index.html", "<!doctype html><title>demo</title>");
+  relay_process relay({"--web-root", site.path().string()});
+  const auto response = http_get(relay.port(), "/");
+  EXPECT_NE(response.find("Content-Type: text/html; charset=utf-8\r\n"), std::string::npos) << response;
+  EXPECT_EQ(body_of(response), "<!doctype html><title>demo</title>");
+}
+
+TEST(relay_http, head_returns_the_headers_of_get_without_a_body) {
+  temp_directory site;
+  site.write("app.js", "export {};\n");
+  relay_process relay({"--web-root", site.path().string()});
+  const auto response = http_get(relay.port(), "/app.js", "HEAD");
+  EXPECT_EQ(response.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << response;
+  EXPECT_NE(response.find("Content-Type: text/javascript"), std::string::npos) << response;
+  EXPECT_NE(response.find("Content-Length: 11\r\n"), std::string::npos) << response;
+  EXPECT_EQ(body_of(response), "");
+}
+
+TEST(relay_http, missing_file_returns_404) {
+  temp_directory site;
+  relay_process relay({"--web-root", site.path().string()});
+  EXPECT_EQ(http_get(relay.port(), "/nothing.js").rfind("HTTP/1.1 404", 0), 0u);
+}
+
+TEST(relay_http, paths_that_leave_the_web_root_are_not_served) {
+  temp_directory outside;
+  outside.write("secret.txt", "secret");
+  temp_directory site;
+  std::filesystem::create_symlink(outside.path() / "secret.txt", site.path() / "link.txt");
+  std::filesystem::create_directory(site.path() / "sub");
+  relay_process relay({"--web-root", site.path().string()});
+  const auto escape = "/sub/../../" + outside.path().filename().string() + "/secret.txt";
+  EXPECT_EQ(http_get(relay.port(), escape).rfind("HTTP/1.1 400", 0), 0u);
+  EXPECT_EQ(http_get(relay.port(), "/link.txt").rfind("HTTP/1.1 404", 0), 0u);
+}
+
+// --- command line and process ---
+
+TEST(relay_cli, dev_flag_logs_that_loopback_targets_are_allowed) {
+  relay_process relay({"--dev"});
+  const auto& lines = relay.startup_lines();
+  const auto warning = std::find_if(lines.begin(), lines.end(), [](const std::string& line) {
+    return line.find("\"event\":\"dev_mode\"") != std::string::npos;
+  });
+  ASSERT_NE(warning, lines.end());
+  EXPECT_NE(warning->find("\"level\":\"warn\""), std::string::npos) << *warning;
+  EXPECT_NE(warning->find("loopback"), std::string::npos) << *warning;
+}
+
+TEST(relay_cli, bracketed_ipv6_listen_address_serves_on_ipv6_loopback) {
+  relay_process relay({}, "[::1]:0");
+  const auto response = http_exchange(relay.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", true);
+  EXPECT_EQ(body_of(response), "ok\n");
+}
+
+TEST(relay_cli, help_documents_every_flag_on_stdout) {
+  const auto run = run_relay_to_exit({"--help"});
+  EXPECT_EQ(run.exit_code, 0);
+  for (const char* flag : {"--listen", "--dev", "--web-root", "--threads"})
+    EXPECT_NE(run.out.find(flag), std::string::npos) << flag;
+}
+
+TEST(relay_cli, unknown_flag_exits_with_usage_error_on_one_line) {
+  const auto run = run_relay_to_exit({"--no-such-flag"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(count_lines(run.err), 1u) << run.err;
+  EXPECT_NE(run.err.find("--no-such-flag"), std::string::npos) << run.err;
+  EXPECT_EQ(run.out, "");
+}
+
+TEST(relay_cli, listen_address_without_port_exits_with_usage_error) {
+  const auto run = run_relay_to_exit({"--listen", "127.0.0.1"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(count_lines(run.err), 1u) << run.err;
+}
+
+TEST(relay_cli, address_in_use_exits_with_runtime_error) {
+  tcp_peer holder(false, [](int) {});
+  const auto run = run_relay_to_exit({"--listen", "127.0.0.1:" + std::to_string(holder.port())});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(count_lines(run.err), 1u) << run.err;
+  EXPECT_NE(run.err.find("cannot listen"), std::string::npos) << run.err;
 }
 
 }  // namespace
