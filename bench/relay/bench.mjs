@@ -94,7 +94,10 @@ function waitForPort(child, pattern) {
     const onData = (data) => {
       seen += data;
       const match = seen.match(pattern);
-      if (match) resolve(Number(match[1]));
+      if (!match) return;
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onData);
+      resolve(Number(match[1]));
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
@@ -115,9 +118,10 @@ async function startSockbridge() {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const port = await waitForPort(child, /"event":"listening".*?"port":(\d+)/);
+  // Keep warnings and errors for a failure report; drop the per-stream info lines unread.
   const log = [];
-  child.stderr.on('data', (data) => log.push(...String(data).split('\n').filter((line) => line && !line.includes('"stream_open'))));
-  process.on('exit', (code) => code && process.stderr.write(`sockbridge-relay log:\n${log.slice(-20).join('\n')}\n`));
+  child.stderr.on('data', (data) => log.push(...String(data).split('\n').filter((line) => line.includes('"level":"warn"') || line.includes('"level":"error"'))));
+  process.on('exit', (code) => code && process.stderr.write(`sockbridge-relay warnings:\n${log.slice(-20).join('\n')}\n`));
   return { name: 'sockbridge-relay', child, url: `ws://127.0.0.1:${port}/`, kind: 'wisp' };
 }
 

@@ -3,8 +3,11 @@
 // poll, read, getpeername, getnameinfo) run by the Node CLI through the real
 // relay against a real TCP server that answers only after our half-close.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { siteDir, startRelay } from '../browser/fixtures.js';
@@ -33,9 +36,9 @@ after(() => {
   server.close();
 });
 
-function run(args) {
+function run(args, program = guest) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, guest, ...args, '--relay', `ws://127.0.0.1:${relay.port}/wisp/`]);
+    const child = spawn(process.execPath, [cli, program, ...args, '--relay', `ws://127.0.0.1:${relay.port}/wisp/`]);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -55,4 +58,19 @@ test('getaddrinfo failures read as gai_strerror text', async () => {
   const result = await run(['no-such-host.invalid', '80']);
   assert.equal(result.code, 1);
   assert.match(result.stderr, /no-such-host\.invalid: Name does not resolve/);
+});
+
+test('a plain Makefile builds the same program with CC=sockbridge-cc, JSPI and Asyncify builds both', async () => {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'sockbridge-cc-'));
+  try {
+    const source = new URL('../guest/posix_fetch.c', import.meta.url).pathname;
+    writeFileSync(path.join(work, 'Makefile'), `fetch.wasm: ${source}\n\t$(CC) -O2 -o $@ $<\n`);
+    const sockbridgeCc = new URL('../../guest/bin/sockbridge-cc', import.meta.url).pathname;
+    execFileSync('make', ['-s', '-C', work, `CC=${sockbridgeCc}`], { stdio: 'pipe' });
+    const result = await run(['127.0.0.1', String(serverPort)], path.join(work, 'fetch.wasm'));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'ANSWER: QUESTION FROM POSIX_FETCH\n');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
