@@ -92,7 +92,7 @@ void http_session::serve_file(const http::request<http::string_body>& request) {
     return send(std::move(response));
   }
   http::response<http::file_body> response{std::piecewise_construct, std::make_tuple(std::move(file)),
-                                            std::make_tuple(http::status::ok, request.version())};
+                                           std::make_tuple(http::status::ok, request.version())};
   set_headers(response);
   send(std::move(response));
 }

@@ -10,7 +10,8 @@ namespace sb::relay {
 
 namespace net = boost::asio;
 
-listener::listener(net::io_context& context, net::ip::tcp::endpoint endpoint, std::shared_ptr<const relay_config> config)
+listener::listener(net::io_context& context, net::ip::tcp::endpoint endpoint,
+                   std::shared_ptr<const relay_config> config)
     : context_(context), acceptor_(net::make_strand(context)), config_(std::move(config)) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));

@@ -26,7 +26,8 @@ constexpr int exit_runtime = 1;
 // Parses "HOST:PORT" or "[V6]:PORT"; throws CLI::ValidationError with a readable message.
 net::ip::tcp::endpoint parse_listen(const std::string& text) {
   const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) throw CLI::ValidationError("--listen", "expected HOST:PORT, got '" + text + "'");
+  if (colon == std::string::npos || colon == 0)
+    throw CLI::ValidationError("--listen", "expected HOST:PORT, got '" + text + "'");
   auto host = text.substr(0, colon);
   const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
   if (bracketed) host = host.substr(1, host.size() - 2);
@@ -57,8 +58,9 @@ std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_co
                                       net::ip::tcp::endpoint& endpoint) {
   std::string listen = config.listen_host + ":" + std::to_string(config.listen_port);
   CLI::App app{"sockbridge-relay: lets WebAssembly programs in web pages open real TCP sockets (Wisp over WebSocket)"};
-  app.add_option("--listen", listen, "Address for HTTP, /healthz and the Wisp WebSocket, as HOST:PORT or [V6]:PORT "
-                                     "(port 0 picks a free port)")
+  app.add_option("--listen", listen,
+                 "Address for HTTP, /healthz and the Wisp WebSocket, as HOST:PORT or [V6]:PORT "
+                 "(port 0 picks a free port)")
       ->capture_default_str();
   app.add_flag("--dev", config.dev, "Development profile: also allow loopback targets (127.0.0.0/8, ::1)");
   app.add_flag("--allow-listen", config.listen_enabled,
@@ -102,10 +104,13 @@ int serve(std::shared_ptr<const sb::relay::relay_config> config, const net::ip::
     context.stop();
   });
   if (config->dev)
-    log_event(log_level::warn, "dev_mode", {{"message", "--dev: guests may connect to loopback addresses (127.0.0.0/8, ::1)"}});
+    log_event(log_level::warn, "dev_mode",
+              {{"message", "--dev: guests may connect to loopback addresses (127.0.0.0/8, ::1)"}});
   const auto bound = server->local_endpoint();
   log_event(log_level::info, "listening",
-            {{"address", bound.address().to_string()}, {"port", bound.port()}, {"threads", threads},
+            {{"address", bound.address().to_string()},
+             {"port", bound.port()},
+             {"threads", threads},
              {"web_root", config->web_root}});
   server->run();
 

@@ -41,7 +41,9 @@ websocket_session::~websocket_session() {
 void websocket_session::run(http::request<http::string_body> request) {
   const auto subprotocol = first_subprotocol(request);
   v2_ = !subprotocol.empty();
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.handshake_timeout = config_->handshake_timeout;
+  ws_.set_option(timeouts);
   ws_.read_message_max(config_->max_message_bytes);
   ws_.binary(true);
   // One Wisp packet per WebSocket frame, written in one piece (Beast would

@@ -1,6 +1,7 @@
+#include "policy.hpp"
+
 #include <gtest/gtest.h>
 
-#include "policy.hpp"
 #include "static_files.hpp"
 
 namespace sb::relay {
@@ -48,9 +49,34 @@ TEST(policy, ipv6_forms_of_ipv4_addresses_are_classified_as_the_ipv4_address) {
   EXPECT_EQ(of("::ffff:7f00:1"), address_class::loopback);
   EXPECT_EQ(of("::ffff:10.0.0.1"), address_class::private_network);
   EXPECT_EQ(of("::ffff:169.254.169.254"), address_class::cloud_metadata);
-  EXPECT_EQ(of("::127.0.0.1"), address_class::loopback);  // IPv4-compatible
+  EXPECT_EQ(of("::127.0.0.1"), address_class::loopback);               // IPv4-compatible
   EXPECT_EQ(of("64:ff9b::10.0.0.1"), address_class::private_network);  // NAT64
   EXPECT_EQ(of("::ffff:93.184.215.14"), address_class::public_unicast);
+}
+
+TEST(policy, range_boundaries_are_exact) {
+  EXPECT_EQ(of("0.255.255.255"), address_class::unspecified);
+  EXPECT_EQ(of("1.0.0.0"), address_class::public_unicast);
+  EXPECT_EQ(of("172.15.255.255"), address_class::public_unicast);
+  EXPECT_EQ(of("172.32.0.0"), address_class::public_unicast);
+  EXPECT_EQ(of("100.63.255.255"), address_class::public_unicast);
+  EXPECT_EQ(of("100.127.255.255"), address_class::cgnat);
+  EXPECT_EQ(of("100.128.0.0"), address_class::public_unicast);
+  EXPECT_EQ(of("169.254.169.253"), address_class::link_local);
+  EXPECT_EQ(of("223.255.255.255"), address_class::public_unicast);
+  EXPECT_EQ(of("239.255.255.255"), address_class::multicast);
+  EXPECT_EQ(of("255.255.255.254"), address_class::reserved);
+  EXPECT_EQ(of("fbff::1"), address_class::public_unicast);
+  EXPECT_EQ(of("fc00::1"), address_class::private_network);
+  EXPECT_EQ(of("febf::1"), address_class::link_local);
+}
+
+TEST(policy, ipv6_forms_of_every_ipv4_class_are_denied) {
+  const target_policy policy;
+  for (const char* address :
+       {"::ffff:0.0.0.0", "::ffff:172.16.0.1", "::ffff:192.168.0.1", "::ffff:100.64.0.1", "::ffff:169.254.0.1",
+        "::ffff:224.0.0.1", "::ffff:255.255.255.255", "::ffff:240.0.0.1", "::10.0.0.1", "::169.254.169.254"})
+    EXPECT_FALSE(policy.allows(of(address))) << address;
 }
 
 TEST(policy, dev_profile_allows_loopback_and_nothing_else_more) {

@@ -50,7 +50,9 @@ bytes connect_frame(std::uint32_t stream, const std::string& host, std::uint16_t
   return frame(0x01, stream, payload);
 }
 
-bytes data_frame(std::uint32_t stream, const std::string& text) { return frame(0x02, stream, bytes(text.begin(), text.end())); }
+bytes data_frame(std::uint32_t stream, const std::string& text) {
+  return frame(0x02, stream, bytes(text.begin(), text.end()));
+}
 
 std::uint32_t u32_at(const bytes& b, std::size_t at) {
   return b[at] | b[at + 1] << 8 | b[at + 2] << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
@@ -366,7 +368,8 @@ struct finished_run {
 bool drain(int fd, std::string& text, std::chrono::steady_clock::time_point deadline) {
   char buffer[4096];
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd p{fd, POLLIN, 0};
     if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
     const auto n = read(fd, buffer, sizeof buffer);
@@ -394,7 +397,9 @@ finished_run run_relay_to_exit(const std::vector<std::string>& args) {
   return run;
 }
 
-std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+std::size_t count_lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 // Collects DATA on `stream` until `size` bytes or a CLOSE; returns the text and the CLOSE reason (0 if none).
 std::pair<std::string, int> read_stream(wisp_client& client, std::uint32_t stream, std::size_t size) {
@@ -679,9 +684,9 @@ TEST(relay_extension, connect_reports_local_and_peer_addresses_before_confirmati
   ASSERT_TRUE(connected);
   ASSERT_EQ((*connected)[0], 0x80);
   ASSERT_EQ(connected->size(), 5u + 7 + 7);
-  EXPECT_EQ((*connected)[5], 4);                                   // local family
-  EXPECT_EQ((*connected)[12], 4);                                  // peer family
-  EXPECT_EQ((*connected)[13] | (*connected)[14] << 8, peer.port()); // peer port
+  EXPECT_EQ((*connected)[5], 4);                                     // local family
+  EXPECT_EQ((*connected)[12], 4);                                    // peer family
+  EXPECT_EQ((*connected)[13] | (*connected)[14] << 8, peer.port());  // peer port
   auto confirmed = client.next();
   ASSERT_TRUE(confirmed);
   EXPECT_EQ((*confirmed)[0], 0x03);
@@ -745,7 +750,8 @@ TEST(relay_extension, listen_accepts_real_tcp_clients_as_relay_streams) {
   client.send(data_frame(stream, "from the guest"));
   char buffer[64] = {};
   ssize_t got = 0;
-  for (ssize_t n; got < 14 && (n = read(fd, buffer + got, sizeof buffer - static_cast<std::size_t>(got))) > 0;) got += n;
+  for (ssize_t n; got < 14 && (n = read(fd, buffer + got, sizeof buffer - static_cast<std::size_t>(got))) > 0;)
+    got += n;
   EXPECT_EQ(std::string(buffer, static_cast<std::size_t>(got)), "from the guest");
   close(fd);
 }
@@ -847,7 +853,8 @@ TEST(relay_cli, dev_flag_logs_that_loopback_targets_are_allowed) {
 
 TEST(relay_cli, bracketed_ipv6_listen_address_serves_on_ipv6_loopback) {
   relay_process relay({}, "[::1]:0");
-  const auto response = http_exchange(relay.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", true);
+  const auto response =
+      http_exchange(relay.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", true);
   EXPECT_EQ(body_of(response), "ok\n");
 }
 
