@@ -91,6 +91,21 @@ export async function run(options) {
   ]);
   status(`blocking mode: ${blocking.name} (${blocking.reason})`, 'info');
 
+  const reportSockets = () => options.onSockets?.(JSON.parse(host.UTF8ToString(host._sb_socket_table())));
+  const socketTimer = options.onSockets ? setInterval(reportSockets, SOCKET_TABLE_INTERVAL_MS) : undefined;
+  // Also report right after the guest changed something, once it yields, so
+  // that short-lived sockets show up too.
+  let reportQueued = false;
+  const queueReport = () => {
+    if (!options.onSockets || reportQueued) return;
+    reportQueued = true;
+    setTimeout(() => {
+      reportQueued = false;
+      reportSockets();
+    }, 0);
+  };
+
+
   /** @type {(() => void)[]} */
   let waiters = [];
   const wake = () => {
@@ -117,6 +132,7 @@ export async function run(options) {
     },
   });
   const flush = () => {
+    queueReport();
     for (let length = host._sb_outgoing_length(); length > 0; length = host._sb_outgoing_length()) {
       const pointer = host._sb_outgoing_data();
       transport.send(host.HEAPU8.subarray(pointer, pointer + length));
@@ -142,9 +158,6 @@ export async function run(options) {
     host.ccall('sb_add_arg', null, ['string'], [arg]);
   for (const [key, value] of Object.entries(options.env ?? {}))
     host.ccall('sb_add_env', null, ['string'], [`${key}=${value}`]);
-
-  const reportSockets = () => options.onSockets?.(JSON.parse(host.UTF8ToString(host._sb_socket_table())));
-  const socketTimer = options.onSockets ? setInterval(reportSockets, SOCKET_TABLE_INTERVAL_MS) : undefined;
 
   const imports = buildImports(module, { host, flush, progress, wrapImport: blocking.wrapImport });
   const instance = await WebAssembly.instantiate(module, imports);
