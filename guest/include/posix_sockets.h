@@ -198,7 +198,7 @@ SB_IMPORT(shutdown) int32_t wasm_sock_shutdown(int32_t fd, int32_t how);
  * Writes up to max addresses at out, each a SB_SOCKADDR_IN6_SIZE-byte slot
  * holding a sockaddr_in or sockaddr_in6 with port 0; returns the count.
  * Errors: ENOENT (no such name), EACCES (relay policy forbids the name's
- * addresses), EAGAIN (relay busy), ENETUNREACH (relay unreachable),
+ * addresses), EAGAIN (relay busy, or its lookup timed out), ENETUNREACH (relay unreachable),
  * ENOTSUP (relay cannot resolve), EINVAL (empty or too long name), EFAULT. */
 SB_IMPORT(getaddrinfo)
 int32_t wasm_sock_getaddrinfo(const char *name, uint32_t name_len, int32_t family, void *out, uint32_t max);

@@ -1,32 +1,57 @@
 // relay_config: every setting of sockbridge-relay, with its default. Limits
-// are named here and nowhere else.
+// are named here and nowhere else; relay/relay.toml documents each one for
+// operators, and config_file.hpp reads them from TOML or JSON.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "policy.hpp"
 
 namespace sb::relay {
 
 struct relay_config {
-  std::string listen_host = "127.0.0.1";
-  std::uint16_t listen_port = 8080;
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT or [V6]:PORT
   // Allows loopback targets (127.0.0.0/8, ::1) for local development.
   bool dev = false;
   // Serve static files from here on the same port ("" = no site).
   std::string web_root;
   // io_context threads; 0 = one per core.
   unsigned threads = 0;
+  // Origins allowed to open a WebSocket (exact "scheme://host[:port]"); empty = any.
+  std::vector<std::string> allowed_origins;
+  // If set, a WebSocket upgrade must carry it (?token= or Authorization: Bearer).
+  std::string token;
+  // SIGTERM: stop accepting, answer /healthz with 503, let streams finish this long.
+  std::chrono::seconds drain_timeout{25};
 
+  // Which targets streams may reach (default deny for non-public addresses).
+  target_policy policy;
+
+  // --- limits ---
+  std::size_t max_sessions = 10000;
+  std::size_t max_sessions_per_address = 64;
+  std::size_t max_streams_per_session = 256;
+  std::size_t max_streams_total = 100000;
+  // Bytes per second one session may move (both directions together); 0 = unlimited.
+  std::uint64_t session_bytes_per_second = 0;
   // Largest WebSocket message accepted from a client (one Wisp packet).
   std::size_t max_message_bytes = 1024 * 1024;
   // Largest HTTP request header block.
   std::uint32_t max_header_bytes = 16 * 1024;
   // Time a client has to send its HTTP request / finish the WebSocket handshake.
   std::chrono::seconds handshake_timeout{10};
+  // A session with no open stream and no packet from the client for this long is closed.
+  std::chrono::seconds session_idle_timeout{300};
+  // A stream with no byte in either direction for this long is closed.
+  std::chrono::seconds stream_idle_timeout{600};
   // Time to resolve and connect one stream's target.
   std::chrono::seconds connect_timeout{10};
+  // Time one name lookup may take.
+  std::chrono::seconds dns_timeout{5};
   // Wisp buffer granted per stream, in DATA packets (CONTINUE).
   std::uint32_t stream_buffer_packets = 128;
   // Bytes read from a target per DATA packet sent to the client.

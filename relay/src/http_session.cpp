@@ -4,6 +4,8 @@
 #include <boost/beast/websocket.hpp>
 
 #include "log.hpp"
+#include "metrics.hpp"
+#include "session_registry.hpp"
 #include "static_files.hpp"
 #include "websocket_session.hpp"
 
@@ -28,6 +30,32 @@ http::response<http::string_body> text_response(const http::request<http::string
   response.body() = std::move(body);
   response.prepare_payload();
   return response;
+}
+
+// Compares in time independent of where the strings differ (the token is a secret).
+bool same_secret(std::string_view presented, std::string_view secret) {
+  if (secret.empty() || presented.size() != secret.size()) return false;
+  unsigned difference = 0;
+  for (std::size_t i = 0; i < secret.size(); ++i)
+    difference |= static_cast<unsigned char>(presented[i]) ^ static_cast<unsigned char>(secret[i]);
+  return difference == 0;
+}
+
+// The value of ?name= in a request target ("" if absent). Tokens are plain
+// URL-safe strings, so no percent-decoding.
+std::string_view query_parameter(std::string_view target, std::string_view name) {
+  const auto question = target.find('?');
+  if (question == std::string_view::npos) return {};
+  auto query = target.substr(question + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=')
+      return pair.substr(name.size() + 1);
+    if (amp == std::string_view::npos) break;
+    query = query.substr(amp + 1);
+  }
+  return {};
 }
 
 }  // namespace
@@ -55,17 +83,62 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     return close();
   }
   auto request = parser_->release();
-  if (beast::websocket::is_upgrade(request)) {
-    stream_.expires_never();
-    std::make_shared<websocket_session>(std::move(stream_), config_)->run(std::move(request));
-    return;
-  }
+  if (beast::websocket::is_upgrade(request)) return upgrade(std::move(request));
   if (request.method() != http::verb::get && request.method() != http::verb::head)
     return send(text_response(request, http::status::method_not_allowed, "method not allowed\n"));
   const auto target = std::string_view(request.target().data(), request.target().size());
-  if (target == "/healthz") return send(text_response(request, http::status::ok, "ok\n"));
+  if (target == "/healthz") {
+    // 503 while draining, so load balancers and Kubernetes stop sending new sessions here.
+    if (sessions().draining()) return send(text_response(request, http::status::service_unavailable, "draining\n"));
+    return send(text_response(request, http::status::ok, "ok\n"));
+  }
+  if (target == "/metrics") {
+    auto response = text_response(request, http::status::ok, metrics().render());
+    response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    return send(std::move(response));
+  }
   if (config_->web_root.empty()) return send(text_response(request, http::status::not_found, "not found\n"));
   serve_file(request);
+}
+
+std::pair<http::status, std::string_view> http_session::admission_check(
+    const http::request<http::string_body>& request) const {
+  const auto& origins = config_->allowed_origins;
+  if (!origins.empty()) {
+    const auto origin = request[http::field::origin];
+    if (std::find(origins.begin(), origins.end(), std::string_view(origin.data(), origin.size())) == origins.end())
+      return {http::status::forbidden, "origin"};
+  }
+  if (!config_->token.empty()) {
+    const auto target = std::string_view(request.target().data(), request.target().size());
+    const auto authorization = request[http::field::authorization];
+    constexpr std::string_view bearer = "Bearer ";
+    auto presented = query_parameter(target, "token");
+    if (authorization.starts_with(bearer)) presented = authorization.substr(bearer.size());
+    if (!same_secret(presented, config_->token)) return {http::status::unauthorized, "token"};
+  }
+  return {http::status::ok, {}};
+}
+
+void http_session::upgrade(http::request<http::string_body> request) {
+  beast::error_code ec;
+  const auto remote = stream_.socket().remote_endpoint(ec);
+  const auto address = ec ? std::string{} : remote.address().to_string();
+  auto [status, refused] = admission_check(request);
+  std::unique_ptr<session_registry::ticket> ticket;
+  if (refused.empty()) {
+    ticket = sessions().admit(address, *config_, refused);
+    if (!ticket) status = http::status::service_unavailable;
+  }
+  if (!refused.empty()) {
+    metrics().count_denial(refused);
+    log_event(log_level::warn, "session_refused", {{"remote", address}, {"reason", refused}});
+    auto response = text_response(request, status, "refused: " + std::string(refused) + "\n");
+    response.keep_alive(false);
+    return send(std::move(response));
+  }
+  stream_.expires_never();
+  std::make_shared<websocket_session>(std::move(stream_), config_, std::move(ticket))->run(std::move(request));
 }
 
 void http_session::serve_file(const http::request<http::string_body>& request) {

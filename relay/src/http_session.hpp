@@ -20,6 +20,11 @@ class http_session : public std::enable_shared_from_this<http_session> {
  private:
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  // Origin allow list and token: {ok, ""}, or the HTTP status and reason that refuse the upgrade.
+  std::pair<boost::beast::http::status, std::string_view> admission_check(
+      const boost::beast::http::request<boost::beast::http::string_body>& request) const;
+  // Hands the connection to a websocket_session if the checks and the session limits allow it.
+  void upgrade(boost::beast::http::request<boost::beast::http::string_body> request);
   // GET/HEAD of a file under the web root (404 if absent, 400 if the path is unsafe).
   void serve_file(const boost::beast::http::request<boost::beast::http::string_body>& request);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);

@@ -1,6 +1,9 @@
 #include "listen_stream.hpp"
 
+#include <utility>
+
 #include "log.hpp"
+#include "metrics.hpp"
 #include "resolver.hpp"
 #include "websocket_session.hpp"
 
@@ -16,7 +19,10 @@ void listen_stream::start(const protocol::listen_payload& request) {
   const auto& config = session_->config();
   const auto port = request.address.port;
   if (!config.listen_enabled || (port != 0 && (port < config.listen_port_min || port > config.listen_port_max))) {
-    log_event(log_level::warn, "listen_denied", {{"remote", session_->remote()}, {"stream", id_}, {"port", port}});
+    const auto reason = config.listen_enabled ? "listen_port" : "listen_disabled";
+    metrics().count_denial(reason);
+    log_event(log_level::warn, "listen_denied",
+              {{"remote", session_->remote()}, {"stream", id_}, {"port", port}, {"reason", reason}});
     return session_->close_stream(id_, protocol::close_reason::blocked);
   }
   // Guests choose the port; the relay chooses the interface (listen_bind_address).
@@ -29,11 +35,14 @@ void listen_stream::start(const protocol::listen_payload& request) {
   if (!ec)
     acceptor_.listen(static_cast<int>(std::clamp<std::uint32_t>(request.backlog, 1, config.max_listen_backlog)), ec);
   if (ec) {
-    log_event(log_level::info, "listen_failed", {{"remote", session_->remote()}, {"port", port}, {"error", ec.message()}});
+    log_event(log_level::info, "listen_failed",
+              {{"remote", session_->remote()}, {"port", port}, {"error", ec.message()}});
     const auto reason = ec == net::error::address_in_use ? protocol::close_reason::address_in_use
                                                          : protocol::close_reason::address_not_available;
     return session_->close_stream(id_, reason);
   }
+  listening_ = true;
+  ++metrics().listeners;
   const auto local = acceptor_.local_endpoint(ec);
   log_event(log_level::info, "listening_for_guest",
             {{"remote", session_->remote()}, {"stream", id_}, {"port", local.port()}});
@@ -49,13 +58,17 @@ void listen_stream::do_accept() {
 
 void listen_stream::on_accept(error_code ec, net::ip::tcp::socket socket) {
   if (done_) return;
-  if (ec) return session_->close_stream(id_, protocol::close_reason::network_error);
+  if (ec) {
+    abort();
+    return session_->close_stream(id_, protocol::close_reason::network_error);
+  }
   session_->adopt_inbound(id_, std::move(socket));
   do_accept();
 }
 
 void listen_stream::abort() {
   done_ = true;
+  if (std::exchange(listening_, false)) --metrics().listeners;
   error_code ignored;
   acceptor_.close(ignored);
 }

@@ -28,6 +28,7 @@ class listen_stream : public std::enable_shared_from_this<listen_stream> {
   std::uint32_t id_;
   boost::asio::ip::tcp::acceptor acceptor_;
   bool done_ = false;
+  bool listening_ = false;  // counted in metrics().listeners
 };
 
 }  // namespace sb::relay

@@ -1,7 +1,11 @@
 #include "policy.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
+#include <charconv>
 #include <cstdint>
+#include <cstring>
 
 namespace sb::relay {
 namespace {
@@ -31,8 +35,8 @@ constexpr std::array v4_ranges = {
     v4_range{v4(169, 254, 0, 0), 16, address_class::link_local},
     v4_range{v4(224, 0, 0, 0), 4, address_class::multicast},
     v4_range{v4(240, 0, 0, 0), 4, address_class::reserved},
-    v4_range{v4(192, 0, 0, 0), 24, address_class::reserved},     // IETF protocol assignments
-    v4_range{v4(198, 18, 0, 0), 15, address_class::reserved},    // benchmarking
+    v4_range{v4(192, 0, 0, 0), 24, address_class::reserved},   // IETF protocol assignments
+    v4_range{v4(198, 18, 0, 0), 15, address_class::reserved},  // benchmarking
 };
 
 bool in_range(std::uint32_t address, const v4_range& range) {
@@ -90,6 +94,105 @@ std::string_view name(address_class c) {
 address_class classify(const ip::address& address) {
   if (address.is_v4()) return classify_v4(address.to_v4().to_uint());
   return classify_v6(address.to_v6());
+}
+
+}  // namespace sb::relay
+
+namespace sb::relay {
+namespace {
+
+namespace ip = boost::asio::ip;
+
+// IPv4-mapped IPv6 addresses are compared as the IPv4 address they carry.
+ip::address unmapped(const ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) return ip::make_address_v4(ip::v4_mapped, address.to_v6());
+  return address;
+}
+
+bool same_prefix(const std::uint8_t* a, const std::uint8_t* b, int prefix) {
+  const int whole = prefix / 8;
+  if (std::memcmp(a, b, static_cast<std::size_t>(whole)) != 0) return false;
+  const int rest = prefix % 8;
+  if (rest == 0) return true;
+  const auto mask = static_cast<std::uint8_t>(0xff << (8 - rest));
+  return (a[whole] & mask) == (b[whole] & mask);
+}
+
+// Case-insensitive name match; an entry starting with "." matches every subdomain.
+bool host_matches(std::string_view host, std::string_view entry) {
+  auto equal = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+  };
+  if (!entry.empty() && entry.front() == '.')
+    return host.size() > entry.size() && equal(host.substr(host.size() - entry.size()), entry);
+  return equal(host, entry);
+}
+
+bool on_host_list(std::string_view host, const std::vector<std::string>& list) {
+  return std::any_of(list.begin(), list.end(), [&](const std::string& entry) { return host_matches(host, entry); });
+}
+
+}  // namespace
+
+bool address_range::contains(const ip::address& address) const {
+  const auto candidate = unmapped(address);
+  if (candidate.is_v4() != network.is_v4()) return false;
+  if (candidate.is_v4())
+    return same_prefix(candidate.to_v4().to_bytes().data(), network.to_v4().to_bytes().data(), prefix);
+  return same_prefix(candidate.to_v6().to_bytes().data(), network.to_v6().to_bytes().data(), prefix);
+}
+
+std::optional<address_range> parse_address_range(std::string_view text) {
+  const auto slash = text.find('/');
+  boost::system::error_code ec;
+  const auto address = unmapped(ip::make_address(std::string(text.substr(0, slash)), ec));
+  if (ec) return std::nullopt;
+  const int bits = address.is_v4() ? 32 : 128;
+  int prefix = bits;
+  if (slash != std::string_view::npos) {
+    const auto digits = text.substr(slash + 1);
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
+    if (error != std::errc{} || end != digits.data() + digits.size() || digits.empty() || prefix < 0 || prefix > bits)
+      return std::nullopt;
+  }
+  return address_range{address, prefix};
+}
+
+std::optional<port_range> parse_port_range(std::string_view text) {
+  auto parse = [](std::string_view digits) -> std::optional<std::uint16_t> {
+    unsigned value = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (digits.empty() || error != std::errc{} || end != digits.data() + digits.size() || value > 65535)
+      return std::nullopt;
+    return static_cast<std::uint16_t>(value);
+  };
+  const auto dash = text.find('-');
+  const auto first = parse(text.substr(0, dash));
+  const auto last = dash == std::string_view::npos ? first : parse(text.substr(dash + 1));
+  if (!first || !last || *first > *last) return std::nullopt;
+  return port_range{*first, *last};
+}
+
+std::string_view target_policy::check_port(std::uint16_t port) const {
+  if (ports.empty()) return {};
+  for (const auto& range : ports)
+    if (port >= range.first && port <= range.last) return {};
+  return "port";
+}
+
+std::string_view target_policy::check_host(std::string_view host) const {
+  return on_host_list(host, deny_hosts) ? "deny_list" : "";
+}
+
+std::string_view target_policy::check_address(const ip::address& address, std::string_view host) const {
+  auto within = [&](const std::vector<address_range>& list) {
+    return std::any_of(list.begin(), list.end(), [&](const address_range& r) { return r.contains(address); });
+  };
+  if (within(deny)) return "deny_list";
+  if (within(allow) || (!host.empty() && on_host_list(host, allow_hosts))) return {};
+  const auto kind = classify(address);
+  return allows(kind) ? std::string_view{} : name(kind);
 }
 
 }  // namespace sb::relay

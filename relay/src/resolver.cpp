@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 
 #include "log.hpp"
+#include "metrics.hpp"
 
 namespace sb::relay {
 
@@ -25,20 +27,35 @@ protocol::endpoint to_wire(const net::ip::address& address, std::uint16_t port) 
   return out;
 }
 
-void resolve_for_guest(net::any_io_executor executor, std::string host, std::uint8_t family, target_policy policy,
+void resolve_for_guest(net::any_io_executor executor, std::string host, std::uint8_t family, const relay_config& config,
                        resolve_handler done) {
+  const auto& policy = config.policy;
+  if (const auto denied = policy.check_host(host); !denied.empty()) {
+    metrics().count_denial(denied);
+    log_event(log_level::warn, "resolve_denied", {{"host", host}, {"reason", denied}});
+    return done(static_cast<std::uint8_t>(protocol::close_reason::blocked), {});
+  }
   auto resolver = std::make_shared<net::ip::tcp::resolver>(executor);
+  auto deadline = std::make_shared<net::steady_timer>(executor, config.dns_timeout);
+  deadline->async_wait([resolver](boost::system::error_code ec) {
+    if (!ec) resolver->cancel();
+  });
   const auto protocol = family == 6 ? net::ip::tcp::v6() : net::ip::tcp::v4();
-  auto on_resolve = [resolver, host, policy, done = std::move(done)](
+  auto on_resolve = [resolver, deadline, host, &policy, done = std::move(done)](
                         boost::system::error_code ec, net::ip::tcp::resolver::results_type results) {
+    deadline->cancel();
+    if (ec == net::error::operation_aborted) {
+      log_event(log_level::info, "resolve_timeout", {{"host", host}});
+      return done(static_cast<std::uint8_t>(protocol::close_reason::connect_timeout), {});
+    }
     if (ec) return done(static_cast<std::uint8_t>(protocol::close_reason::name_not_found), {});
     std::vector<protocol::endpoint> addresses;
     for (const auto& entry : results) {
       const auto address = entry.endpoint().address();
-      const auto kind = classify(address);
-      if (!policy.allows(kind)) {
+      if (const auto denied = policy.check_address(address, host); !denied.empty()) {
+        metrics().count_denial(denied);
         log_event(log_level::warn, "resolve_denied",
-                  {{"host", host}, {"address", address.to_string()}, {"class", name(kind)}});
+                  {{"host", host}, {"address", address.to_string()}, {"reason", denied}});
         return done(static_cast<std::uint8_t>(protocol::close_reason::blocked), {});
       }
       auto wire = to_wire(address, 0);

@@ -8,17 +8,19 @@
 #include <string>
 #include <vector>
 
-#include "policy.hpp"
+#include "config.hpp"
 #include "sockbridge/protocol/wisp.hpp"
 
 namespace sb::relay {
 
-// status is 0 with the addresses (ports 0), or a close reason: name_not_found, blocked.
+// status is 0 with the addresses (ports 0), or a close reason: name_not_found,
+// blocked (policy), connect_timeout (the lookup took longer than dns_timeout).
 using resolve_handler = std::function<void(std::uint8_t status, std::vector<protocol::endpoint> addresses)>;
 
-// Resolves host (family 0 = any, 4, 6) on executor and calls done there.
+// Resolves host (family 0 = any, 4, 6) on executor under config's policy and
+// dns_timeout, and calls done there. config must outlive the lookup.
 void resolve_for_guest(boost::asio::any_io_executor executor, std::string host, std::uint8_t family,
-                       target_policy policy, resolve_handler done);
+                       const relay_config& config, resolve_handler done);
 
 // An address as a wire endpoint (port copied as is).
 protocol::endpoint to_wire(const boost::asio::ip::address& address, std::uint16_t port);

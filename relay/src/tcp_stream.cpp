@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "log.hpp"
+#include "metrics.hpp"
 #include "policy.hpp"
 #include "resolver.hpp"
 #include "websocket_session.hpp"
@@ -28,21 +29,29 @@ protocol::close_reason connect_failure_reason(const error_code& ec) {
 }  // namespace
 
 tcp_stream::tcp_stream(std::shared_ptr<websocket_session> session, std::uint32_t id)
-    : session_(std::move(session)),
-      id_(id),
-      socket_(session_->executor()),
-      connect_timer_(session_->executor()) {}
+    : session_(std::move(session)), id_(id), socket_(session_->executor()), timer_(session_->executor()) {}
 
 void tcp_stream::start(std::string host, std::uint16_t port) {
   host_ = std::move(host);
   port_ = port;
-  connect_timer_.expires_after(session_->config().connect_timeout);
-  connect_timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_connect_timeout(ec); });
+  started_ = std::chrono::steady_clock::now();
+  ++metrics().streams_connecting;
+  ++metrics().streams_total;
+  state_ = state::connecting;
+  const auto& config = session_->config();
+  auto denied = config.policy.check_port(port_);
+  if (denied.empty()) denied = config.policy.check_host(host_);
+  if (!denied.empty()) return deny(denied, "");
   // An address literal needs no lookup (strict inet_pton forms only: "127.1"
   // and friends go through the resolver and are checked after it).
   error_code not_literal;
   const auto literal = net::ip::make_address(host_, not_literal);
-  if (!not_literal) return check_targets({net::ip::tcp::endpoint(literal, port_)});
+  if (!not_literal) {
+    literal_ = true;
+    arm_timer(config.connect_timeout);
+    return check_targets({net::ip::tcp::endpoint(literal, port_)});
+  }
+  arm_timer(std::min(config.dns_timeout, config.connect_timeout));
   resolver_ = std::make_unique<net::ip::tcp::resolver>(session_->executor());
   resolver_->async_resolve(host_, std::to_string(port_), net::ip::tcp::resolver::numeric_service,
                            [self = shared_from_this()](error_code ec, net::ip::tcp::resolver::results_type results) {
@@ -53,6 +62,7 @@ void tcp_stream::start(std::string host, std::uint16_t port) {
 void tcp_stream::on_resolve(error_code ec, net::ip::tcp::resolver::results_type results) {
   resolver_.reset();
   if (done_) return;
+  if (ec == net::error::operation_aborted) return;  // the DNS timeout already finished the stream
   if (ec) {
     log_event(log_level::info, "resolve_failed",
               {{"remote", session_->remote()}, {"stream", id_}, {"host", host_}, {"error", ec.message()}});
@@ -60,30 +70,34 @@ void tcp_stream::on_resolve(error_code ec, net::ip::tcp::resolver::results_type 
   }
   std::vector<net::ip::tcp::endpoint> endpoints;
   for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+  // The rest of connect_timeout is for connecting.
+  arm_timer(session_->config().connect_timeout -
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_));
   check_targets(std::move(endpoints));
 }
 
 void tcp_stream::check_targets(std::vector<net::ip::tcp::endpoint> endpoints) {
-  const target_policy policy{session_->config().dev};
-  std::string denied_class;
+  const auto& policy = session_->config().policy;
   for (const auto& endpoint : endpoints) {
-    const auto kind = classify(endpoint.address());
-    if (policy.allows(kind)) {
-      candidates_.push_back(endpoint);
-      continue;
-    }
-    denied_class = std::string(name(kind));
-    log_event(log_level::warn, "target_denied",
-              {{"remote", session_->remote()},
-               {"stream", id_},
-               {"host", host_},
-               {"address", endpoint.address().to_string()},
-               {"class", denied_class}});
+    // A name with any forbidden address is refused whole.
+    const auto denied = policy.check_address(endpoint.address(), literal_ ? "" : host_);
+    if (!denied.empty()) return deny(denied, endpoint.address().to_string());
+    candidates_.push_back(endpoint);
   }
-  if (!denied_class.empty()) candidates_.clear();  // a name with any forbidden address is refused whole
-  if (candidates_.empty())
-    return finish(denied_class.empty() ? protocol::close_reason::unreachable : protocol::close_reason::blocked);
+  if (candidates_.empty()) return finish(protocol::close_reason::unreachable);
   connect_next();
+}
+
+void tcp_stream::deny(std::string_view reason, const std::string& address) {
+  metrics().count_denial(reason);
+  log_event(log_level::warn, "target_denied",
+            {{"remote", session_->remote()},
+             {"stream", id_},
+             {"host", host_},
+             {"port", port_},
+             {"address", address},
+             {"reason", reason}});
+  finish(protocol::close_reason::blocked);
 }
 
 void tcp_stream::connect_next() {
@@ -102,8 +116,11 @@ void tcp_stream::on_connect(error_code ec) {
     return finish(connect_failure_reason(ec));
   }
   connected_ = true;
-  connect_timer_.cancel();
+  metrics().observe_connect(std::chrono::steady_clock::now() - started_);
+  set_state(state::open);
   candidates_ = {};
+  touch();
+  arm_timer(session_->config().stream_idle_timeout);
   socket_.set_option(net::ip::tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);
   const auto local = socket_.local_endpoint(ec);
@@ -116,6 +133,10 @@ void tcp_stream::on_connect(error_code ec) {
 void tcp_stream::start_accepted(net::ip::tcp::socket socket) {
   socket_ = std::move(socket);
   connected_ = true;
+  ++metrics().streams_total;
+  set_state(state::open);
+  touch();
+  arm_timer(session_->config().stream_idle_timeout);
   error_code ignored;
   socket_.set_option(net::ip::tcp::no_delay(true), ignored);
   socket_.non_blocking(true, ignored);
@@ -135,14 +156,42 @@ void tcp_stream::send_fin_if_drained() {
   if (remote_finished_) finish(protocol::close_reason::voluntary);
 }
 
-void tcp_stream::on_connect_timeout(error_code ec) {
-  if (ec || done_ || connected_) return;
-  log_event(log_level::info, "connect_timeout", {{"remote", session_->remote()}, {"stream", id_}, {"host", host_}});
-  finish(protocol::close_reason::connect_timeout);
+void tcp_stream::arm_timer(std::chrono::steady_clock::duration after) {
+  timer_.expires_after(after);
+  timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_timer(ec); });
+}
+
+// Before the connection: the DNS or connect deadline. After: the idle check,
+// waking once per stream_idle_timeout rather than being re-armed per packet.
+void tcp_stream::on_timer(error_code ec) {
+  if (ec || done_) return;
+  if (!connected_) {
+    const char* what = resolver_ ? "resolve_timeout" : "connect_timeout";
+    log_event(log_level::info, what, {{"remote", session_->remote()}, {"stream", id_}, {"host", host_}});
+    return finish(protocol::close_reason::connect_timeout);
+  }
+  const auto idle = session_->config().stream_idle_timeout;
+  const auto quiet = std::chrono::steady_clock::now() - last_activity_;
+  if (quiet < idle) return arm_timer(idle - quiet);
+  log_event(log_level::info, "stream_idle", {{"remote", session_->remote()}, {"stream", id_}});
+  finish(protocol::close_reason::transfer_timeout);
+}
+
+void tcp_stream::set_state(state next) {
+  auto gauge = [](state s) -> std::atomic<std::int64_t>* {
+    if (s == state::connecting) return &metrics().streams_connecting;
+    if (s == state::open) return &metrics().streams_open;
+    return nullptr;
+  };
+  if (auto* from = gauge(state_)) --*from;
+  if (auto* to = gauge(next)) ++*to;
+  state_ = next;
 }
 
 void tcp_stream::write(protocol::byte_view data) {
   if (done_) return;
+  touch();
+  metrics().bytes_from_clients.fetch_add(data.size(), std::memory_order_relaxed);
   write_queue_.emplace_back(data.begin(), data.end());
   // Wisp's CONTINUE is an absolute count, so grants racing with packets in
   // flight can let a client overshoot; instead of failing the stream, the
@@ -189,9 +238,8 @@ void tcp_stream::on_write(error_code ec, std::size_t) {
 
 void tcp_stream::do_read() {
   reading_ = true;
-  socket_.async_wait(net::ip::tcp::socket::wait_read, [self = shared_from_this()](error_code ec) {
-    self->on_readable(ec);
-  });
+  socket_.async_wait(net::ip::tcp::socket::wait_read,
+                     [self = shared_from_this()](error_code ec) { self->on_readable(ec); });
 }
 
 void tcp_stream::on_readable(error_code ec) {
@@ -208,14 +256,35 @@ void tcp_stream::on_readable(error_code ec) {
   if (ec == net::error::would_block) return do_read();
   if (ec) return on_read_error(ec);
   frame.resize(header + got);
+  touch();
+  metrics().bytes_to_clients.fetch_add(got, std::memory_order_relaxed);
   ++chunks_in_flight_;
   // At most max_chunks_in_flight chunks wait for the WebSocket; then reading
   // stops and the TCP window pushes back on the remote sender.
   session_->send(std::move(frame), [self = shared_from_this()] {
     --self->chunks_in_flight_;
-    if (!self->done_ && !self->reading_ && !self->remote_finished_) self->do_read();
+    self->read_more();
   });
+  if (const auto wait = session_->throttle(got); wait != std::chrono::steady_clock::duration::zero())
+    return pause_for(wait);
   if (chunks_in_flight_ < session_->config().max_chunks_in_flight) do_read();
+}
+
+void tcp_stream::read_more() {
+  if (!done_ && !reading_ && !remote_finished_ && !throttled_) do_read();
+}
+
+// Over session_bytes_per_second: stop reading the target for a while; its
+// TCP window then slows the remote sender.
+void tcp_stream::pause_for(std::chrono::steady_clock::duration wait) {
+  throttled_ = true;
+  if (!throttle_timer_) throttle_timer_ = std::make_unique<net::steady_timer>(session_->executor());
+  throttle_timer_->expires_after(wait);
+  throttle_timer_->async_wait([self = shared_from_this()](error_code ec) {
+    if (ec) return;
+    self->throttled_ = false;
+    if (self->chunks_in_flight_ < self->session_->config().max_chunks_in_flight) self->read_more();
+  });
 }
 
 void tcp_stream::on_read_error(error_code ec) {
@@ -238,8 +307,10 @@ void tcp_stream::finish(protocol::close_reason reason) {
 
 void tcp_stream::abort() {
   done_ = true;
+  set_state(state::closed);
   if (std::exchange(paused_session_, false)) session_->resume_reading();
-  connect_timer_.cancel();
+  timer_.cancel();
+  if (throttle_timer_) throttle_timer_->cancel();
   if (resolver_) resolver_->cancel();
   error_code ignored;
   socket_.close(ignored);

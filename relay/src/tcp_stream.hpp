@@ -35,7 +35,12 @@ class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
   void check_targets(std::vector<boost::asio::ip::tcp::endpoint> endpoints);
   void connect_next();
   void on_connect(boost::system::error_code ec);
-  void on_connect_timeout(boost::system::error_code ec);
+  void deny(std::string_view reason, const std::string& address);
+  void arm_timer(std::chrono::steady_clock::duration after);
+  void on_timer(boost::system::error_code ec);
+  void touch() { last_activity_ = std::chrono::steady_clock::now(); }
+  void read_more();
+  void pause_for(std::chrono::steady_clock::duration wait);
   void do_read();
   void on_readable(boost::system::error_code ec);
   void on_read_error(boost::system::error_code ec);
@@ -51,7 +56,17 @@ class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
   std::uint16_t port_ = 0;
   std::unique_ptr<boost::asio::ip::tcp::resolver> resolver_;  // only while a name is being looked up
   boost::asio::ip::tcp::socket socket_;
-  boost::asio::steady_timer connect_timer_;
+  // Gauges in metrics() follow this state.
+  enum class state { created, connecting, open, closed };
+  void set_state(state next);
+
+  boost::asio::steady_timer timer_;                            // DNS/connect deadline, then the idle check
+  std::unique_ptr<boost::asio::steady_timer> throttle_timer_;  // only once the session was over its rate
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point last_activity_;
+  state state_ = state::created;
+  bool literal_ = false;                                    // the target was an address literal, not a name
+  bool throttled_ = false;                                  // reading paused by the session's rate limit
   std::vector<boost::asio::ip::tcp::endpoint> candidates_;  // resolved and allowed by policy
   std::size_t next_candidate_ = 0;
   std::vector<protocol::bytes> write_queue_;  // a vector: an idle stream allocates nothing for it

@@ -1,7 +1,10 @@
 #include "websocket_session.hpp"
 
+#include <boost/asio/dispatch.hpp>
+
 #include "listen_stream.hpp"
 #include "log.hpp"
+#include "metrics.hpp"
 #include "policy.hpp"
 #include "resolver.hpp"
 #include "tcp_stream.hpp"
@@ -27,8 +30,13 @@ std::string first_subprotocol(const http::request<http::string_body>& request) {
 
 }  // namespace
 
-websocket_session::websocket_session(beast::tcp_stream stream, std::shared_ptr<const relay_config> config)
-    : ws_(std::move(stream)), config_(std::move(config)) {
+websocket_session::websocket_session(beast::tcp_stream stream, std::shared_ptr<const relay_config> config,
+                                     std::unique_ptr<session_registry::ticket> ticket)
+    : ws_(std::move(stream)),
+      config_(std::move(config)),
+      ticket_(std::move(ticket)),
+      idle_timer_(ws_.get_executor()),
+      rate_(config_->session_bytes_per_second) {
   beast::error_code ec;
   const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
   if (!ec) remote_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -39,6 +47,7 @@ websocket_session::~websocket_session() {
 }
 
 void websocket_session::run(http::request<http::string_body> request) {
+  ticket_->attach(weak_from_this());
   const auto subprotocol = first_subprotocol(request);
   v2_ = !subprotocol.empty();
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -63,6 +72,10 @@ void websocket_session::on_accept(beast::error_code ec) {
     return;
   }
   log_event(log_level::info, "session_open", {{"remote", remote_}, {"version", version_name()}});
+  ++metrics().sessions_total;
+  last_packet_ = std::chrono::steady_clock::now();
+  arm_idle_timer();
+  if (sessions().draining()) begin_drain();
   protocol::bytes hello;
   if (v2_) {
     protocol::encode_info(hello, {2,
@@ -78,16 +91,15 @@ void websocket_session::on_accept(beast::error_code ec) {
 }
 
 void websocket_session::do_read() {
-  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
-    self->on_read(ec, bytes);
-  });
+  ws_.async_read(buffer_,
+                 [self = shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_read(ec, bytes); });
 }
 
 void websocket_session::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     if (ec != websocket::error::closed && ec != net::error::operation_aborted && ec != net::error::eof)
       log_event(log_level::info, "session_read_failed", {{"remote", remote_}, {"error", ec.message()}});
-    return end_streams();
+    return on_connection_lost();
   }
   if (!ws_.got_binary()) return protocol_error("text message", protocol::close_reason::invalid_info);
   const auto data = buffer_.cdata();
@@ -95,6 +107,7 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
   const auto bytes = protocol::byte_view(static_cast<const std::uint8_t*>(data.data()), data.size());
   if (auto error = protocol::decode_frame(bytes, frame); error != protocol::decode_error::ok)
     return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
+  last_packet_ = std::chrono::steady_clock::now();
   on_frame(frame);
   buffer_.consume(buffer_.size());
   if (phase_ == phase::closing) return;
@@ -102,7 +115,22 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     read_waiting_ = true;
     return;
   }
-  do_read();
+  const auto wait = frame.type == protocol::packet_type::data ? throttle(frame.payload.size())
+                                                              : rate_limiter::clock::duration::zero();
+  if (wait == rate_limiter::clock::duration::zero()) return do_read();
+  // Over session_bytes_per_second: read nothing more until the bucket refills
+  // (the client's Wisp buffer fills meanwhile and it stops sending).
+  pause_reading();
+  read_waiting_ = true;
+  if (!rate_timer_) rate_timer_ = std::make_unique<net::steady_timer>(executor());
+  rate_timer_->expires_after(wait);
+  rate_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->resume_reading();
+  });
+}
+
+rate_limiter::clock::duration websocket_session::throttle(std::size_t bytes) {
+  return rate_.consume(bytes, rate_limiter::clock::now());
 }
 
 void websocket_session::resume_reading() {
@@ -132,7 +160,7 @@ void websocket_session::on_frame(const protocol::frame& frame) {
         return;
       }
       log_event(log_level::info, "stream_closed", {{"remote", remote_}, {"stream", frame.stream_id}, {"by", "client"}});
-      return;
+      return close_if_drained();
     case protocol::packet_type::continue_:
     case protocol::packet_type::info:
       return;  // only meaningful from the relay, or during the handshake
@@ -142,7 +170,8 @@ void websocket_session::on_frame(const protocol::frame& frame) {
 }
 
 void websocket_session::on_extension_frame(const protocol::frame& frame) {
-  if (!extension_) return protocol_error("sockbridge packet without the extension", protocol::close_reason::invalid_info);
+  if (!extension_)
+    return protocol_error("sockbridge packet without the extension", protocol::close_reason::invalid_info);
   switch (frame.type) {
     case protocol::packet_type::resolve:
       return on_resolve(frame);
@@ -167,7 +196,7 @@ void websocket_session::on_resolve(const protocol::frame& frame) {
     return send(std::move(reply));
   }
   ++pending_resolves_;
-  resolve_for_guest(executor(), std::string(request.hostname), request.family, target_policy{config_->dev},
+  resolve_for_guest(executor(), std::string(request.hostname), request.family, *config_,
                     [self = shared_from_this(), request_id](std::uint8_t status, auto addresses) {
                       --self->pending_resolves_;
                       protocol::bytes reply;
@@ -183,13 +212,21 @@ void websocket_session::on_listen(const protocol::frame& frame) {
   if (frame.stream_id == protocol::session_stream_id || (frame.stream_id & protocol::relay_stream_id_bit))
     return protocol_error("LISTEN on a reserved stream id", protocol::close_reason::invalid_info);
   if (streams_.contains(frame.stream_id) || listeners_.contains(frame.stream_id))
-    return refuse_stream(frame.stream_id, "stream id already open");
+    return refuse_stream(frame.stream_id, protocol::close_reason::invalid_info, "stream id already open");
+  if (const auto limit = stream_limit_reached(); !limit.empty())
+    return refuse_stream(frame.stream_id, protocol::close_reason::throttled, limit);
   auto listener = std::make_shared<listen_stream>(shared_from_this(), frame.stream_id);
   listeners_.emplace(frame.stream_id, listener);
   listener->start(request);
 }
 
 void websocket_session::adopt_inbound(std::uint32_t listener_id, net::ip::tcp::socket socket) {
+  if (const auto limit = stream_limit_reached(); !limit.empty()) {
+    // The connection is closed again at once: its client sees a reset, the guest sees nothing.
+    metrics().count_denial(limit);
+    log_event(log_level::warn, "inbound_refused", {{"remote", remote_}, {"listener", listener_id}, {"limit", limit}});
+    return;
+  }
   const auto id = next_inbound_id_++;
   if (next_inbound_id_ == 0) next_inbound_id_ = protocol::relay_stream_id_bit | 1;
   boost::system::error_code ec;
@@ -221,6 +258,7 @@ void websocket_session::on_client_info(const protocol::frame& frame) {
   protocol::bytes ready;
   protocol::encode_continue(ready, protocol::session_stream_id, config_->stream_buffer_packets);
   send(std::move(ready));
+  close_if_drained();
 }
 
 void websocket_session::on_connect(const protocol::frame& frame) {
@@ -230,10 +268,13 @@ void websocket_session::on_connect(const protocol::frame& frame) {
   if (frame.stream_id == protocol::session_stream_id)
     return protocol_error("CONNECT on stream 0", protocol::close_reason::invalid_info);
   if (frame.stream_id & protocol::relay_stream_id_bit)
-    return refuse_stream(frame.stream_id, "stream id in the relay's id space");
+    return refuse_stream(frame.stream_id, protocol::close_reason::invalid_info, "stream id in the relay's id space");
   if (streams_.contains(frame.stream_id) || listeners_.contains(frame.stream_id))
-    return refuse_stream(frame.stream_id, "stream id already open");
-  if (connect.type != protocol::stream_type::tcp) return refuse_stream(frame.stream_id, "UDP streams are not supported yet");
+    return refuse_stream(frame.stream_id, protocol::close_reason::invalid_info, "stream id already open");
+  if (connect.type != protocol::stream_type::tcp)
+    return refuse_stream(frame.stream_id, protocol::close_reason::invalid_info, "UDP streams are not supported yet");
+  if (const auto limit = stream_limit_reached(); !limit.empty())
+    return refuse_stream(frame.stream_id, protocol::close_reason::throttled, limit);
   log_event(log_level::info, "stream_open",
             {{"remote", remote_}, {"stream", frame.stream_id}, {"host", connect.hostname}, {"port", connect.port}});
   auto stream = std::make_shared<tcp_stream>(shared_from_this(), frame.stream_id);
@@ -241,10 +282,19 @@ void websocket_session::on_connect(const protocol::frame& frame) {
   stream->start(std::string(connect.hostname), connect.port);
 }
 
-void websocket_session::refuse_stream(std::uint32_t stream_id, std::string_view why) {
-  log_event(log_level::info, "stream_refused", {{"remote", remote_}, {"stream", stream_id}, {"why", why}});
+std::string_view websocket_session::stream_limit_reached() const {
+  if (draining_) return "draining";
+  if (streams_.size() + listeners_.size() >= config_->max_streams_per_session) return "max_streams_per_session";
+  if (metrics().streams_held() >= static_cast<std::int64_t>(config_->max_streams_total)) return "max_streams_total";
+  return {};
+}
+
+void websocket_session::refuse_stream(std::uint32_t stream_id, protocol::close_reason reason, std::string_view why) {
+  if (reason == protocol::close_reason::throttled) metrics().count_denial(why);
+  log_event(log_level::info, "stream_refused",
+            {{"remote", remote_}, {"stream", stream_id}, {"why", why}, {"reason", protocol::describe(reason)}});
   protocol::bytes close;
-  protocol::encode_close(close, stream_id, protocol::close_reason::invalid_info);
+  protocol::encode_close(close, stream_id, reason);
   send(std::move(close));
 }
 
@@ -260,16 +310,15 @@ void websocket_session::do_write() {
   }
   writing_ = true;
   const auto& frame = queue_.front().frame;
-  ws_.async_write(net::buffer(frame), [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
-    self->on_write(ec, bytes);
-  });
+  ws_.async_write(net::buffer(frame),
+                  [self = shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_write(ec, bytes); });
 }
 
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (ec) {
     queue_.clear();
     writing_ = false;
-    return end_streams();
+    return on_connection_lost();
   }
   auto done = std::move(queue_.front());
   queue_.pop_front();
@@ -284,6 +333,7 @@ void websocket_session::close_stream(std::uint32_t stream_id, protocol::close_re
   protocol::bytes close;
   protocol::encode_close(close, stream_id, reason);
   send(std::move(close));
+  close_if_drained();
 }
 
 void websocket_session::confirm_stream(std::uint32_t stream_id, const protocol::endpoint& local,
@@ -315,13 +365,55 @@ void websocket_session::grant(std::uint32_t stream_id, std::uint32_t buffer_rema
 
 void websocket_session::protocol_error(std::string_view what, protocol::close_reason reason) {
   log_event(log_level::warn, "protocol_error", {{"remote", remote_}, {"error", what}});
+  close_session(reason, websocket::close_code::policy_error);
+}
+
+void websocket_session::close_session(protocol::close_reason reason, websocket::close_code code) {
+  if (phase_ == phase::closing) return;
   phase_ = phase::closing;
+  idle_timer_.cancel();
   end_streams();
   protocol::bytes close;
   protocol::encode_close(close, protocol::session_stream_id, reason);
-  send(std::move(close), [self = shared_from_this()] {
-    self->ws_.async_close(websocket::close_code::policy_error, [self](beast::error_code) {});
+  send(std::move(close),
+       [self = shared_from_this(), code] { self->ws_.async_close(code, [self](beast::error_code) {}); });
+}
+
+void websocket_session::arm_idle_timer() {
+  idle_timer_.expires_after(config_->session_idle_timeout);
+  idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) { self->on_idle_timer(ec); });
+}
+
+// A session is idle when it holds no stream and the client sent nothing for
+// session_idle_timeout; the timer wakes once per timeout, not per packet.
+void websocket_session::on_idle_timer(beast::error_code ec) {
+  if (ec || phase_ == phase::closing) return;
+  const auto quiet = std::chrono::steady_clock::now() - last_packet_;
+  if (streams_.empty() && listeners_.empty() && quiet >= config_->session_idle_timeout) {
+    log_event(log_level::info, "session_idle", {{"remote", remote_}});
+    return close_session(protocol::close_reason::transfer_timeout, websocket::close_code::going_away);
+  }
+  arm_idle_timer();
+}
+
+void websocket_session::begin_drain() {
+  net::dispatch(executor(), [self = shared_from_this()] {
+    self->draining_ = true;
+    self->close_if_drained();
   });
+}
+
+void websocket_session::close_if_drained() {
+  if (!draining_ || !streams_.empty() || !listeners_.empty() || phase_ != phase::open) return;
+  log_event(log_level::info, "session_drained", {{"remote", remote_}});
+  close_session(protocol::close_reason::voluntary, websocket::close_code::going_away);
+}
+
+void websocket_session::on_connection_lost() {
+  // The timers hold the session alive; without them it ends (and frees its slot) now.
+  idle_timer_.cancel();
+  if (rate_timer_) rate_timer_->cancel();
+  end_streams();
 }
 
 void websocket_session::end_streams() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -14,6 +15,8 @@
 #include <string>
 
 #include "config.hpp"
+#include "rate_limiter.hpp"
+#include "session_registry.hpp"
 #include "sockbridge/protocol/wisp.hpp"
 
 namespace sb::relay {
@@ -23,7 +26,9 @@ class listen_stream;
 
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
  public:
-  websocket_session(boost::beast::tcp_stream stream, std::shared_ptr<const relay_config> config);
+  // ticket: the session's slot in the registry (the session limits), held until it ends.
+  websocket_session(boost::beast::tcp_stream stream, std::shared_ptr<const relay_config> config,
+                    std::unique_ptr<session_registry::ticket> ticket);
   ~websocket_session();
 
   // Accepts the upgrade request (echoing the first offered subprotocol) and starts reading.
@@ -48,6 +53,11 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void resume_reading();
   // Grants the client more buffer on a stream (CONTINUE).
   void grant(std::uint32_t stream_id, std::uint32_t buffer_remaining);
+  // Counts payload bytes against session_bytes_per_second; returns how long
+  // the caller should wait before moving more (zero when under the limit).
+  rate_limiter::clock::duration throttle(std::size_t bytes);
+  // Graceful drain (any thread): refuse new streams, close once the open ones end.
+  void begin_drain();
 
   const relay_config& config() const { return *config_; }
   // The session's strand: every stream of the session runs its handlers here.
@@ -68,9 +78,18 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_extension_frame(const protocol::frame& frame);
   void on_resolve(const protocol::frame& frame);
   void on_listen(const protocol::frame& frame);
-  void refuse_stream(std::uint32_t stream_id, std::string_view why);
+  // The stream limits; "" if one more stream may open, else the limit's name.
+  std::string_view stream_limit_reached() const;
+  void refuse_stream(std::uint32_t stream_id, protocol::close_reason reason, std::string_view why);
   void protocol_error(std::string_view what, protocol::close_reason reason);
+  // Ends the session: CLOSE on stream 0 with reason, then the WebSocket close handshake.
+  void close_session(protocol::close_reason reason, boost::beast::websocket::close_code code);
+  void arm_idle_timer();
+  void on_idle_timer(boost::beast::error_code ec);
+  void close_if_drained();
   void end_streams();
+  // The WebSocket failed or closed: stop the timers and the streams.
+  void on_connection_lost();
   const char* version_name() const { return v2_ ? "v2" : "v1"; }
 
   struct outgoing {
@@ -81,6 +100,11 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<const relay_config> config_;
+  std::unique_ptr<session_registry::ticket> ticket_;
+  boost::asio::steady_timer idle_timer_;
+  std::chrono::steady_clock::time_point last_packet_;
+  rate_limiter rate_;
+  std::unique_ptr<boost::asio::steady_timer> rate_timer_;  // only while reading is throttled
   std::deque<outgoing> queue_;
   bool writing_ = false;
   std::map<std::uint32_t, std::shared_ptr<tcp_stream>> streams_;
@@ -93,6 +117,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   bool v2_ = false;
   bool open_confirmation_ = false;
   bool extension_ = false;  // the client negotiated the sockbridge extension
+  bool draining_ = false;
   phase phase_ = phase::open;
 };
 

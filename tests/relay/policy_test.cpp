@@ -80,11 +80,56 @@ TEST(policy, ipv6_forms_of_every_ipv4_class_are_denied) {
 }
 
 TEST(policy, dev_profile_allows_loopback_and_nothing_else_more) {
-  const target_policy dev{true};
+  target_policy dev;
+  dev.allow_loopback = true;
   EXPECT_TRUE(dev.allows(of("127.0.0.1")));
   EXPECT_TRUE(dev.allows(of("::1")));
   EXPECT_FALSE(dev.allows(of("10.0.0.1")));
   EXPECT_FALSE(dev.allows(of("169.254.169.254")));
+}
+
+boost::asio::ip::address ip(const char* text) { return boost::asio::ip::make_address(text); }
+
+TEST(policy, cidr_blocks_parse_and_match_including_mapped_ipv6) {
+  const auto block = parse_address_range("10.1.0.0/16");
+  ASSERT_TRUE(block);
+  EXPECT_TRUE(block->contains(ip("10.1.255.7")));
+  EXPECT_TRUE(block->contains(ip("::ffff:10.1.2.3")));
+  EXPECT_FALSE(block->contains(ip("10.2.0.1")));
+  EXPECT_TRUE(parse_address_range("2001:db8::/32")->contains(ip("2001:db8:1::5")));
+  EXPECT_TRUE(parse_address_range("192.0.2.9")->contains(ip("192.0.2.9")));
+  EXPECT_FALSE(parse_address_range("192.0.2.9")->contains(ip("192.0.2.10")));
+  for (const char* bad : {"10.0.0.0/33", "10.0.0.0/", "10.0.0.0/x", "example.com", "::/129", ""})
+    EXPECT_FALSE(parse_address_range(bad)) << bad;
+}
+
+TEST(policy, port_ranges_parse_and_bad_ones_are_refused) {
+  const auto range = parse_port_range("1024-2048");
+  ASSERT_TRUE(range);
+  EXPECT_EQ(range->first, 1024);
+  EXPECT_EQ(range->last, 2048);
+  EXPECT_EQ(parse_port_range("443")->last, 443);
+  for (const char* bad : {"2048-1024", "65536", "-1", "80-", "a"}) EXPECT_FALSE(parse_port_range(bad)) << bad;
+}
+
+TEST(policy, deny_list_wins_then_allow_list_then_address_class) {
+  target_policy policy;
+  policy.allow = {*parse_address_range("10.0.0.0/8")};
+  policy.deny = {*parse_address_range("10.9.0.0/16"), *parse_address_range("8.8.8.8")};
+  policy.allow_hosts = {"db.internal"};
+  policy.deny_hosts = {".evil.example"};
+  policy.ports = {*parse_port_range("80"), *parse_port_range("8000-8999")};
+  EXPECT_EQ(policy.check_address(ip("10.1.2.3"), ""), "");
+  EXPECT_EQ(policy.check_address(ip("10.9.2.3"), ""), "deny_list");
+  EXPECT_EQ(policy.check_address(ip("8.8.8.8"), ""), "deny_list");
+  EXPECT_EQ(policy.check_address(ip("8.8.4.4"), ""), "");
+  EXPECT_EQ(policy.check_address(ip("192.168.1.1"), ""), "private_network");
+  EXPECT_EQ(policy.check_address(ip("192.168.1.1"), "DB.internal"), "") << "allowed name, any address";
+  EXPECT_EQ(policy.check_host("a.b.evil.example"), "deny_list");
+  EXPECT_EQ(policy.check_host("evil.example.org"), "");
+  EXPECT_EQ(policy.check_port(80), "");
+  EXPECT_EQ(policy.check_port(8500), "");
+  EXPECT_EQ(policy.check_port(443), "port");
 }
 
 TEST(static_files, targets_map_inside_the_root_and_never_escape_it) {

@@ -33,6 +33,7 @@ std::int32_t lookup_errno(std::uint8_t status) {
     case protocol::close_reason::blocked:
       return SB_EACCES;
     case protocol::close_reason::throttled:
+    case protocol::close_reason::connect_timeout:  // the relay's DNS timeout: try again later
       return SB_EAGAIN;
     default:
       return status == lookup_status_link_lost ? SB_ENETUNREACH : SB_EIO;

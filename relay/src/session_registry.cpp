@@ -1,0 +1,70 @@
+#include "session_registry.hpp"
+
+#include <vector>
+
+#include "metrics.hpp"
+#include "websocket_session.hpp"
+
+namespace sb::relay {
+
+session_registry& sessions() {
+  static session_registry instance;
+  return instance;
+}
+
+std::unique_ptr<session_registry::ticket> session_registry::admit(const std::string& address,
+                                                                  const relay_config& config,
+                                                                  std::string_view& refused) {
+  std::lock_guard lock(mutex_);
+  auto& from_address = per_address_[address];
+  if (draining_)
+    refused = "draining";
+  else if (entries_.size() >= config.max_sessions)
+    refused = "max_sessions";
+  else if (from_address >= config.max_sessions_per_address)
+    refused = "max_sessions_per_address";
+  else
+    refused = {};
+  if (!refused.empty()) {
+    if (from_address == 0) per_address_.erase(address);
+    return nullptr;
+  }
+  ++from_address;
+  metrics().sessions = static_cast<std::int64_t>(entries_.size() + 1);
+  return std::make_unique<ticket>(*this, entries_.insert(entries_.end(), entry{address, {}}));
+}
+
+void session_registry::ticket::attach(std::weak_ptr<websocket_session> session) {
+  std::lock_guard lock(registry_.mutex_);
+  slot_->session = std::move(session);
+}
+
+void session_registry::release(std::list<entry>::iterator slot) {
+  std::lock_guard lock(mutex_);
+  if (auto it = per_address_.find(slot->address); it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+  entries_.erase(slot);
+  metrics().sessions = static_cast<std::int64_t>(entries_.size());
+}
+
+void session_registry::drain() {
+  std::vector<std::shared_ptr<websocket_session>> open;
+  {
+    std::lock_guard lock(mutex_);
+    draining_ = true;
+    for (auto& entry : entries_)
+      if (auto session = entry.session.lock()) open.push_back(std::move(session));
+  }
+  for (auto& session : open) session->begin_drain();
+}
+
+bool session_registry::draining() const {
+  std::lock_guard lock(mutex_);
+  return draining_;
+}
+
+std::size_t session_registry::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+}  // namespace sb::relay
