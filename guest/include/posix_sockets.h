@@ -131,7 +131,7 @@ enum sb_errno { SB_ESUCCESS = 0, SB_ERRNO_TABLE(SB_DEFINE_ERRNO) };
 extern "C" {
 #endif
 
-/* Creates a socket. domain: SB_AF_INET/SB_AF_INET6; type: SB_SOCK_STREAM
+/* Creates a socket. domain: SB_AF_INET/SB_AF_INET6; type: SB_SOCK_STREAM (TCP) or SB_SOCK_DGRAM (UDP)
  * (optionally | SB_SOCK_NONBLOCK). Returns the new fd (>= 3).
  * Errors: EAFNOSUPPORT, EPROTOTYPE, EPROTONOSUPPORT, EMFILE. */
 SB_IMPORT(socket) int32_t wasm_sock_socket(int32_t domain, int32_t type, int32_t protocol);
@@ -149,6 +149,22 @@ SB_IMPORT(send) int32_t wasm_sock_send(int32_t fd, const void *buf, uint32_t len
 /* Receives up to len bytes; returns the count, 0 at orderly end of stream.
  * Errors: EBADF, ENOTSOCK, EFAULT, ENOTCONN, ECONNRESET, EAGAIN (non-blocking). */
 SB_IMPORT(recv) int32_t wasm_sock_recv(int32_t fd, void *buf, uint32_t len, int32_t flags);
+
+/* send with a destination. On a UDP socket (SB_SOCK_DGRAM) each call is one
+ * datagram; an addr different from the current peer re-targets the socket
+ * (the relay opens a UDP socket connected to addr, so only addr's replies
+ * arrive). On a TCP socket addr is ignored. addr may be NULL (addrlen 0).
+ * Errors: those of send, plus EMSGSIZE (datagram over 65507 bytes),
+ * EDESTADDRREQ (UDP without a peer), EAFNOSUPPORT, ECONNREFUSED (the last
+ * datagram met a closed port or relay policy), EINVAL. */
+SB_IMPORT(sendto)
+int32_t wasm_sock_sendto(int32_t fd, const void *buf, uint32_t len, int32_t flags, const void *addr, uint32_t addrlen);
+
+/* recv that also writes the sender (the socket's peer) to addr/addrlen if addr
+ * is not NULL. On a UDP socket each call returns one datagram; bytes beyond
+ * len are discarded. Errors: those of recv, plus ECONNREFUSED (UDP). */
+SB_IMPORT(recvfrom)
+int32_t wasm_sock_recvfrom(int32_t fd, void *buf, uint32_t len, int32_t flags, void *addr, uint32_t *addrlen);
 
 /* Binds a local address. Errors: EBADF, ENOTSOCK, EFAULT, EINVAL. */
 SB_IMPORT(bind) int32_t wasm_sock_bind(int32_t fd, const void *addr, uint32_t addrlen);

@@ -14,12 +14,14 @@ ssize_t recv(int fd, void *buffer, size_t length, int flags) {
   return (ssize_t)got;
 }
 
-/* Stream sockets only: the source is the connected peer. */
+/* The source is the socket's peer (a UDP socket talks to one peer at a time). */
 ssize_t recvfrom(int fd, void *__restrict buffer, size_t length, int flags, struct sockaddr *__restrict address,
                  socklen_t *__restrict address_length) {
-  ssize_t got = recv(fd, buffer, length, flags);
-  if (got >= 0 && address && address_length && getpeername(fd, address, address_length) != 0) return -1;
-  return got;
+  if (!address || !address_length) return recv(fd, buffer, length, flags);
+  uint32_t wire_length = *address_length;
+  int32_t got = wasm_sock_recvfrom(fd, buffer, (uint32_t)length, flags, address, &wire_length);
+  if (got >= 0) *address_length = wire_length;
+  return sb_result(got);
 }
 
 /* Receives into the first non-empty iovec. */

@@ -10,12 +10,13 @@
 #include <vector>
 
 #include "sockbridge/protocol/wisp.hpp"
+#include "stream.hpp"
 
 namespace sb::relay {
 
 class websocket_session;
 
-class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
+class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream> {
  public:
   tcp_stream(std::shared_ptr<websocket_session> session, std::uint32_t id);
 
@@ -23,11 +24,11 @@ class tcp_stream : public std::enable_shared_from_this<tcp_stream> {
   // Starts an inbound stream on a socket a listener accepted.
   void start_accepted(boost::asio::ip::tcp::socket socket);
   // The client will send no more DATA (sockbridge SHUTDOWN): FIN once the queue drains.
-  void shutdown_send();
+  void shutdown_send() override;
   // DATA from the client, written in order.
-  void write(protocol::byte_view data);
+  void write(protocol::byte_view data) override;
   // The client closed the stream, or the session ended: stop everything, say nothing.
-  void abort();
+  void abort() override;
 
  private:
   void on_resolve(boost::system::error_code ec, boost::asio::ip::tcp::resolver::results_type results);

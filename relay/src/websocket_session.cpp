@@ -8,6 +8,7 @@
 #include "policy.hpp"
 #include "resolver.hpp"
 #include "tcp_stream.hpp"
+#include "udp_stream.hpp"
 
 namespace sb::relay {
 
@@ -80,7 +81,8 @@ void websocket_session::on_accept(beast::error_code ec) {
   if (v2_) {
     protocol::encode_info(hello, {2,
                                   0,
-                                  {{static_cast<std::uint8_t>(protocol::extension_id::stream_open_confirmation), {}},
+                                  {{static_cast<std::uint8_t>(protocol::extension_id::udp), {}},
+                                   {static_cast<std::uint8_t>(protocol::extension_id::stream_open_confirmation), {}},
                                    {static_cast<std::uint8_t>(protocol::extension_id::sockbridge), {}}}});
     phase_ = phase::awaiting_client_info;
   } else {
@@ -271,12 +273,20 @@ void websocket_session::on_connect(const protocol::frame& frame) {
     return refuse_stream(frame.stream_id, protocol::close_reason::invalid_info, "stream id in the relay's id space");
   if (streams_.contains(frame.stream_id) || listeners_.contains(frame.stream_id))
     return refuse_stream(frame.stream_id, protocol::close_reason::invalid_info, "stream id already open");
-  if (connect.type != protocol::stream_type::tcp)
-    return refuse_stream(frame.stream_id, protocol::close_reason::invalid_info, "UDP streams are not supported yet");
   if (const auto limit = stream_limit_reached(); !limit.empty())
     return refuse_stream(frame.stream_id, protocol::close_reason::throttled, limit);
+  const bool udp = connect.type == protocol::stream_type::udp;
   log_event(log_level::info, "stream_open",
-            {{"remote", remote_}, {"stream", frame.stream_id}, {"host", connect.hostname}, {"port", connect.port}});
+            {{"remote", remote_},
+             {"stream", frame.stream_id},
+             {"kind", udp ? "udp" : "tcp"},
+             {"host", connect.hostname},
+             {"port", connect.port}});
+  if (udp) {
+    auto stream = std::make_shared<udp_stream>(shared_from_this(), frame.stream_id);
+    streams_.emplace(frame.stream_id, stream);
+    return stream->start(std::string(connect.hostname), connect.port);
+  }
   auto stream = std::make_shared<tcp_stream>(shared_from_this(), frame.stream_id);
   streams_.emplace(frame.stream_id, stream);
   stream->start(std::string(connect.hostname), connect.port);

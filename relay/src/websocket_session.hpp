@@ -21,7 +21,7 @@
 
 namespace sb::relay {
 
-class tcp_stream;
+class stream;
 class listen_stream;
 
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
@@ -107,7 +107,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::unique_ptr<boost::asio::steady_timer> rate_timer_;  // only while reading is throttled
   std::deque<outgoing> queue_;
   bool writing_ = false;
-  std::map<std::uint32_t, std::shared_ptr<tcp_stream>> streams_;
+  std::map<std::uint32_t, std::shared_ptr<stream>> streams_;
   std::map<std::uint32_t, std::shared_ptr<listen_stream>> listeners_;
   std::uint32_t next_inbound_id_ = protocol::relay_stream_id_bit | 1;
   std::size_t pending_resolves_ = 0;

@@ -28,6 +28,8 @@ const BLOCKING = {
     connect: '_sb_sock_connect',
     send: '_sb_sock_send',
     recv: '_sb_sock_recv',
+    sendto: '_sb_sock_sendto',
+    recvfrom: '_sb_sock_recvfrom',
     accept: '_sb_sock_accept',
     listen: '_sb_sock_listen',
     poll: '_sb_sock_poll',

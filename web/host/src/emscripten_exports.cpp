@@ -108,6 +108,14 @@ SB_EXPORT std::int32_t sb_sock_send(std::int32_t fd, guest_ptr b, std::uint32_t 
 SB_EXPORT std::int32_t sb_sock_recv(std::int32_t fd, guest_ptr b, std::uint32_t l, std::int32_t f) {
   return state().sockets.sock_recv(fd, b, l, f);
 }
+SB_EXPORT std::int32_t sb_sock_sendto(std::int32_t fd, guest_ptr b, std::uint32_t l, std::int32_t f, guest_ptr a,
+                                      std::uint32_t al) {
+  return state().sockets.sock_sendto(fd, b, l, f, a, al);
+}
+SB_EXPORT std::int32_t sb_sock_recvfrom(std::int32_t fd, guest_ptr b, std::uint32_t l, std::int32_t f, guest_ptr a,
+                                        guest_ptr al) {
+  return state().sockets.sock_recvfrom(fd, b, l, f, a, al);
+}
 SB_EXPORT std::int32_t sb_sock_bind(std::int32_t fd, guest_ptr a, std::uint32_t l) {
   return state().sockets.sock_bind(fd, a, l);
 }
@@ -154,7 +162,9 @@ SB_EXPORT std::int32_t sb_wasi_environ_sizes_get(guest_ptr c, guest_ptr s) {
   return state().wasi.environ_sizes_get(c, s);
 }
 SB_EXPORT std::int32_t sb_wasi_environ_get(guest_ptr v, guest_ptr b) { return state().wasi.environ_get(v, b); }
-SB_EXPORT std::int32_t sb_wasi_clock_res_get(std::uint32_t id, guest_ptr r) { return state().wasi.clock_res_get(id, r); }
+SB_EXPORT std::int32_t sb_wasi_clock_res_get(std::uint32_t id, guest_ptr r) {
+  return state().wasi.clock_res_get(id, r);
+}
 SB_EXPORT std::int32_t sb_wasi_clock_time_get(std::uint32_t id, std::uint64_t precision, guest_ptr t) {
   return state().wasi.clock_time_get(id, precision, t);
 }
@@ -170,7 +180,9 @@ SB_EXPORT std::int32_t sb_wasi_fd_fdstat_get(std::int32_t fd, guest_ptr s) { ret
 SB_EXPORT std::int32_t sb_wasi_fd_seek(std::int32_t fd, std::int64_t o, std::uint32_t w, guest_ptr n) {
   return state().wasi.fd_seek(fd, o, w, n);
 }
-SB_EXPORT std::int32_t sb_wasi_fd_prestat_get(std::int32_t fd, guest_ptr p) { return state().wasi.fd_prestat_get(fd, p); }
+SB_EXPORT std::int32_t sb_wasi_fd_prestat_get(std::int32_t fd, guest_ptr p) {
+  return state().wasi.fd_prestat_get(fd, p);
+}
 SB_EXPORT std::int32_t sb_wasi_fd_fdstat_set_flags(std::int32_t fd, std::uint32_t flags) {
   return state().wasi.fd_fdstat_set_flags(fd, flags);
 }
@@ -201,12 +213,18 @@ namespace {
 
 const char* state_name(socket_state state) {
   switch (state) {
-    case socket_state::created: return "created";
-    case socket_state::connecting: return "connecting";
-    case socket_state::connected: return "connected";
-    case socket_state::listen_pending: return "opening listener";
-    case socket_state::listening: return "listening";
-    case socket_state::closed: return "closed";
+    case socket_state::created:
+      return "created";
+    case socket_state::connecting:
+      return "connecting";
+    case socket_state::connected:
+      return "connected";
+    case socket_state::listen_pending:
+      return "opening listener";
+    case socket_state::listening:
+      return "listening";
+    case socket_state::closed:
+      return "closed";
   }
   return "unknown";
 }
@@ -229,10 +247,13 @@ SB_EXPORT const char* sb_socket_table() {
   for (const auto& [fd, s] : state().sockets.sockets()) {
     const bool listener = s.state == socket_state::listening || s.state == socket_state::listen_pending;
     if (json.size() > 1) json += ",";
-    json += "{\"fd\":" + std::to_string(fd) + ",\"kind\":\"" + (listener ? "TCP listener" : "TCP") +
-            "\",\"state\":\"" + state_name(s.state) + "\",\"local\":\"" + endpoint_text(s.local) +
-            "\",\"peer\":\"" + (listener ? "" : endpoint_text(s.peer)) + "\",\"bytesIn\":" +
-            std::to_string(s.bytes_received) + ",\"bytesOut\":" + std::to_string(s.bytes_sent) + "}";
+    json += "{\"fd\":" + std::to_string(fd) + ",\"kind\":\"" +
+            (s.type == SB_SOCK_DGRAM ? "UDP"
+             : listener              ? "TCP listener"
+                                     : "TCP") +
+            "\",\"state\":\"" + state_name(s.state) + "\",\"local\":\"" + endpoint_text(s.local) + "\",\"peer\":\"" +
+            (listener ? "" : endpoint_text(s.peer)) + "\",\"bytesIn\":" + std::to_string(s.bytes_received) +
+            ",\"bytesOut\":" + std::to_string(s.bytes_sent) + "}";
   }
   json += "]";
   return json.c_str();

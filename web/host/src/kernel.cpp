@@ -32,9 +32,9 @@ const socket* kernel::find(std::int32_t fd) const {
 }
 
 std::uint64_t steady_clock_ms() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::steady_clock::now().time_since_epoch())
-                                        .count());
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
 }
 
 std::int32_t kernel::block_forever() {
@@ -85,8 +85,9 @@ std::int32_t kernel::sock_socket(std::int32_t domain, std::int32_t type, std::in
   if (domain != SB_AF_INET && domain != SB_AF_INET6) return error(SB_EAFNOSUPPORT);
   const auto base_type = type & SB_SOCK_TYPE_MASK;
   if (type & ~(SB_SOCK_TYPE_MASK | SB_SOCK_NONBLOCK | SB_SOCK_CLOEXEC)) return error(SB_EINVAL);
-  if (base_type != SB_SOCK_STREAM) return error(SB_EPROTOTYPE);
-  if (protocol != 0 && protocol != 6 /* IPPROTO_TCP */) return error(SB_EPROTONOSUPPORT);
+  if (base_type != SB_SOCK_STREAM && base_type != SB_SOCK_DGRAM) return error(SB_EPROTOTYPE);
+  const std::int32_t native_protocol = base_type == SB_SOCK_STREAM ? 6 /* IPPROTO_TCP */ : 17 /* IPPROTO_UDP */;
+  if (protocol != 0 && protocol != native_protocol) return error(SB_EPROTONOSUPPORT);
   if (sockets_.size() >= max_open_sockets) return error(SB_EMFILE);
   std::int32_t fd = first_socket_fd;
   while (sockets_.contains(fd)) ++fd;
@@ -110,6 +111,11 @@ std::int32_t kernel::sock_connect(std::int32_t fd, guest_ptr addr, std::uint32_t
 }
 
 std::int32_t kernel::connect(socket& s, std::int32_t fd, guest_ptr addr, std::uint32_t addrlen) {
+  if (s.type == SB_SOCK_DGRAM) {
+    socket_address peer;
+    if (auto e = read_socket_address(memory_, addr, addrlen, peer)) return error(e);
+    return connect_datagram(s, fd, peer);
+  }
   if (s.connect_in_progress) {
     if (s.state != socket_state::connecting) return finish_connect(s);
     const auto waited = wait(s.deadline, s.send_timeout_ms, SB_ETIMEDOUT);
@@ -127,13 +133,7 @@ std::int32_t kernel::connect(socket& s, std::int32_t fd, guest_ptr addr, std::ui
   if (link_ == link_state::closed) return error(SB_ENETUNREACH);
 
   s.peer = target;
-  s.stream_id = next_stream_id_++;
-  fd_by_stream_[s.stream_id] = fd;
-  const auto host = target.ip_text();
-  protocol::bytes frame;
-  protocol::encode_connect(frame, s.stream_id, {protocol::stream_type::tcp, target.port, host});
-  send_frame(std::move(frame));
-  s.send_credit = initial_credit_;
+  open_stream(s, fd, protocol::stream_type::tcp);
   s.state = socket_state::connecting;
 
   if (link_ == link_state::ready && !open_confirmation_) {
@@ -151,8 +151,18 @@ std::int32_t kernel::sock_send(std::int32_t fd, guest_ptr buf, std::uint32_t len
   return blocking_call(fd, [&](socket& s) { return send(s, buf, len, flags); });
 }
 
+void kernel::open_stream(socket& s, std::int32_t fd, protocol::stream_type type) {
+  s.stream_id = next_stream_id_++;
+  fd_by_stream_[s.stream_id] = fd;
+  protocol::bytes frame;
+  protocol::encode_connect(frame, s.stream_id, {type, s.peer.port, s.peer.ip_text()});
+  send_frame(std::move(frame));
+  s.send_credit = initial_credit_;
+}
+
 std::int32_t kernel::send(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
   if (!memory_.contains(buf, len)) return error(SB_EFAULT);
+  if (s.type == SB_SOCK_DGRAM) return send_datagram(s, buf, len);
   if (s.pending_error) return error(std::exchange(s.pending_error, 0));
   if (s.state == socket_state::closed || s.write_shut) return error(SB_EPIPE);
   if (s.state != socket_state::connected && s.state != socket_state::connecting) return error(SB_ENOTCONN);
@@ -183,8 +193,8 @@ std::int32_t kernel::sock_recv(std::int32_t fd, guest_ptr buf, std::uint32_t len
 
 std::int32_t kernel::receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
   if (!memory_.contains(buf, len)) return error(SB_EFAULT);
-  if (s.state == socket_state::created || s.state == socket_state::listen_pending ||
-      s.state == socket_state::listening)
+  if (s.type == SB_SOCK_DGRAM) return receive_datagram(s, buf, len, flags);
+  if (s.state == socket_state::created || s.state == socket_state::listen_pending || s.state == socket_state::listening)
     return error(SB_ENOTCONN);
   const bool dont_wait = s.nonblocking || (flags & SB_MSG_DONTWAIT);
   if (s.state == socket_state::connecting)
@@ -313,7 +323,10 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
       return;
     case protocol::packet_type::data:
       if (s->state == socket_state::connecting) s->state = socket_state::connected;
-      if (!s->read_shut) s->received.push(frame.payload);
+      if (s->read_shut) return;
+      if (s->type == SB_SOCK_STREAM) return s->received.push(frame.payload);
+      if (s->datagrams.size() < max_queued_datagrams)
+        s->datagrams.emplace_back(frame.payload.begin(), frame.payload.end());
       return;
     case protocol::packet_type::continue_: {
       std::uint32_t credit = 0;
@@ -333,7 +346,7 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
 }
 
 void kernel::on_stream_closed(socket& s, protocol::close_reason reason) {
-  if (s.state == socket_state::connecting || s.state == socket_state::listen_pending) {
+  if (s.state == socket_state::connecting || s.state == socket_state::listen_pending || s.type == SB_SOCK_DGRAM) {
     s.pending_error = connect_errno(reason);
   } else if (s.state == socket_state::listening) {
     s.pending_error = SB_ECONNABORTED;

@@ -20,6 +20,7 @@ std::int16_t kernel::poll_events(std::int32_t fd) const {
   if (!s) return SB_POLLNVAL;
   switch (s->state) {
     case socket_state::created:
+      if (s->type == SB_SOCK_DGRAM) return s->pending_error ? SB_POLLOUT | SB_POLLERR : SB_POLLOUT;
       return SB_POLLOUT | SB_POLLHUP;  // as Linux reports an unconnected stream socket
     case socket_state::connecting:
     case socket_state::listen_pending:
@@ -27,6 +28,9 @@ std::int16_t kernel::poll_events(std::int32_t fd) const {
     case socket_state::listening:
       return s->accept_queue.empty() ? 0 : SB_POLLIN;
     case socket_state::connected: {
+      if (s->type == SB_SOCK_DGRAM)
+        return static_cast<std::int16_t>(SB_POLLOUT | (s->datagrams.empty() ? 0 : SB_POLLIN) |
+                                         (s->pending_error ? SB_POLLERR : 0));
       std::int16_t events = 0;
       if (!s->received.empty() || s->peer_finished || s->read_shut) events |= SB_POLLIN;
       if (s->send_credit > 0) events |= SB_POLLOUT;

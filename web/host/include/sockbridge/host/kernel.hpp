@@ -32,6 +32,11 @@ namespace sb::host {
 // Returned to shim-js only: "park the guest until the next transport event, then retry".
 inline constexpr std::int32_t would_block = -0x10000;
 
+// Largest UDP datagram a guest may send (IPv4's limit; the relay's too).
+inline constexpr std::size_t max_datagram_bytes = 65507;
+// Datagrams queued for the guest per UDP socket; more are dropped, as a full
+// socket buffer drops them (the relay→browser direction has no backpressure for UDP).
+inline constexpr std::size_t max_queued_datagrams = 256;
 // Largest DATA payload the kernel puts in one frame.
 inline constexpr std::size_t max_data_payload_bytes = 64 * 1024;
 // First fd handed out to sockets; 0, 1, 2 are stdio.
@@ -64,7 +69,8 @@ struct socket {
   socket_state state = socket_state::created;
   std::uint32_t stream_id = 0;
   socket_address peer;
-  byte_queue received;
+  byte_queue received;                      // TCP: the byte stream
+  std::deque<protocol::bytes> datagrams;    // UDP: whole datagrams from the peer, oldest first
   bool peer_finished = false;       // remote closed; recv returns 0 once `received` is empty
   std::int32_t pending_error = 0;   // positive errno reported by the next call (SO_ERROR)
   std::uint32_t send_credit = 0;    // DATA packets the relay still accepts (Wisp CONTINUE)
@@ -96,6 +102,13 @@ class kernel {
   std::int32_t sock_connect(std::int32_t fd, guest_ptr addr, std::uint32_t addrlen);
   std::int32_t sock_send(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags);
   std::int32_t sock_recv(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags);
+  // send with a destination: a UDP socket (re)connects its one relay stream to
+  // addr first; a TCP socket ignores addr, as Linux does for connected sockets.
+  std::int32_t sock_sendto(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags, guest_ptr addr,
+                           std::uint32_t addrlen);
+  // recv that also writes the sender's address (the connected peer) when addr is not 0.
+  std::int32_t sock_recvfrom(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags, guest_ptr addr,
+                             guest_ptr addrlen_ptr);
   std::int32_t sock_bind(std::int32_t fd, guest_ptr addr, std::uint32_t addrlen);
   std::int32_t sock_listen(std::int32_t fd, std::int32_t backlog);
   std::int32_t sock_accept(std::int32_t fd, guest_ptr addr, guest_ptr addrlen_ptr);
@@ -177,6 +190,11 @@ class kernel {
   std::int32_t connect(socket& s, std::int32_t fd, guest_ptr addr, std::uint32_t addrlen);
   std::int32_t send(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
   std::int32_t receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
+  // UDP (datagram.cpp): one Wisp UDP stream per socket, to its current peer.
+  std::int32_t connect_datagram(socket& s, std::int32_t fd, const socket_address& peer);
+  std::int32_t send_datagram(socket& s, guest_ptr buf, std::uint32_t len);
+  std::int32_t receive_datagram(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
+  void open_stream(socket& s, std::int32_t fd, protocol::stream_type type);
 
   socket* by_stream(std::uint32_t stream_id);
   void send_frame(protocol::bytes frame);

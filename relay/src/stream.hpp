@@ -1,0 +1,20 @@
+// stream: what a websocket_session needs from any of its streams (TCP or
+// UDP), so that DATA, SHUTDOWN and CLOSE from the client reach the right kind.
+#pragma once
+
+#include "sockbridge/protocol/wisp.hpp"
+
+namespace sb::relay {
+
+class stream {
+ public:
+  virtual ~stream() = default;
+  // DATA from the client: bytes for TCP, one datagram for UDP.
+  virtual void write(protocol::byte_view data) = 0;
+  // The client will send no more DATA (sockbridge SHUTDOWN).
+  virtual void shutdown_send() = 0;
+  // The client closed the stream, or the session ended: stop everything, say nothing.
+  virtual void abort() = 0;
+};
+
+}  // namespace sb::relay

@@ -1,0 +1,62 @@
+// udp_stream: one Wisp UDP stream (CONNECT type 2) — a UDP socket on the relay
+// connected to one target, so that only that peer's replies come back. Each
+// DATA packet is one datagram in either direction. The target is resolved and
+// checked against policy like a TCP target. All handlers run on the owning
+// session's strand.
+#pragma once
+
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stream.hpp"
+
+namespace sb::relay {
+
+class websocket_session;
+
+// Largest datagram over IPv4 (65535 minus the IP and UDP headers).
+inline constexpr std::size_t max_udp_datagram_bytes = 65507;
+// Datagrams read from the target but not yet written to the WebSocket; beyond
+// this the relay stops reading and the kernel drops what overflows, as UDP may.
+inline constexpr std::size_t max_udp_datagrams_in_flight = 16;
+
+class udp_stream : public stream, public std::enable_shared_from_this<udp_stream> {
+ public:
+  udp_stream(std::shared_ptr<websocket_session> session, std::uint32_t id);
+  ~udp_stream() override;
+
+  void start(std::string host, std::uint16_t port);
+  void write(protocol::byte_view datagram) override;
+  void shutdown_send() override {}  // datagrams have no half-close
+  void abort() override;
+
+ private:
+  void on_resolve(boost::system::error_code ec, boost::asio::ip::udp::resolver::results_type results);
+  void open(const boost::asio::ip::udp::endpoint& target);
+  void deny(std::string_view reason, const std::string& address);
+  void do_receive();
+  void on_readable(boost::system::error_code ec);
+  void arm_timer(std::chrono::steady_clock::duration after);
+  void on_timer(boost::system::error_code ec);
+  void finish(protocol::close_reason reason);
+
+  std::shared_ptr<websocket_session> session_;
+  std::uint32_t id_;
+  std::string host_;
+  std::uint16_t port_ = 0;
+  std::unique_ptr<boost::asio::ip::udp::resolver> resolver_;  // only while a name is being looked up
+  boost::asio::ip::udp::socket socket_;
+  boost::asio::steady_timer timer_;  // DNS deadline, then the idle check
+  std::chrono::steady_clock::time_point last_activity_;
+  std::vector<protocol::bytes> early_;  // datagrams sent before the socket opened (bounded)
+  std::size_t in_flight_ = 0;
+  bool receiving_ = false;
+  bool open_ = false;
+  bool done_ = false;
+};
+
+}  // namespace sb::relay
