@@ -1,9 +1,10 @@
 /*
- * The request head libcurl would send: request line, Host, User-Agent,
- * Accept, the caller's CURLOPT_HTTPHEADER lines, then Content-Length and
- * Content-Type for a body, in libcurl's order. A caller's header replaces the
- * built-in one of the same name; "Name:" with no value removes it and "Name;"
- * sends the header with an empty value (libcurl's rules).
+ * The request head libcurl would send, in libcurl's order: request line,
+ * Host, User-Agent, Accept, the caller's CURLOPT_HTTPHEADER lines in their
+ * order, then Content-Length and Content-Type for a body. A caller's header
+ * replaces the built-in one of the same name (a caller's Host keeps Host's
+ * place); "Name:" with no value removes it and "Name;" sends the header with
+ * an empty value (libcurl's rules).
  */
 #ifndef SOCKBRIDGE_LIBCURL_REQUEST_H
 #define SOCKBRIDGE_LIBCURL_REQUEST_H

@@ -1,0 +1,120 @@
+// The guest's libcurl layer against the real libcurl: curl_demo.c built
+// natively against Debian's libcurl (curl_demo_native) and the same source
+// built for wasm32-wasi over guest/libcurl, run by the Node CLI runner through
+// the real relay, make the same requests to the same real HTTP servers and
+// must print the same bytes, exit with the same code and report the same error.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { sha256, startCurlTestServer } from '../browser/curl_server.js';
+import { closedPort, siteDir, startRelay } from '../browser/fixtures.js';
+
+const buildDir = path.dirname(siteDir);
+const nativeCurlDemo = path.join(buildDir, 'tests', 'node', 'curl_demo_native');
+const cli = new URL('../../shim-js/cli.js', import.meta.url).pathname;
+const guest = path.join(siteDir, 'guests', 'curl_demo.wasm');
+
+/**
+ * Runs a program to its end. @param {string} program @param {string[]} args
+ * @returns {Promise<{ code: number | null, stdout: Buffer, stderr: string }>}
+ */
+function runProgram(program, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    /** @type {Buffer[]} */
+    const stdout = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk) => stdout.push(chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout), stderr }));
+  });
+}
+
+let relay;
+let server;
+let server6;
+before(async () => {
+  relay = await startRelay(['--dev']);
+  server = await startCurlTestServer();
+  server6 = await startCurlTestServer('::1');
+});
+after(async () => {
+  relay.process.kill('SIGTERM');
+  await server.close();
+  await server6.close();
+});
+
+/**
+ * Runs curl_demo ARGS both ways and asserts the same stdout, exit code and first stderr line.
+ * @param {string[]} args @param {number} expectedCode
+ * @returns {Promise<Buffer>} the stdout both printed
+ */
+async function same(args, expectedCode = 0) {
+  const native = await runProgram(nativeCurlDemo, args);
+  const wasm = await runProgram(process.execPath, [cli, guest, '--relay', `ws://127.0.0.1:${relay.port}/wisp/`, '--', ...args]);
+  assert.equal(native.code, expectedCode, `native curl_demo ${args.join(' ')}: ${native.stderr}`);
+  assert.equal(wasm.code, native.code, `wasm curl_demo ${args.join(' ')}: ${wasm.stderr}`);
+  if (native.stdout.length > 4096) assert.equal(sha256(wasm.stdout), sha256(native.stdout));
+  assert.equal(wasm.stdout.toString('latin1'), native.stdout.toString('latin1'));
+  assert.equal(wasm.stderr.split('\n')[0], native.stderr.split('\n')[0]);
+  return native.stdout;
+}
+
+const url = (/** @type {string} */ route) => `http://127.0.0.1:${server.port}${route}`;
+
+test('a Content-Length body, with and without headers, and HEAD', async () => {
+  assert.equal((await same([url('/hello')])).toString(), 'hello from a real TCP server\n');
+  await same(['-i', url('/hello')]);
+  await same(['-I', url('/hello')]);
+});
+
+test('chunked bodies with a trailer, close-delimited bodies and 204', async () => {
+  assert.match((await same(['-i', url('/chunked')])).toString(), /third\nX-Checksum: done\r\n$/);
+  await same(['-i', url('/close-delimited')]);
+  await same(['-i', url('/no-content')]);
+});
+
+test('redirects: followed chains with every header section, unfollowed, absolute, 303 after POST, the limit', async () => {
+  assert.match((await same(['-i', '-L', url('/redirect/3')])).toString(), /arrived with GET\n$/);
+  await same(['-i', url('/redirect/3')]);
+  await same(['-L', url('/absolute')]);
+  assert.match((await same(['-L', '-d', 'x=1', url('/see-other')])).toString(), /^GET \/echo\n/);
+  await same(['-L', '--max-redirs', '1', url('/redirect/3')], 47);
+});
+
+test('request methods, bodies and headers reach the server the same way', async () => {
+  const echoed = await same(['-d', 'a=1', '-d', 'b=2', '-H', 'X-Test: yes', '-A', 'agent/1', url('/echo')]);
+  assert.match(echoed.toString(), /^POST \/echo\n.*user-agent: agent\/1\n.*body: a=1&b=2\n$/s);
+  await same(['-X', 'PUT', '-d', 'body', url('/echo')]);
+  await same(['-H', 'Accept:', '-H', 'X-Empty;', url('/echo')]);
+});
+
+test('getinfo values after several transfers on one handle', async () => {
+  const format = '%{http_code} %{content_type} %{url_effective} %{size_download} %{num_redirects} %{num_connects} %{method}\\n';
+  await same(['-w', format, '-L', url('/redirect/2'), url('/hello'), url('/chunked'), url('/missing')]);
+});
+
+test('a 16 MiB body arrives byte for byte', async () => {
+  const body = await same([url('/big')]);
+  assert.equal(body.length, 16 * 1024 * 1024);
+});
+
+test('a slow response completes, and -m ends it with a timeout', async () => {
+  await same([url('/slow')]);
+  assert.equal((await same(['-m', '0.4', url('/slow')], 28)).toString(), 'slow piece 1\n');
+});
+
+test('errors: HTTP status with -f, refused port, unknown host', async () => {
+  await same([url('/missing')]);
+  await same(['-f', '-i', url('/missing')], 22);
+  await same([`http://127.0.0.1:${await closedPort()}/`], 7);
+  await same(['http://no-such-host.invalid/'], 6);
+  await same(['http://bad host/'], 3);
+});
+
+test('an IPv6 literal URL', async () => {
+  await same(['-i', '-w', '%{url_effective}', `http://[::1]:${server6.port}/hello`]);
+});
