@@ -116,7 +116,7 @@ test('curl_demo waits for a slow response, and -m gives up on it with a timeout'
   await expect(page.locator('#exit-code')).toHaveText('exit code 0');
   await expect(page.locator('#output')).toHaveText('slow piece 1\nslow piece 2\nslow piece 3\n');
 
-  await runCurl(page, openDemo, relay, `-m 0.4 ${url}`);
+  await runCurl(page, openDemo, relay, `-m 0.5 ${url}`);
   await expect(page.locator('#exit-code')).toHaveText('exit code 28');
   await expect(page.locator('#output')).toContainText('slow piece 1\n');
   await expect(page.locator('#output')).toContainText('curl_demo: (28) Timeout was reached');

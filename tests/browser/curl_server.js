@@ -19,7 +19,7 @@ export function bigBody() {
 export const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 
 /** Milliseconds between the pieces of /slow. */
-export const SLOW_PIECE_MS = 300;
+export const SLOW_PIECE_MS = 1000;
 
 /**
  * Starts the server on host (127.0.0.1 or ::1). `connections` counts accepted TCP connections, `requests` the requests.
