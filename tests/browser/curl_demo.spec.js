@@ -23,7 +23,7 @@ async function runCurl(page, openDemo, relay, args) {
 
 test('the page offers curl_demo with an example that works against the relay', async ({ page, openDemo, relay, blocking }) => {
   await openDemo(relay.url, { demo: 'curl_demo' });
-  await expect(page.getByLabel('Program')).toHaveValue('curl_demo');
+  await expect(page.getByLabel('Program', { exact: true })).toHaveValue('curl_demo');
   await expect(page.getByLabel('Arguments')).toHaveValue(`-i http://127.0.0.1:${relay.port}/healthz`);
   await page.getByRole('button', { name: 'Run' }).click();
   await expect(page.locator('#exit-code')).toHaveText('exit code 0');
@@ -36,18 +36,18 @@ test('curl_demo decodes a chunked body and shows the trailer with -i', async ({ 
   const output = page.locator('#output');
   await expect(page.locator('#exit-code')).toHaveText('exit code 0');
   await expect(output).toContainText('Transfer-Encoding: chunked');
-  await expect(output).toContainText('first chunk\nsecond, longer chunk of text\nthird\nX-Checksum: done');
-  await expect(output).not.toContainText('\n0\r\n');
+  // Undecoded, the chunk sizes would sit between the pieces.
+  expect(await output.textContent()).toMatch(/\r\n\r\nfirst chunk\nsecond, longer chunk of text\nthird\nX-Checksum: done\r\n$/);
 });
 
 test('curl_demo follows a redirect chain and serves several URLs over one kept-alive connection', async ({ page, openDemo, relay, curlServer }) => {
   const base = `http://127.0.0.1:${curlServer.port}`;
-  await runCurl(page, openDemo, relay, `-v -L ${base}/redirect/3 ${base}/absolute ${base}/chunked`);
-  const output = page.locator('#output');
+  await runCurl(page, openDemo, relay, `-L ${base}/redirect/3 ${base}/absolute ${base}/chunked`);
   await expect(page.locator('#exit-code')).toHaveText('exit code 0');
-  await expect(output).toContainText('arrived with GET\nhello from a real TCP server\nfirst chunk');
-  await expect(output).not.toContainText('redirect body that a client following the redirect drops');
-  await expect(output).toContainText('Re-using existing connection #0 with host 127.0.0.1');
+  // Only the final bodies: the redirects' own bodies are read and dropped.
+  expect(await page.locator('#output').textContent()).toBe(
+    'arrived with GET\nhello from a real TCP server\nfirst chunk\nsecond, longer chunk of text\nthird\n',
+  );
   // 4 hops of the chain, 2 for /absolute → /hello, 1 for /chunked: all on one TCP connection.
   expect(curlServer.stats.requests).toBe(7);
   expect(curlServer.stats.connections).toBe(1);
