@@ -13,6 +13,10 @@
 
 #include "curl/curl.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct request {
   const char* method;
   const char* target;     /* "/path?query" */
@@ -25,5 +29,9 @@ struct request {
 
 /* The request head, allocated and NUL-terminated; *length is its size. NULL when out of memory. */
 char* request_format(const struct request* request, size_t* length);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
