@@ -102,6 +102,10 @@ export function startCurlTestServer(host = '127.0.0.1') {
     } else if (path === '/close-delimited') {
       // HTTP/1.0 style: no length, the end of the body is the end of the connection.
       request.socket.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nbody until close\n');
+    } else if (path === '/then-close') {
+      // Promises keep-alive, then closes the idle connection: the client must notice and connect anew.
+      response.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 6 });
+      response.end('bye!!\n', () => request.socket.destroy());
     } else if (path === '/no-content') {
       response.writeHead(204);
       response.end();

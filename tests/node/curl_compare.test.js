@@ -99,6 +99,11 @@ test('getinfo values after several transfers on one handle', async () => {
   await same(['-w', format, '-L', url('/redirect/2'), url('/hello'), url('/chunked'), url('/missing')]);
 });
 
+test('a kept-alive connection the server closed while idle is replaced by a new one', async () => {
+  const output = await same(['-w', '%{num_connects}\\n', url('/then-close'), url('/hello'), url('/then-close'), url('/hello')]);
+  assert.equal(output.toString(), 'bye!!\n1\nhello from a real TCP server\n1\nbye!!\n0\nhello from a real TCP server\n1\n');
+});
+
 test('a 16 MiB body arrives byte for byte', async () => {
   const body = await same([url('/big')]);
   assert.equal(body.length, 16 * 1024 * 1024);
