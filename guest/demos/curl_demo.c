@@ -17,7 +17,7 @@
  *   -o -        write the body to standard output (the only output there is)
  *   -w FORMAT   print after each transfer: %{http_code} %{content_type}
  *               %{url_effective} %{size_download} %{num_redirects}
- *               %{num_connects} %{method}, and \n
+ *               %{num_connects} %{method} %{time_total}, and \n
  *
  * Several URLs are fetched in turn with one easy handle, so a server that
  * keeps the connection alive serves them all on one TCP connection.
@@ -101,6 +101,10 @@ static void write_out(CURL* curl, const char* format) {
     } else if (length == 12 && strncmp(name, "num_connects", length) == 0) {
       curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &number);
       printf("%ld", number);
+    } else if (length == 10 && strncmp(name, "time_total", length) == 0) {
+      double seconds = 0;
+      curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME, &seconds);
+      printf("%.6f", seconds);
     } else if (length == 6 && strncmp(name, "method", length) == 0) {
       curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_METHOD, &text);
       printf("%s", text ? text : "");

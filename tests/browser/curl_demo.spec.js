@@ -2,7 +2,7 @@
 // the real relay and a real Node HTTP server on 127.0.0.1: chunked bodies,
 // redirect chains, keep-alive, a 16 MiB body, a slow response and the errors
 // a person would meet, each with libcurl's error text.
-import { BIG_BODY_BYTES, bigBody, sha256, startCurlTestServer } from './curl_server.js';
+import { BIG_BODY_BYTES, bigBody, sha256, SLOW_PIECE_MS, startCurlTestServer } from './curl_server.js';
 import { closedPort, expect, test as base } from './fixtures.js';
 
 const test = base.extend({
@@ -112,9 +112,13 @@ test('curl_demo receives a 16 MiB body intact (SHA-256)', async ({ page, openDem
 
 test('curl_demo waits for a slow response, and -m gives up on it with a timeout', async ({ page, openDemo, relay, curlServer }) => {
   const url = `http://127.0.0.1:${curlServer.port}/slow`;
-  await runCurl(page, openDemo, relay, url);
+  await runCurl(page, openDemo, relay, `-w %{time_total} ${url}`);
   await expect(page.locator('#exit-code')).toHaveText('exit code 0');
-  await expect(page.locator('#output')).toHaveText('slow piece 1\nslow piece 2\nslow piece 3\n');
+  const output = /** @type {string} */ (await page.locator('#output').textContent());
+  const [, body, seconds] = /** @type {RegExpMatchArray} */ (output.match(/^([^]*\n)(\d+\.\d{6})$/));
+  expect(body).toBe('slow piece 1\nslow piece 2\nslow piece 3\n');
+  // The pieces come SLOW_PIECE_MS apart: CURLINFO_TOTAL_TIME covers the whole wait.
+  expect(Number(seconds)).toBeGreaterThanOrEqual((2 * SLOW_PIECE_MS) / 1000 - 0.05);
 
   await runCurl(page, openDemo, relay, `-m 0.5 ${url}`);
   await expect(page.locator('#exit-code')).toHaveText('exit code 28');

@@ -93,8 +93,8 @@ export function startCurlTestServer(host = '127.0.0.1') {
       response.writeHead(200, { 'Content-Type': 'text/plain' });
       const pieces = ['slow piece 1\n', 'slow piece 2\n', 'slow piece 3\n'];
       const next = () => {
-        const piece = pieces.shift();
-        if (piece === undefined) return response.end();
+        const piece = /** @type {string} */ (pieces.shift());
+        if (pieces.length === 0) return response.end(piece);
         response.write(piece);
         later(next, SLOW_PIECE_MS);
       };

@@ -15,6 +15,8 @@ const buildDir = path.dirname(siteDir);
 const nativeCurlDemo = path.join(buildDir, 'tests', 'node', 'curl_demo_native');
 const cli = new URL('../../shim-js/cli.js', import.meta.url).pathname;
 const guest = path.join(siteDir, 'guests', 'curl_demo.wasm');
+const nativeApiProgram = path.join(buildDir, 'tests', 'node', 'libcurl_api_native');
+const apiGuest = path.join(siteDir, 'guests', 'libcurl_api.wasm');
 
 /**
  * Runs a program to its end. @param {string} program @param {string[]} args
@@ -47,6 +49,9 @@ after(async () => {
   await server6.close();
 });
 
+/** The relay URL for the CLI runner. */
+const wispUrl = () => `ws://127.0.0.1:${relay.port}/wisp/`;
+
 /**
  * Runs curl_demo ARGS both ways and asserts the same stdout, exit code and first stderr line.
  * @param {string[]} args @param {number} expectedCode
@@ -55,7 +60,7 @@ after(async () => {
 async function same(args, expectedCode = 0) {
   const [native, wasm] = await Promise.all([
     runProgram(nativeCurlDemo, args),
-    runProgram(process.execPath, [cli, guest, '--relay', `ws://127.0.0.1:${relay.port}/wisp/`, '--', ...args]),
+    runProgram(process.execPath, [cli, guest, '--relay', wispUrl(), '--', ...args]),
   ]);
   assert.equal(native.code, expectedCode, `native curl_demo ${args.join(' ')}: ${native.stderr}`);
   assert.equal(wasm.code, native.code, `wasm curl_demo ${args.join(' ')}: ${wasm.stderr}`);
@@ -124,4 +129,16 @@ test('errors: HTTP status with -f, refused port, unknown host', async () => {
 
 test('an IPv6 literal URL', async () => {
   await same(['-i', '-w', '%{url_effective}', `http://[::1]:${server6.port}/hello`]);
+});
+
+test('the easy API beyond curl_demo: duphandle, reset, binary and copied POST bodies, getinfo, refusing callbacks', async () => {
+  const args = [`http://127.0.0.1:${server.port}`, String(await closedPort())];
+  const [native, wasm] = await Promise.all([
+    runProgram(nativeApiProgram, args),
+    runProgram(process.execPath, [cli, apiGuest, '--relay', wispUrl(), '--', ...args]),
+  ]);
+  assert.equal(native.code, 0, native.stderr);
+  assert.equal(wasm.code, 0, wasm.stderr);
+  assert.match(native.stdout.toString(), /duphandle connects: 1\nsame handle again: .*\nreused connects: 0\n/s);
+  assert.equal(wasm.stdout.toString(), native.stdout.toString());
 });
