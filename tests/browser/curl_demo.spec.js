@@ -110,7 +110,7 @@ test('curl_demo receives a 16 MiB body intact (SHA-256)', async ({ page, openDem
   expect(result.sha256).toBe(sha256(bigBody()));
 });
 
-test('curl_demo waits for a slow response, and -m gives up on it with a timeout', async ({ page, openDemo, relay, curlServer }) => {
+test('curl_demo waits for a slow response, and -m gives up on a stalled one with a timeout', async ({ page, openDemo, relay, curlServer }) => {
   const url = `http://127.0.0.1:${curlServer.port}/slow`;
   await runCurl(page, openDemo, relay, `-w %{time_total} ${url}`);
   await expect(page.locator('#exit-code')).toHaveText('exit code 0');
@@ -120,11 +120,11 @@ test('curl_demo waits for a slow response, and -m gives up on it with a timeout'
   // The pieces come SLOW_PIECE_MS apart: CURLINFO_TOTAL_TIME covers the whole wait.
   expect(Number(seconds)).toBeGreaterThanOrEqual((2 * SLOW_PIECE_MS) / 1000 - 0.05);
 
-  await runCurl(page, openDemo, relay, `-m 0.5 ${url}`);
+  await runCurl(page, openDemo, relay, `-m 2 http://127.0.0.1:${curlServer.port}/stall`);
   await expect(page.locator('#exit-code')).toHaveText('exit code 28');
-  await expect(page.locator('#output')).toContainText('slow piece 1\n');
+  await expect(page.locator('#output')).toContainText('stalled after this\n');
   await expect(page.locator('#output')).toContainText('curl_demo: (28) Timeout was reached');
-  await expect(page.locator('#output')).toContainText(/Operation timed out after \d+ milliseconds with 13 bytes received/);
+  await expect(page.locator('#output')).toContainText(/Operation timed out after \d+ milliseconds with 19 bytes received/);
 });
 
 test('curl_demo -f fails on 404 without printing the body', async ({ page, openDemo, relay, curlServer }) => {

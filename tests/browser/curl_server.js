@@ -99,6 +99,10 @@ export function startCurlTestServer(host = '127.0.0.1') {
         later(next, SLOW_PIECE_MS);
       };
       next();
+    } else if (path === '/stall') {
+      // A first piece, then nothing: only a client-side timeout ends this.
+      response.writeHead(200, { 'Content-Type': 'text/plain' });
+      response.write('stalled after this\n');
     } else if (path === '/close-delimited') {
       // HTTP/1.0 style: no length, the end of the body is the end of the connection.
       request.socket.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nbody until close\n');

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 
 import { sha256, startCurlTestServer } from '../browser/curl_server.js';
 import { closedPort, siteDir, startRelay } from '../browser/fixtures.js';
@@ -72,73 +72,76 @@ async function same(args, expectedCode = 0) {
 
 const url = (/** @type {string} */ route) => `http://127.0.0.1:${server.port}${route}`;
 
-test('a Content-Length body, with and without headers, and HEAD', async () => {
-  assert.equal((await same([url('/hello')])).toString(), 'hello from a real TCP server\n');
-  await same(['-i', url('/hello')]);
-  await same(['-I', url('/hello')]);
-});
+// Every run waits mostly on the network and on Node starting up, so the tests run side by side.
+describe('curl_demo and libcurl_api, native libcurl vs guest', { concurrency: 4 }, () => {
+  test('Content-Length, chunked with a trailer, close-delimited and 204 bodies, with headers and HEAD', async () => {
+    const [plain, withHeaders] = await Promise.all([
+      same([url('/hello')]),
+      same(['-i', url('/hello'), url('/chunked'), url('/close-delimited'), url('/no-content'), url('/missing')]),
+      same(['-I', url('/hello')]),
+    ]);
+    assert.equal(plain.toString(), 'hello from a real TCP server\n');
+    assert.match(withHeaders.toString(), /third\nX-Checksum: done\r\nHTTP\/1\.1 200 OK\r\n/);
+  });
 
-test('chunked bodies with a trailer, close-delimited bodies and 204', async () => {
-  assert.match((await same(['-i', url('/chunked')])).toString(), /third\nX-Checksum: done\r\n$/);
-  await same(['-i', url('/close-delimited')]);
-  await same(['-i', url('/no-content')]);
-});
+  test('redirects: followed chains with every header section, unfollowed, absolute, 303 after POST, the limit', async () => {
+    const [followed, , seeOther] = await Promise.all([
+      same(['-i', '-L', url('/redirect/3'), url('/absolute')]),
+      same(['-i', url('/redirect/3')]),
+      same(['-L', '-d', 'x=1', url('/see-other')]),
+      same(['-L', '--max-redirs', '1', url('/redirect/3')], 47),
+    ]);
+    assert.match(followed.toString(), /arrived with GET\n.*hello from a real TCP server\n$/s);
+    assert.match(seeOther.toString(), /^GET \/echo\n/);
+  });
 
-test('redirects: followed chains with every header section, unfollowed, absolute, 303 after POST, the limit', async () => {
-  assert.match((await same(['-i', '-L', url('/redirect/3')])).toString(), /arrived with GET\n$/);
-  await same(['-i', url('/redirect/3')]);
-  await same(['-L', url('/absolute')]);
-  assert.match((await same(['-L', '-d', 'x=1', url('/see-other')])).toString(), /^GET \/echo\n/);
-  await same(['-L', '--max-redirs', '1', url('/redirect/3')], 47);
-});
+  test('request methods, bodies and headers reach the server the same way', async () => {
+    const [echoed] = await Promise.all([
+      same(['-d', 'a=1', '-d', 'b=2', '-H', 'X-Test: yes', '-A', 'agent/1', url('/echo')]),
+      same(['-X', 'PUT', '-d', 'body', '-H', 'Accept:', '-H', 'X-Empty;', url('/echo')]),
+    ]);
+    assert.match(echoed.toString(), /^POST \/echo\n.*user-agent: agent\/1\n.*body: a=1&b=2\n$/s);
+  });
 
-test('request methods, bodies and headers reach the server the same way', async () => {
-  const echoed = await same(['-d', 'a=1', '-d', 'b=2', '-H', 'X-Test: yes', '-A', 'agent/1', url('/echo')]);
-  assert.match(echoed.toString(), /^POST \/echo\n.*user-agent: agent\/1\n.*body: a=1&b=2\n$/s);
-  await same(['-X', 'PUT', '-d', 'body', url('/echo')]);
-  await same(['-H', 'Accept:', '-H', 'X-Empty;', url('/echo')]);
-});
+  test('getinfo after several transfers on one handle, and an idle connection the server closed', async () => {
+    const format = '%{http_code} %{content_type} %{url_effective} %{size_download} %{num_redirects} %{num_connects} %{method}\\n';
+    const [, reconnected] = await Promise.all([
+      same(['-w', format, '-L', url('/redirect/2'), url('/hello'), url('/chunked'), url('/missing')]),
+      same(['-w', '%{num_connects}\\n', url('/then-close'), url('/hello'), url('/then-close'), url('/hello')]),
+    ]);
+    assert.equal(reconnected.toString(), 'bye!!\n1\nhello from a real TCP server\n1\nbye!!\n0\nhello from a real TCP server\n1\n');
+  });
 
-test('getinfo values after several transfers on one handle', async () => {
-  const format = '%{http_code} %{content_type} %{url_effective} %{size_download} %{num_redirects} %{num_connects} %{method}\\n';
-  await same(['-w', format, '-L', url('/redirect/2'), url('/hello'), url('/chunked'), url('/missing')]);
-});
+  test('a 16 MiB body arrives byte for byte', async () => {
+    const body = await same([url('/big')]);
+    assert.equal(body.length, 16 * 1024 * 1024);
+  });
 
-test('a kept-alive connection the server closed while idle is replaced by a new one', async () => {
-  const output = await same(['-w', '%{num_connects}\\n', url('/then-close'), url('/hello'), url('/then-close'), url('/hello')]);
-  assert.equal(output.toString(), 'bye!!\n1\nhello from a real TCP server\n1\nbye!!\n0\nhello from a real TCP server\n1\n');
-});
+  test('a slow response completes, and -m ends a stalled one with a timeout', async () => {
+    const [, cut] = await Promise.all([same([url('/slow')]), same(['-m', '2', url('/stall')], 28)]);
+    assert.equal(cut.toString(), 'stalled after this\n');
+  });
 
-test('a 16 MiB body arrives byte for byte', async () => {
-  const body = await same([url('/big')]);
-  assert.equal(body.length, 16 * 1024 * 1024);
-});
+  test('errors: HTTP status with -f, refused port, unknown host, bad URL; an IPv6 literal URL', async () => {
+    const port = await closedPort();
+    await Promise.all([
+      same(['-f', '-i', url('/missing')], 22),
+      same([`http://127.0.0.1:${port}/`], 7),
+      same(['http://no-such-host.invalid/'], 6),
+      same(['http://bad host/'], 3),
+      same(['-i', '-w', '%{url_effective}', `http://[::1]:${server6.port}/hello`]),
+    ]);
+  });
 
-test('a slow response completes, and -m ends it with a timeout', async () => {
-  await same([url('/slow')]);
-  assert.equal((await same(['-m', '0.5', url('/slow')], 28)).toString(), 'slow piece 1\n');
-});
-
-test('errors: HTTP status with -f, refused port, unknown host', async () => {
-  await same([url('/missing')]);
-  await same(['-f', '-i', url('/missing')], 22);
-  await same([`http://127.0.0.1:${await closedPort()}/`], 7);
-  await same(['http://no-such-host.invalid/'], 6);
-  await same(['http://bad host/'], 3);
-});
-
-test('an IPv6 literal URL', async () => {
-  await same(['-i', '-w', '%{url_effective}', `http://[::1]:${server6.port}/hello`]);
-});
-
-test('the easy API beyond curl_demo: duphandle, reset, binary and copied POST bodies, getinfo, refusing callbacks', async () => {
-  const args = [`http://127.0.0.1:${server.port}`, String(await closedPort())];
-  const [native, wasm] = await Promise.all([
-    runProgram(nativeApiProgram, args),
-    runProgram(process.execPath, [cli, apiGuest, '--relay', wispUrl(), '--', ...args]),
-  ]);
-  assert.equal(native.code, 0, native.stderr);
-  assert.equal(wasm.code, 0, wasm.stderr);
-  assert.match(native.stdout.toString(), /duphandle connects: 1\nsame handle again: .*\nreused connects: 0\n/s);
-  assert.equal(wasm.stdout.toString(), native.stdout.toString());
+  test('the easy API beyond curl_demo: duphandle, reset, binary and copied POST bodies, getinfo, refusing callbacks', async () => {
+    const args = [`http://127.0.0.1:${server.port}`, String(await closedPort())];
+    const [native, wasm] = await Promise.all([
+      runProgram(nativeApiProgram, args),
+      runProgram(process.execPath, [cli, apiGuest, '--relay', wispUrl(), '--', ...args]),
+    ]);
+    assert.equal(native.code, 0, native.stderr);
+    assert.equal(wasm.code, 0, wasm.stderr);
+    assert.match(native.stdout.toString(), /duphandle connects: 1\nsame handle again: .*\nreused connects: 0\n/s);
+    assert.equal(wasm.stdout.toString(), native.stdout.toString());
+  });
 });
