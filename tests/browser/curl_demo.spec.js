@@ -40,7 +40,7 @@ test('curl_demo decodes a chunked body and shows the trailer with -i', async ({ 
   expect(await output.textContent()).toMatch(/\r\n\r\nfirst chunk\nsecond, longer chunk of text\nthird\nX-Checksum: done\r\n$/);
 });
 
-test('curl_demo follows a redirect chain and serves several URLs over one kept-alive connection', async ({ page, openDemo, relay, curlServer }) => {
+test('curl_demo follows a redirect chain over one kept-alive connection, and stops after --max-redirs', async ({ page, openDemo, relay, curlServer }) => {
   const base = `http://127.0.0.1:${curlServer.port}`;
   await runCurl(page, openDemo, relay, `-L ${base}/redirect/3 ${base}/absolute ${base}/chunked`);
   await expect(page.locator('#exit-code')).toHaveText('exit code 0');
@@ -51,10 +51,8 @@ test('curl_demo follows a redirect chain and serves several URLs over one kept-a
   // 4 hops of the chain, 2 for /absolute → /hello, 1 for /chunked: all on one TCP connection.
   expect(curlServer.stats.requests).toBe(7);
   expect(curlServer.stats.connections).toBe(1);
-});
 
-test('curl_demo stops after --max-redirs with libcurl\'s error', async ({ page, openDemo, relay, curlServer }) => {
-  await runCurl(page, openDemo, relay, `-L --max-redirs 1 http://127.0.0.1:${curlServer.port}/redirect/3`);
+  await runCurl(page, openDemo, relay, `-L --max-redirs 1 ${base}/redirect/3`);
   await expect(page.locator('#exit-code')).toHaveText('exit code 47');
   await expect(page.locator('#output')).toContainText('curl_demo: (47) Number of redirects hit maximum amount');
   await expect(page.locator('#output')).toContainText('Maximum (1) redirects followed');
@@ -127,15 +125,13 @@ test('curl_demo waits for a slow response, and -m gives up on a stalled one with
   await expect(page.locator('#output')).toContainText(/Operation timed out after \d+ milliseconds with 19 bytes received/);
 });
 
-test('curl_demo -f fails on 404 without printing the body', async ({ page, openDemo, relay, curlServer }) => {
+test('curl_demo reports HTTP errors with -f, a refused port, an unknown host and https with libcurl\'s errors', async ({ page, openDemo, relay, curlServer }) => {
   await runCurl(page, openDemo, relay, `-f http://127.0.0.1:${curlServer.port}/missing`);
   await expect(page.locator('#exit-code')).toHaveText('exit code 22');
   await expect(page.locator('#output')).toContainText('curl_demo: (22) HTTP response code said error');
   await expect(page.locator('#output')).toContainText('The requested URL returned error: 404');
   await expect(page.locator('#output')).not.toContainText('not found');
-});
 
-test('curl_demo reports a refused port, an unknown host and https with libcurl\'s errors', async ({ page, openDemo, relay }) => {
   const port = await closedPort();
   await runCurl(page, openDemo, relay, `http://127.0.0.1:${port}/`);
   await expect(page.locator('#exit-code')).toHaveText('exit code 7');
