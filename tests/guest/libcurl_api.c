@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
   printf("unknown option: %d\n", (int)curl_easy_setopt(curl, (CURLoption)9999, 1L));
 
   CURL* copy = curl_easy_duphandle(curl);
+  curl_easy_setopt(copy, CURLOPT_CONNECTTIMEOUT, 0L); /* 0 is libcurl's default, not "no time at all" */
   perform("duphandle", copy, &body);
   curl_easy_getinfo(copy, CURLINFO_NUM_CONNECTS, &connects);
   printf("duphandle connects: %ld\n", connects);

@@ -4,9 +4,6 @@
 
 #include "easy_handle.h"
 
-/* libcurl's default connect timeout. */
-enum { default_connect_timeout_ms = 300000 };
-
 void easy_options_reset(struct easy_options* options) {
   free(options->url);
   free(options->copied_post_fields);
@@ -15,7 +12,7 @@ void easy_options_reset(struct easy_options* options) {
   memset(options, 0, sizeof *options);
   options->post_field_size = -1;
   options->max_redirects = -1;
-  options->connect_timeout_ms = default_connect_timeout_ms;
+  options->connect_timeout_ms = EASY_DEFAULT_CONNECT_TIMEOUT_MS;
 }
 
 void easy_info_reset(struct easy_info* info) {

@@ -13,6 +13,9 @@
 #include "curl/curl.h"
 #include "http_response.h"
 
+/* libcurl's connect timeout when none is set (or 0 is set). */
+#define EASY_DEFAULT_CONNECT_TIMEOUT_MS 300000L
+
 /* Strings are owned copies unless noted. */
 struct easy_options {
   char* url;
@@ -28,9 +31,9 @@ struct easy_options {
   int no_body;
   char* custom_request;
   int follow_location;
-  long max_redirects;      /* -1: no limit */
-  long timeout_ms;         /* 0: none */
-  long connect_timeout_ms; /* 0: libcurl's default */
+  long max_redirects; /* -1: no limit */
+  long timeout_ms;    /* 0: none */
+  long connect_timeout_ms;
   char* user_agent;
   int verbose;
   int fail_on_error;

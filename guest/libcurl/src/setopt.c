@@ -14,9 +14,10 @@ static CURLcode set_string(char** field, const char* value) {
   return CURLE_OK;
 }
 
-static CURLcode set_timeout(long* field, long value, long scale) {
+/* A timeout in value * scale milliseconds; 0 means when_zero (libcurl: "none" or "the default"). */
+static CURLcode set_timeout(long* field, long value, long scale, long when_zero) {
   if (value < 0) return CURLE_BAD_FUNCTION_ARGUMENT;
-  *field = value * scale;
+  *field = value ? value * scale : when_zero;
   return CURLE_OK;
 }
 
@@ -39,13 +40,13 @@ static CURLcode copy_post_fields(struct easy_options* options, const char* data)
 static CURLcode set_long(struct easy_options* options, CURLoption option, long value) {
   switch (option) {
     case CURLOPT_TIMEOUT:
-      return set_timeout(&options->timeout_ms, value, 1000);
+      return set_timeout(&options->timeout_ms, value, 1000, 0);
     case CURLOPT_TIMEOUT_MS:
-      return set_timeout(&options->timeout_ms, value, 1);
+      return set_timeout(&options->timeout_ms, value, 1, 0);
     case CURLOPT_CONNECTTIMEOUT:
-      return set_timeout(&options->connect_timeout_ms, value, 1000);
+      return set_timeout(&options->connect_timeout_ms, value, 1000, EASY_DEFAULT_CONNECT_TIMEOUT_MS);
     case CURLOPT_CONNECTTIMEOUT_MS:
-      return set_timeout(&options->connect_timeout_ms, value, 1);
+      return set_timeout(&options->connect_timeout_ms, value, 1, EASY_DEFAULT_CONNECT_TIMEOUT_MS);
     case CURLOPT_VERBOSE:
       options->verbose = value != 0;
       return CURLE_OK;
