@@ -48,6 +48,9 @@ export function startCurlTestServer(host = '127.0.0.1') {
     request.on('end', () => route(url, request, response, Buffer.concat(body)));
   });
   server.on('connection', () => (stats.connections += 1));
+  // Idle connections stay open well past any pause a loaded test machine makes
+  // between two requests, so connection reuse is deterministic.
+  server.keepAliveTimeout = 60_000;
 
   /** @param {URL} url @param {http.IncomingMessage} request @param {http.ServerResponse} response @param {Buffer} body */
   function route(url, request, response, body) {

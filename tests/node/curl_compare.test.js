@@ -73,7 +73,7 @@ async function same(args, expectedCode = 0) {
 const url = (/** @type {string} */ route) => `http://127.0.0.1:${server.port}${route}`;
 
 // Every run waits mostly on the network and on Node starting up, so the tests run side by side.
-describe('curl_demo and libcurl_api, native libcurl vs guest', { concurrency: 4 }, () => {
+describe('curl_demo and libcurl_api, native libcurl vs guest', { concurrency: 3 }, () => {
   test('Content-Length, chunked with a trailer, close-delimited and 204 bodies, with headers and HEAD', async () => {
     const [plain, withHeaders] = await Promise.all([
       same([url('/hello')]),
@@ -118,7 +118,7 @@ describe('curl_demo and libcurl_api, native libcurl vs guest', { concurrency: 4 
   });
 
   test('a slow response completes, and -m ends a stalled one with a timeout', async () => {
-    const [, cut] = await Promise.all([same([url('/slow')]), same(['-m', '2', url('/stall')], 28)]);
+    const [, cut] = await Promise.all([same([url('/slow')]), same(['-m', '5', url('/stall')], 28)]);
     assert.equal(cut.toString(), 'stalled after this\n');
   });
 
