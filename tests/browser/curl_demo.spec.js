@@ -118,7 +118,7 @@ test('curl_demo waits for a slow response, and -m gives up on a stalled one with
   // The pieces come SLOW_PIECE_MS apart: CURLINFO_TOTAL_TIME covers the whole wait.
   expect(Number(seconds)).toBeGreaterThanOrEqual((2 * SLOW_PIECE_MS) / 1000 - 0.05);
 
-  await runCurl(page, openDemo, relay, `-m 2 http://127.0.0.1:${curlServer.port}/stall`);
+  await runCurl(page, openDemo, relay, `-m 5 http://127.0.0.1:${curlServer.port}/stall`);
   await expect(page.locator('#exit-code')).toHaveText('exit code 28');
   await expect(page.locator('#output')).toContainText('stalled after this\n');
   await expect(page.locator('#output')).toContainText('curl_demo: (28) Timeout was reached');
