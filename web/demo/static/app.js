@@ -8,6 +8,11 @@ const DEMOS = {
     usage: 'HOST PORT PATH — a name or IP; e.g. the relay itself: its /healthz answers "ok"',
     defaultArgs: () => `${location.hostname} ${location.port || (location.protocol === 'https:' ? 443 : 80)} /healthz`,
   },
+  curl_demo: {
+    guest: 'guests/curl_demo.wasm',
+    usage: '[-i] [-I] [-L] [-f] [-v] [-X METHOD] [-d DATA] [-H Name:value] [-A AGENT] [-m SECONDS] URL… — libcurl API over real sockets',
+    defaultArgs: () => `-i http://${location.host}/healthz`,
+  },
   echo_server: {
     guest: 'guests/echo_server.wasm',
     usage: 'PORT [MAX_CLIENTS] — listens on the relay host; try: nc 127.0.0.1 PORT',

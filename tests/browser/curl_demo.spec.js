@@ -1,0 +1,163 @@
+// curl_demo (guest/demos/curl_demo.c over guest/libcurl) in Chromium, against
+// the real relay and a real Node HTTP server on 127.0.0.1: chunked bodies,
+// redirect chains, keep-alive, a 16 MiB body, a slow response and the errors
+// a person would meet, each with libcurl's error text.
+import { BIG_BODY_BYTES, bigBody, sha256, SLOW_PIECE_MS, startCurlTestServer } from './curl_server.js';
+import { closedPort, expect, test as base } from './fixtures.js';
+
+const test = base.extend({
+  curlServer: async ({}, use) => {
+    const server = await startCurlTestServer();
+    await use(server);
+    await server.close();
+  },
+});
+
+/** Opens the demo page with curl_demo and the given arguments, runs it and waits for its exit code. */
+async function runCurl(page, openDemo, relay, args) {
+  await openDemo(relay.url, { demo: 'curl_demo', args });
+  await expect(page.getByLabel('Arguments')).toHaveValue(args);
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.locator('#exit-code')).toHaveText(/exit code \d+/, { timeout: 30_000 });
+}
+
+test('the page offers curl_demo with an example that works against the relay', async ({ page, openDemo, relay, blocking }) => {
+  await openDemo(relay.url, { demo: 'curl_demo' });
+  await expect(page.getByLabel('Program', { exact: true })).toHaveValue('curl_demo');
+  await expect(page.getByLabel('Arguments')).toHaveValue(`-i http://127.0.0.1:${relay.port}/healthz`);
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.locator('#exit-code')).toHaveText('exit code 0');
+  await expect(page.locator('#output')).toContainText('HTTP/1.1 200 OK');
+  await expect(page.locator('#blocking-mode')).toContainText(blocking);
+});
+
+test('curl_demo decodes a chunked body and shows the trailer with -i', async ({ page, openDemo, relay, curlServer }) => {
+  await runCurl(page, openDemo, relay, `-i http://127.0.0.1:${curlServer.port}/chunked`);
+  const output = page.locator('#output');
+  await expect(page.locator('#exit-code')).toHaveText('exit code 0');
+  await expect(output).toContainText('Transfer-Encoding: chunked');
+  // Undecoded, the chunk sizes would sit between the pieces.
+  expect(await output.textContent()).toMatch(/\r\n\r\nfirst chunk\nsecond, longer chunk of text\nthird\nX-Checksum: done\r\n$/);
+});
+
+test('curl_demo follows a redirect chain over one kept-alive connection, and stops after --max-redirs', async ({ page, openDemo, relay, curlServer }) => {
+  const base = `http://127.0.0.1:${curlServer.port}`;
+  await runCurl(page, openDemo, relay, `-L ${base}/redirect/3 ${base}/absolute ${base}/chunked`);
+  await expect(page.locator('#exit-code')).toHaveText('exit code 0');
+  // Only the final bodies: the redirects' own bodies are read and dropped.
+  expect(await page.locator('#output').textContent()).toBe(
+    'arrived with GET\nhello from a real TCP server\nfirst chunk\nsecond, longer chunk of text\nthird\n',
+  );
+  // 4 hops of the chain, 2 for /absolute → /hello, 1 for /chunked: all on one TCP connection.
+  expect(curlServer.stats.requests).toBe(7);
+  expect(curlServer.stats.connections).toBe(1);
+
+  await runCurl(page, openDemo, relay, `-L --max-redirs 1 ${base}/redirect/3`);
+  await expect(page.locator('#exit-code')).toHaveText('exit code 47');
+  await expect(page.locator('#output')).toContainText('curl_demo: (47) Number of redirects hit maximum amount');
+  await expect(page.locator('#output')).toContainText('Maximum (1) redirects followed');
+});
+
+test('curl_demo posts data with extra headers and a custom agent', async ({ page, openDemo, relay, curlServer }) => {
+  await runCurl(page, openDemo, relay, `-d a=1 -d b=2 -H X-Test:yes -A sockbridge/1 http://127.0.0.1:${curlServer.port}/echo`);
+  const output = page.locator('#output');
+  await expect(page.locator('#exit-code')).toHaveText('exit code 0');
+  await expect(output).toContainText('POST /echo');
+  await expect(output).toContainText('user-agent: sockbridge/1');
+  await expect(output).toContainText('content-type: application/x-www-form-urlencoded');
+  await expect(output).toContainText('x-test: yes');
+  await expect(output).toContainText('body: a=1&b=2');
+});
+
+test('curl_demo receives a 16 MiB body intact (SHA-256)', async ({ page, openDemo, relay, curlServer, blocking }) => {
+  test.setTimeout(180_000);
+  await openDemo(relay.url, { demo: 'curl_demo' });
+  // The page's terminal is not made for 16 MiB, so the page runs the guest
+  // through the same embed API the terminal uses and hashes what it wrote.
+  const result = await page.evaluate(
+    async ({ url, relayUrl, blocking }) => {
+      const { run } = await import('./shim-js/src/embed.js');
+      const chunks = [];
+      let stderr = '';
+      const code = await run({
+        guest: 'guests/curl_demo.wasm',
+        programName: 'curl_demo',
+        args: ['-w', '%{size_download}', '-o', '-', url],
+        relay: relayUrl,
+        blocking,
+        stdout: (bytes) => chunks.push(bytes.slice()),
+        stderr: (bytes) => (stderr += new TextDecoder().decode(bytes)),
+      });
+      const size = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+      const all = new Uint8Array(size);
+      let offset = 0;
+      for (const chunk of chunks) {
+        all.set(chunk, offset);
+        offset += chunk.length;
+      }
+      const trailer = new TextDecoder().decode(all.subarray(all.length - 8));
+      const body = all.subarray(0, all.length - trailer.length);
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
+      return { code, stderr, trailer, sha256: [...digest].map((b) => b.toString(16).padStart(2, '0')).join('') };
+    },
+    { url: `http://127.0.0.1:${curlServer.port}/big`, relayUrl: `ws://127.0.0.1:${relay.port}/wisp/`, blocking },
+  );
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(result.trailer).toBe(String(BIG_BODY_BYTES));
+  expect(result.sha256).toBe(sha256(bigBody()));
+});
+
+test('curl_demo waits for a slow response, and -m gives up on a stalled one with a timeout', async ({ page, openDemo, relay, curlServer }) => {
+  const url = `http://127.0.0.1:${curlServer.port}/slow`;
+  await runCurl(page, openDemo, relay, `-w %{time_total} ${url}`);
+  await expect(page.locator('#exit-code')).toHaveText('exit code 0');
+  const output = /** @type {string} */ (await page.locator('#output').textContent());
+  const [, body, seconds] = /** @type {RegExpMatchArray} */ (output.match(/^([^]*\n)(\d+\.\d{6})$/));
+  expect(body).toBe('slow piece 1\nslow piece 2\nslow piece 3\n');
+  // The pieces come SLOW_PIECE_MS apart: CURLINFO_TOTAL_TIME covers the whole wait.
+  expect(Number(seconds)).toBeGreaterThanOrEqual((2 * SLOW_PIECE_MS) / 1000 - 0.05);
+
+  await runCurl(page, openDemo, relay, `-m 5 http://127.0.0.1:${curlServer.port}/stall`);
+  await expect(page.locator('#exit-code')).toHaveText('exit code 28');
+  await expect(page.locator('#output')).toContainText('stalled after this\n');
+  await expect(page.locator('#output')).toContainText('curl_demo: (28) Timeout was reached');
+  await expect(page.locator('#output')).toContainText(/Operation timed out after \d+ milliseconds with 19 bytes received/);
+});
+
+test('curl_demo reports HTTP errors with -f, a refused port, an unknown host and https with libcurl\'s errors', async ({ page, openDemo, relay, curlServer }) => {
+  await runCurl(page, openDemo, relay, `-f http://127.0.0.1:${curlServer.port}/missing`);
+  await expect(page.locator('#exit-code')).toHaveText('exit code 22');
+  await expect(page.locator('#output')).toContainText('curl_demo: (22) HTTP response code said error');
+  await expect(page.locator('#output')).toContainText('The requested URL returned error: 404');
+  await expect(page.locator('#output')).not.toContainText('not found');
+
+  const port = await closedPort();
+  await runCurl(page, openDemo, relay, `http://127.0.0.1:${port}/`);
+  await expect(page.locator('#exit-code')).toHaveText('exit code 7');
+  await expect(page.locator('#output')).toContainText("curl_demo: (7) Couldn't connect to server");
+  await expect(page.locator('#output')).toContainText(`Failed to connect to 127.0.0.1 port ${port}`);
+  await expect(page.locator('#output')).toContainText('Connection refused');
+
+  await runCurl(page, openDemo, relay, 'http://no-such-host.invalid/');
+  await expect(page.locator('#exit-code')).toHaveText('exit code 6');
+  await expect(page.locator('#output')).toContainText("curl_demo: (6) Couldn't resolve host name");
+  await expect(page.locator('#output')).toContainText('Could not resolve host: no-such-host.invalid');
+
+  await runCurl(page, openDemo, relay, 'https://127.0.0.1/');
+  await expect(page.locator('#exit-code')).toHaveText('exit code 1');
+  await expect(page.locator('#output')).toContainText('curl_demo: (1) Unsupported protocol');
+});
+
+test('curl_demo reaches a server by an IPv6 literal URL', async ({ page, openDemo, relay }) => {
+  const server = await startCurlTestServer('::1');
+  try {
+    await runCurl(page, openDemo, relay, `-i -w %{url_effective} http://[::1]:${server.port}/hello`);
+    await expect(page.locator('#exit-code')).toHaveText('exit code 0');
+    await expect(page.locator('#output')).toContainText('X-Served-By: curl-test');
+    await expect(page.locator('#output')).toContainText(`hello from a real TCP server\nhttp://[::1]:${server.port}/hello`);
+    expect(server.stats.requests).toBe(1);
+  } finally {
+    await server.close();
+  }
+});
