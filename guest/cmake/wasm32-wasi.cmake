@@ -3,6 +3,12 @@
 #
 #   cmake -DCMAKE_TOOLCHAIN_FILE=<sockbridge>/guest/cmake/wasm32-wasi.cmake ...
 #
+# For a program's own CMake project (not this repository's guest build, which
+# links its sockbridge_libc target), add
+#   -DSOCKBRIDGE_LIBC=<sockbridge>/build/guest/guest/libsockbridge_libc.a
+# and every executable links the libc layer and wasi-libc's signal/clock/getpid
+# emulations, and gets NAME.asyncify.wasm beside NAME.wasm, as with sockbridge-cc.
+#
 # Needs: apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32
 set(CMAKE_SYSTEM_NAME WASI)
 set(CMAKE_SYSTEM_VERSION 1)
@@ -27,3 +33,14 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 
 # The import ABI header, for programs written against posix_sockets.h.
 include_directories(SYSTEM "${CMAKE_CURRENT_LIST_DIR}/../include")
+
+set(SOCKBRIDGE_LIBC "" CACHE FILEPATH "libsockbridge_libc.a to link into every executable (see above)")
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES SOCKBRIDGE_LIBC)
+if(SOCKBRIDGE_LIBC)
+  add_compile_definitions(_WASI_EMULATED_SIGNAL _WASI_EMULATED_PROCESS_CLOCKS _WASI_EMULATED_GETPID)
+  set(CMAKE_C_STANDARD_LIBRARIES
+      "${SOCKBRIDGE_LIBC} -lwasi-emulated-signal -lwasi-emulated-process-clocks -lwasi-emulated-getpid")
+  set(CMAKE_C_LINK_EXECUTABLE
+      "<CMAKE_C_COMPILER> <FLAGS> <CMAKE_C_LINK_FLAGS> <LINK_FLAGS> <OBJECTS> -o <TARGET> <LINK_LIBRARIES>"
+      "${CMAKE_CURRENT_LIST_DIR}/../bin/sockbridge-asyncify <TARGET>")
+endif()

@@ -82,6 +82,28 @@ extern int h_errno;
 struct hostent *gethostbyname(const char *name);
 const char *hstrerror(int code);
 
+struct servent {
+  char *s_name;
+  char **s_aliases;
+  int s_port; /* network byte order */
+  char *s_proto;
+};
+
+/* Well-known services from a built-in table (a guest has no /etc/services);
+ * protocol "tcp", "udp" or NULL. One static result per call. */
+struct servent *getservbyname(const char *name, const char *protocol);
+struct servent *getservbyport(int port, const char *protocol);
+
+struct protoent {
+  char *p_name;
+  char **p_aliases;
+  int p_proto;
+};
+
+/* ip, icmp, tcp, udp and ipv6 from a built-in table. One static result per call. */
+struct protoent *getprotobyname(const char *name);
+struct protoent *getprotobynumber(int number);
+
 #ifdef __cplusplus
 }
 #endif

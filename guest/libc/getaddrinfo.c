@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "posix_sockets.h"
+#include "services.h"
 
 enum { max_results = 16 };
 
@@ -14,12 +15,6 @@ struct result {
   struct sockaddr_in6 address;
 };
 
-static const struct {
-  const char *name;
-  unsigned short port;
-} services[] = {{"echo", 7}, {"ftp", 21}, {"ssh", 22}, {"smtp", 25}, {"domain", 53},
-                {"http", 80}, {"pop3", 110}, {"imap", 143}, {"https", 443}};
-
 /* The port of service in host order; -1 if unknown. */
 static int service_port(const char *service, int numeric_only) {
   if (!service || !*service) return 0;
@@ -27,9 +22,8 @@ static int service_port(const char *service, int numeric_only) {
   long port = strtol(service, &end, 10);
   if (*end == '\0') return port >= 0 && port <= 65535 ? (int)port : -1;
   if (numeric_only) return -1;
-  for (size_t i = 0; i < sizeof services / sizeof services[0]; ++i)
-    if (strcmp(services[i].name, service) == 0) return services[i].port;
-  return -1;
+  const struct sb_service *known = sb_service_by_name(service);
+  return known ? known->port : -1;
 }
 
 static int eai_from_errno(int32_t result) {

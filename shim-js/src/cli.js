@@ -2,9 +2,10 @@
 //
 //   node shim-js/cli.js guest.wasm [ARGS...] --relay ws://127.0.0.1:8080/wisp/ [--host path/to/host.js]
 //
-// stdout/stderr pass through; the process exits with the guest's exit code.
+// stdin, stdout and stderr pass through; the process exits with the guest's exit code.
 // Node has no JSPI, so guests block through their Asyncify build
-// (x.asyncify.wasm beside x.wasm).
+// (x.asyncify.wasm beside x.wasm, or x.asyncify.wasm beside x for a program
+// linked without the .wasm suffix, as Makefiles do).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,7 +45,7 @@ export function parseCommandLine(argv) {
 
 /** @param {string} file */
 async function asyncifyBytes(file) {
-  const variant = file.endsWith('.asyncify.wasm') ? file : file.replace(/\.wasm$/, '.asyncify.wasm');
+  const variant = file.endsWith('.asyncify.wasm') ? file : `${file.replace(/\.wasm$/, '')}.asyncify.wasm`;
   try {
     return await readFile(variant);
   } catch {
@@ -72,6 +73,7 @@ export async function main(argv, defaultHostJs) {
     blocking: 'asyncify',
     hostUrl: pathToFileURL(hostJs),
     hostOverrides: { wasmBinary: await readFile(hostJs.replace(/\.js$/, '.wasm')) },
+    stdin: process.stdin,
     stdout: (bytes) => process.stdout.write(bytes),
     stderr: (bytes) => process.stderr.write(bytes),
     onStatus: (message, level) => {

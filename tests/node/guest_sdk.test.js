@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { siteDir, startRelay } from '../browser/fixtures.js';
 
 const cli = new URL('../../shim-js/cli.js', import.meta.url).pathname;
+const libc = path.join(siteDir, '..', 'guest', 'guest', 'libsockbridge_libc.a');
 const guest = `${siteDir}/guests/posix_fetch.wasm`;
 
 let relay;
@@ -68,6 +69,27 @@ test('a plain Makefile builds the same program with CC=sockbridge-cc, JSPI and A
     const sockbridgeCc = new URL('../../guest/bin/sockbridge-cc', import.meta.url).pathname;
     execFileSync('make', ['-s', '-C', work, `CC=${sockbridgeCc}`], { stdio: 'pipe' });
     const result = await run(['127.0.0.1', String(serverPort)], path.join(work, 'fetch.wasm'));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'ANSWER: QUESTION FROM POSIX_FETCH\n');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('a CMake project builds the same program with the toolchain file and SOCKBRIDGE_LIBC, Asyncify too', async () => {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'sockbridge-cmake-'));
+  try {
+    const source = new URL('../guest/posix_fetch.c', import.meta.url).pathname;
+    writeFileSync(
+      path.join(work, 'CMakeLists.txt'),
+      `cmake_minimum_required(VERSION 3.20)\nproject(fetch C)\nadd_executable(fetch ${source})\n`,
+    );
+    const toolchain = new URL('../../guest/cmake/wasm32-wasi.cmake', import.meta.url).pathname;
+    const build = path.join(work, 'build');
+    const configure = ['-S', work, '-B', build, '-G', 'Ninja', `--toolchain=${toolchain}`, `-DSOCKBRIDGE_LIBC=${libc}`];
+    execFileSync('cmake', configure, { stdio: 'pipe' });
+    execFileSync('cmake', ['--build', build], { stdio: 'pipe' });
+    const result = await run(['127.0.0.1', String(serverPort)], path.join(build, 'fetch.wasm'));
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'ANSWER: QUESTION FROM POSIX_FETCH\n');
   } finally {

@@ -6,6 +6,16 @@
 #ifndef SOCKBRIDGE_SYS_SOCKET_H
 #define SOCKBRIDGE_SYS_SOCKET_H
 
+/* wasi-libc declares its socket address structures _Alignas(max_align_t),
+ * which <stddef.h> leaves out in C99 mode (-std=c99 is common in Makefiles). */
+#if !defined(__cplusplus) && (!defined(__STDC_VERSION__) || __STDC_VERSION__ < 201112L)
+#include <__stddef_max_align_t.h>
+#endif
+
+/* glibc's <sys/socket.h> brings in <sys/types.h> (and with it fd_set and
+ * select() in the default and GNU modes); programs written on Linux rely on it. */
+#include <sys/types.h>
+
 #include_next <sys/socket.h>
 
 #include "posix_sockets.h"
@@ -32,6 +42,25 @@
 #define MSG_DONTROUTE 0x0004
 #define MSG_DONTWAIT SB_MSG_DONTWAIT
 #define MSG_NOSIGNAL SB_MSG_NOSIGNAL
+#endif
+/* Every Unix numbers shutdown()'s how 0, 1, 2, and old code passes the bare
+ * numbers (shutdown(fd, 1) to stop sending); wasi-libc numbers them 1, 2, 3,
+ * which would turn that call into SHUT_RD. Guests use the Unix values and
+ * guest/libc/shutdown.c maps them onto the import's SB_SHUT_*. */
+#undef SHUT_RD
+#undef SHUT_WR
+#undef SHUT_RDWR
+#define SHUT_RD 0
+#define SHUT_WR 1
+#define SHUT_RDWR 2
+
+#ifndef PF_INET
+#define PF_UNSPEC AF_UNSPEC
+#define PF_INET AF_INET
+#define PF_INET6 AF_INET6
+#define PF_UNIX AF_UNIX
+#define PF_LOCAL AF_UNIX
+#define AF_LOCAL AF_UNIX
 #endif
 #ifndef SOMAXCONN
 #define SOMAXCONN 128
