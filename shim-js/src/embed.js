@@ -9,6 +9,7 @@
 import { chooseBlocking } from './blocking.js';
 import { buildImports, ExitStatus } from './imports.js';
 import { compileGuest, loadHost } from './loader.js';
+import { describeRefusal } from './refusals.js';
 import { Transport } from './transport.js';
 
 // In the staged site (build/site) the host sits at /host/, shim-js at /shim-js/src/.
@@ -105,7 +106,6 @@ export async function run(options) {
     }, 0);
   };
 
-
   /** @type {(() => void)[]} */
   let waiters = [];
   const wake = () => {
@@ -118,6 +118,8 @@ export async function run(options) {
       status(`connected to ${options.relay}`, 'info');
     },
     onFrame(frame) {
+      const refusal = describeRefusal(frame);
+      if (refusal) status(refusal, 'error');
       const pointer = host._malloc(frame.length);
       host.HEAPU8.set(frame, pointer);
       host._sb_on_frame(pointer, frame.length);
