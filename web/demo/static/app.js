@@ -51,7 +51,7 @@ const guestNote = $('guest-note');
 const params = new URLSearchParams(location.search);
 const relayUrl = relayUrlFor(location);
 const requestedBlocking = params.get('blocking') ?? undefined;
-const terminal = new GuestTerminal($('output'), { rows: 22 });
+const terminal = new GuestTerminal($('output'), { rows: 16 });
 const sockets = new SocketTable(/** @type {HTMLTableElement} */ ($('sockets')), $('no-sockets'));
 
 /** @type {AbortController | null} */
@@ -228,6 +228,7 @@ const linkedDemo = params.get('demo');
 if (linkedDemo && (linkedDemo in DEMOS || linkedDemo === UPLOAD)) demoSelect.value = linkedDemo;
 const linkedArgs = params.get('args');
 if (linkedArgs !== null) argsInput.value = linkedArgs;
+terminal.notice('Choose a program, check its arguments and press Run: its output appears here.', 'info');
 showBlocking();
 selectDemo();
 checkRelay();

@@ -1,14 +1,17 @@
 // <sockbridge-run>: a program with a terminal and a Run button, for any static
-// docs page. One module script is all a page needs:
+// docs page. With the staged site (build/site) copied beside the docs, one
+// module script is all a page needs:
 //
-//   <script type="module" src="https://relay.example/sockbridge-run.js"></script>
-//   <sockbridge-run src="guests/http_client.wasm" args="example.org 80 /"></sockbridge-run>
+//   <script type="module" src="/sockbridge/sockbridge-run.js"></script>
+//   <sockbridge-run src="/sockbridge/guests/http_client.wasm" args="example.org 80 /"
+//                   relay="wss://relay.example/wisp/"></sockbridge-run>
 //
 // Attributes: src (the guest, relative to the page), args (argv[1..]; {host}
 // and {port} stand for the page's own host and port, for docs served by the
-// relay itself), relay (ws:// or wss://; default: the relay that served this
-// script), blocking ("jspi" or "asyncify"; default: JSPI when the browser has
-// it), rows (terminal height). Each element runs its own kernel and relay
+// relay itself), relay (ws:// or wss://; default: /wisp/ on the origin this
+// script came from, right when the relay serves the site), blocking ("jspi"
+// or "asyncify"; default: JSPI when the browser has it), rows (terminal
+// height). Each element runs its own kernel and relay
 // connection, so a page may hold several.
 //
 // It lives beside the demo page rather than in shim-js: it needs xterm.js and
