@@ -133,3 +133,21 @@ test('a program whose file is not on the server is named as missing and cannot b
     await fs.rm(site, { recursive: true, force: true });
   }
 });
+
+test('the page works with the keyboard alone, and Tab leads out of the terminal again', async ({ page, openDemo, relay, httpServer }) => {
+  await openDemo(relay.url, { demo: 'http_client', args: '' });
+  await page.getByLabel('Program').focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Arguments')).toBeFocused();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(`127.0.0.1 ${httpServer.port} /hello`);
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Run' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#output')).toContainText('hello from a real TCP server');
+  // Run moved the focus into the terminal; Tab moves on to the next control.
+  await expect(page.getByLabel('Terminal input')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Terminal input')).not.toBeFocused();
+  await expect(page.getByRole('button', { name: 'Check' })).toBeFocused();
+});

@@ -78,6 +78,11 @@ export function closedPort() {
 }
 
 export const test = base.extend({
+  // Uncaught errors in the page go to the test's output, to explain a failure.
+  page: async ({ page }, use) => {
+    page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+    await use(page);
+  },
   // 'jspi' or 'asyncify': set per project in playwright.config.js.
   blocking: ['jspi', { option: true }],
   // Opens the demo page with query parameters, in this project's blocking mode.

@@ -51,7 +51,8 @@ const guestNote = $('guest-note');
 const params = new URLSearchParams(location.search);
 const relayUrl = relayUrlFor(location);
 const requestedBlocking = params.get('blocking') ?? undefined;
-const terminal = new GuestTerminal($('output'), { rows: 16 });
+// xterm.js arrives while the form is already usable; a run waits for it.
+const terminalReady = GuestTerminal.create($('output'), { rows: 16 });
 const sockets = new SocketTable(/** @type {HTMLTableElement} */ ($('sockets')), $('no-sockets'));
 
 /** @type {AbortController | null} */
@@ -87,8 +88,8 @@ function showBlocking() {
   }
 }
 
-/** @param {string} message @param {'info' | 'error'} level */
-function onRelayEvent(message, level) {
+/** @param {GuestTerminal} terminal @param {string} message @param {'info' | 'error'} level */
+function onRelayEvent(terminal, message, level) {
   if (message.startsWith('blocking mode: ')) return;  // known before the run: showBlocking()
   $('relay-status').textContent = message;
   if (message.startsWith('connected to ')) relayState('connected (WebSocket open)', 'ok');
@@ -160,16 +161,22 @@ async function chosenProgram() {
 }
 
 async function start() {
+  // Taken at once, so a second Enter while the file or xterm.js loads does not start another run.
+  const controller = new AbortController();
+  running = controller;
+  runButton.disabled = true;
   const chosen = await chosenProgram();
-  if (!chosen) return;
+  if (!chosen) {
+    running = null;
+    runButton.disabled = false;
+    return;
+  }
   const { guest, program } = chosen;
+  const terminal = await terminalReady;
   terminal.clear();
   exitCode.textContent = 'running…';
   exitCode.className = 'running';
-  runButton.disabled = true;
   stopButton.disabled = false;
-  const controller = new AbortController();
-  running = controller;
   const stdin = terminal.startInput();
   terminal.onInterrupt = () => controller.abort();
   terminal.focus();
@@ -188,7 +195,7 @@ async function start() {
         stdout(bytes);
       },
       stderr: terminal.sink('stderr'),
-      onStatus: onRelayEvent,
+      onStatus: (message, level) => onRelayEvent(terminal, message, level),
       signal: controller.signal,
       onSockets: (list) => sockets.show(list),
       blocking: /** @type {any} */ (requestedBlocking),
@@ -228,7 +235,7 @@ const linkedDemo = params.get('demo');
 if (linkedDemo && (linkedDemo in DEMOS || linkedDemo === UPLOAD)) demoSelect.value = linkedDemo;
 const linkedArgs = params.get('args');
 if (linkedArgs !== null) argsInput.value = linkedArgs;
-terminal.notice('Choose a program, check its arguments and press Run: its output appears here.', 'info');
 showBlocking();
 selectDemo();
 checkRelay();
+terminalReady.then((terminal) => terminal.notice('Choose a program, check its arguments and press Run: its output appears here.', 'info'));

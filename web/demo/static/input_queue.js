@@ -23,10 +23,6 @@ export class InputQueue {
     this.#wake();
   }
 
-  get ended() {
-    return this.#ended;
-  }
-
   #wake() {
     const wake = this.#wakeReader;
     this.#wakeReader = null;

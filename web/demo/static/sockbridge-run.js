@@ -54,7 +54,7 @@ function expandArgs(text) {
 }
 
 export class SockbridgeRun extends HTMLElement {
-  /** @type {GuestTerminal | null} */
+  /** @type {Promise<GuestTerminal> | null} */
   #terminal = null;
   /** @type {AbortController | null} */
   #running = null;
@@ -82,13 +82,13 @@ export class SockbridgeRun extends HTMLElement {
     bar.append(this.#button, this.#command, this.#status);
     const screen = Object.assign(document.createElement('div'), { className: 'sbr-terminal' });
     this.replaceChildren(bar, screen);
-    this.#terminal = new GuestTerminal(screen, { rows: Number(this.getAttribute('rows')) || DEFAULT_ROWS });
+    this.#terminal = GuestTerminal.create(screen, { rows: Number(this.getAttribute('rows')) || DEFAULT_ROWS });
     this.#describe();
   }
 
   disconnectedCallback() {
     this.#running?.abort();
-    this.#terminal?.dispose();
+    this.#terminal?.then((terminal) => terminal.dispose());
     this.#terminal = null;
   }
 
@@ -104,11 +104,11 @@ export class SockbridgeRun extends HTMLElement {
   }
 
   async #run() {
-    const terminal = this.#terminal;
     const src = this.getAttribute('src');
-    if (!terminal || !src) return;
+    if (!this.#terminal || !src) return;
     const controller = new AbortController();
     this.#running = controller;
+    const terminal = await this.#terminal;
     this.#button.textContent = 'Stop';
     this.#button.setAttribute('aria-label', `Stop ${this.#program}`);
     this.#setStatus('running…', '');

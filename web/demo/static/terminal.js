@@ -7,11 +7,23 @@ import { InputQueue } from './input_queue.js';
 import { LineEditor } from './line_editor.js';
 
 const vendor = new URL('./vendor/xterm/', import.meta.url);
-const [{ Terminal }, { FitAddon }] = await Promise.all([
-  /** @type {Promise<typeof import('@xterm/xterm')>} */ (import(new URL('xterm.mjs', vendor).href)),
-  /** @type {Promise<typeof import('@xterm/addon-fit')>} */ (import(new URL('addon-fit.mjs', vendor).href)),
-]);
-addStylesheet(new URL('xterm.css', vendor));
+
+/** @typedef {{ Terminal: typeof import('@xterm/xterm').Terminal, FitAddon: typeof import('@xterm/addon-fit').FitAddon }} Xterm */
+
+/** @type {Promise<Xterm> | null} */
+let xtermLoading = null;
+
+/** Loads xterm.js once, on first use, so that a page is usable before it arrives. @returns {Promise<Xterm>} */
+function loadXterm() {
+  xtermLoading ??= Promise.all([
+    /** @type {Promise<typeof import('@xterm/xterm')>} */ (import(new URL('xterm.mjs', vendor).href)),
+    /** @type {Promise<typeof import('@xterm/addon-fit')>} */ (import(new URL('addon-fit.mjs', vendor).href)),
+  ]).then(([xterm, fit]) => {
+    addStylesheet(new URL('xterm.css', vendor));
+    return { Terminal: xterm.Terminal, FitAddon: fit.FitAddon };
+  });
+  return xtermLoading;
+}
 
 /** Adds a stylesheet to the document once, however many terminals it has. @param {URL} url */
 function addStylesheet(url) {
@@ -39,10 +51,20 @@ export class GuestTerminal {
   onInterrupt = () => {};
 
   /**
-   * @param {HTMLElement} element  where the terminal goes (it fills the element's width)
+   * Makes a terminal in `element` (it fills the element's width) once xterm.js is loaded.
+   * @param {HTMLElement} element
    * @param {{ rows?: number }} [options]
+   * @returns {Promise<GuestTerminal>}
    */
-  constructor(element, options = {}) {
+  static async create(element, options = {}) {
+    return new GuestTerminal(element, options, await loadXterm());
+  }
+
+  /**
+   * Use create(), which loads xterm.js first.
+   * @param {HTMLElement} element @param {{ rows?: number }} options @param {Xterm} xterm
+   */
+  constructor(element, options, { Terminal, FitAddon }) {
     this.#terminal = new Terminal({
       convertEol: true,
       cursorBlink: true,
@@ -57,6 +79,9 @@ export class GuestTerminal {
     this.#terminal.open(element);
     this.#terminal.textarea?.setAttribute('aria-label', 'Terminal input: type a line and press Enter; Ctrl-D sends end of file');
     this.#terminal.onData((data) => this.#typed(data));
+    // Tab is not input here (the line editor ignores it): leave it to the
+    // browser, so keyboard users can move on instead of being trapped.
+    this.#terminal.attachCustomKeyEventHandler((event) => event.key !== 'Tab');
     this.#resizeObserver = new ResizeObserver(() => this.#fitWidth());
     this.#resizeObserver.observe(element);
     this.#fitWidth();
@@ -75,8 +100,9 @@ export class GuestTerminal {
     this.#write(edit.echo);
     for (const line of edit.lines) this.#input.push(line);
     if (edit.endOfFile) {
+      // The guest sees end of file; Ctrl-C still reaches onInterrupt until the run ends.
       this.#write('^D\r\n');
-      this.endInput();
+      this.#input.end();
     }
     if (edit.interrupt) this.onInterrupt();
   }
@@ -133,14 +159,6 @@ export class GuestTerminal {
 
   focus() {
     this.#terminal.focus();
-  }
-
-  /** Everything in the terminal's buffer (scrollback included), as plain text. */
-  text() {
-    const buffer = this.#terminal.buffer.active;
-    const lines = [];
-    for (let y = 0; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
-    return lines.join('\n').trimEnd();
   }
 
   dispose() {
