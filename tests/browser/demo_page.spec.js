@@ -151,3 +151,19 @@ test('the page works with the keyboard alone, and Tab leads out of the terminal 
   await expect(page.getByLabel('Terminal input')).not.toBeFocused();
   await expect(page.getByRole('button', { name: 'Check' })).toBeFocused();
 });
+
+test('at phone width everything fits the screen: no sideways scrolling, the terminal as wide as its panel', async ({ page, openDemo, relay, httpServer }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openDemo(relay.url, { demo: 'http_client', args: `127.0.0.1 ${httpServer.port} /hello` });
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.locator('#output')).toContainText('hello from a real TCP server');
+  const widths = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    screen: document.querySelector('#output .xterm-screen')?.getBoundingClientRect().width ?? 0,
+    panel: document.querySelector('#output')?.getBoundingClientRect().width ?? 0,
+  }));
+  expect(widths.page).toBeLessThanOrEqual(390);
+  expect(widths.screen).toBeGreaterThan(0);
+  expect(widths.screen).toBeLessThanOrEqual(widths.panel);
+  await expect(page.getByRole('button', { name: 'Run' })).toBeInViewport();
+});
