@@ -50,3 +50,17 @@ test('both embedded programs run at once, each in its own terminal', async ({ pa
   await expect(echoExample.locator('.sbr-status')).toHaveText('exit code 0');
   await expect(echoExample.getByRole('button', { name: /^Run echo_server/ })).toBeVisible();
 });
+
+test('an element moved elsewhere in the page still runs its program once per click', async ({ page, relay, blocking }) => {
+  await page.goto(`${relay.url}/embed-example.html`);
+  const httpExample = page.locator('#http-example');
+  await expect(httpExample.locator('.sbr-command')).toHaveText(/^http_client /);
+  await page.evaluate((mode) => {
+    const element = /** @type {HTMLElement} */ (document.querySelector('#http-example'));
+    element.setAttribute('blocking', mode);
+    document.body.append(element);  // disconnected, then connected again
+  }, blocking);
+  await httpExample.getByRole('button', { name: /^Run http_client/ }).click();
+  await expect(httpExample).toContainText('HTTP/1.1 200 OK');
+  await expect(httpExample.locator('.sbr-status')).toHaveText('exit code 0');
+});

@@ -64,6 +64,17 @@ export class SockbridgeRun extends HTMLElement {
 
   static observedAttributes = ['src', 'args'];
 
+  constructor() {
+    super();
+    // Set up once: connectedCallback runs again each time the element is moved.
+    this.#button.type = 'button';
+    this.#button.textContent = 'Run';
+    this.#button.addEventListener('click', () => (this.#running ? this.#running.abort() : this.#run()));
+    this.#command.className = 'sbr-command';
+    this.#status.className = 'sbr-status';
+    this.#status.setAttribute('role', 'status');
+  }
+
   get #program() {
     const src = this.getAttribute('src') ?? '';
     return src.split('/').pop()?.replace(/(\.asyncify)?\.wasm$/, '') || 'program';
@@ -73,12 +84,6 @@ export class SockbridgeRun extends HTMLElement {
     if (this.#terminal) return;
     addStyle();
     const bar = Object.assign(document.createElement('div'), { className: 'sbr-bar' });
-    this.#button.type = 'button';
-    this.#button.textContent = 'Run';
-    this.#button.addEventListener('click', () => (this.#running ? this.#running.abort() : this.#run()));
-    this.#command.className = 'sbr-command';
-    this.#status.className = 'sbr-status';
-    this.#status.setAttribute('role', 'status');
     bar.append(this.#button, this.#command, this.#status);
     const screen = Object.assign(document.createElement('div'), { className: 'sbr-terminal' });
     this.replaceChildren(bar, screen);
