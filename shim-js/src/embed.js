@@ -9,6 +9,7 @@
 import { chooseBlocking } from './blocking.js';
 import { buildImports, ExitStatus } from './imports.js';
 import { compileGuest, loadHost } from './loader.js';
+import { describeRefusal } from './refusals.js';
 import { Transport } from './transport.js';
 
 // In the staged site (build/site) the host sits at /host/, shim-js at /shim-js/src/.
@@ -26,7 +27,7 @@ const DEFAULT_HOST_URL = new URL('../../host/host.js', import.meta.url);
  * @property {(bytes: Uint8Array) => void} [stderr]
  * @property {(message: string, level: 'info' | 'error') => void} [onStatus]  relay/runtime events in plain words
  * @property {AbortSignal} [signal]     aborting stops the guest and closes its sockets
- * @property {(sockets: SocketInfo[]) => void} [onSockets]  the guest's sockets, a few times a second while it runs
+ * @property {(sockets: SocketInfo[]) => void} [onSockets]  the guest's sockets, each time they changed
  * @property {string | URL} [hostUrl]   where host.js lives
  * @property {Record<string, any>} [hostOverrides]  Emscripten module settings for the host
  * @property {'jspi' | 'asyncify'} [blocking]  force a blocking strategy (default: JSPI if available)
@@ -68,9 +69,6 @@ async function feedStdin(host, source, wake) {
  * @typedef {{ fd: number, kind: string, state: string, local: string, peer: string, bytesIn: number, bytesOut: number }} SocketInfo
  */
 
-/** How often onSockets is called while a guest runs. */
-const SOCKET_TABLE_INTERVAL_MS = 200;
-
 /** Raised inside a waiting guest when the run is aborted. */
 export class RunAborted extends Error {}
 
@@ -91,20 +89,18 @@ export async function run(options) {
   ]);
   status(`blocking mode: ${blocking.name} (${blocking.reason})`, 'info');
 
-  const reportSockets = () => options.onSockets?.(JSON.parse(host.UTF8ToString(host._sb_socket_table())));
-  const socketTimer = options.onSockets ? setInterval(reportSockets, SOCKET_TABLE_INTERVAL_MS) : undefined;
-  // Also report right after the guest changed something, once it yields, so
-  // that short-lived sockets show up too.
-  let reportQueued = false;
-  const queueReport = () => {
-    if (!options.onSockets || reportQueued) return;
-    reportQueued = true;
-    setTimeout(() => {
-      reportQueued = false;
-      reportSockets();
-    }, 0);
+  // The guest's sockets, reported whenever they changed: checked after every
+  // syscall and frame, so a socket's last byte counts are seen even when the
+  // guest closes it right after (the kernel's table is cheap to ask for; the
+  // page draws at most once per animation frame).
+  let lastTable = '';
+  const reportSockets = () => {
+    if (!options.onSockets) return;
+    const table = host.UTF8ToString(host._sb_socket_table());
+    if (table === lastTable) return;
+    lastTable = table;
+    options.onSockets(JSON.parse(table));
   };
-
 
   /** @type {(() => void)[]} */
   let waiters = [];
@@ -118,6 +114,8 @@ export async function run(options) {
       status(`connected to ${options.relay}`, 'info');
     },
     onFrame(frame) {
+      const refusal = describeRefusal(frame);
+      if (refusal) status(refusal, 'error');
       const pointer = host._malloc(frame.length);
       host.HEAPU8.set(frame, pointer);
       host._sb_on_frame(pointer, frame.length);
@@ -132,12 +130,12 @@ export async function run(options) {
     },
   });
   const flush = () => {
-    queueReport();
     for (let length = host._sb_outgoing_length(); length > 0; length = host._sb_outgoing_length()) {
       const pointer = host._sb_outgoing_data();
       transport.send(host.HEAPU8.subarray(pointer, pointer + length));
       host._sb_outgoing_pop();
     }
+    reportSockets();
   };
   /** @param {number} timeoutMs  resolve after this long even without events (-1: no timer) */
   const progress = (timeoutMs) =>
@@ -169,7 +167,6 @@ export async function run(options) {
     if (error instanceof ExitStatus) return error.code;
     throw error;
   } finally {
-    clearInterval(socketTimer);
     host._sb_close_all();
     reportSockets();
     flush();

@@ -17,10 +17,11 @@ export const siteDir = path.join(buildDir, 'site');
  * Starts sockbridge-relay on an ephemeral port of 127.0.0.1 and resolves once
  * it logs that it is listening.
  * @param {string[]} extraArgs
+ * @param {string} webRoot  the site it serves
  * @returns {Promise<{ url: string, port: number, process: import('node:child_process').ChildProcess, log: string[] }>}
  */
-export function startRelay(extraArgs = ['--dev']) {
-  const child = spawn(relayBinary, ['--listen', '127.0.0.1:0', '--web-root', siteDir, ...extraArgs], {
+export function startRelay(extraArgs = ['--dev'], webRoot = siteDir) {
+  const child = spawn(relayBinary, ['--listen', '127.0.0.1:0', '--web-root', webRoot, ...extraArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   /** @type {string[]} */
@@ -77,6 +78,11 @@ export function closedPort() {
 }
 
 export const test = base.extend({
+  // Uncaught errors in the page go to the test's output, to explain a failure.
+  page: async ({ page }, use) => {
+    page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+    await use(page);
+  },
   // 'jspi' or 'asyncify': set per project in playwright.config.js.
   blocking: ['jspi', { option: true }],
   // Opens the demo page with query parameters, in this project's blocking mode.

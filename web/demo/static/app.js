@@ -1,7 +1,19 @@
-// The demo page: pick a program, give it arguments, run it, read its output.
+// The demo page: pick a program (or upload one), give it arguments, run it in
+// a terminal, watch its sockets and the relay.
+import { chooseBlocking } from './shim-js/src/blocking.js';
 import { run } from './shim-js/src/embed.js';
+import { asyncifyVariant } from './shim-js/src/loader.js';
+import { splitArgs } from './args.js';
+import { explainRunError } from './errors.js';
+import { probeRelay, relayUrlFor } from './relay_status.js';
+import { SocketTable } from './socket_table.js';
+import { GuestTerminal } from './terminal.js';
 
-/** Programs the page offers: guest file, usage line, arguments that work against this relay. */
+/**
+ * Programs the page offers: guest file, usage line, arguments that work
+ * against this relay's own host.
+ * @type {Record<string, { guest: string, usage: string, defaultArgs: () => string }>}
+ */
 const DEMOS = {
   http_client: {
     guest: 'guests/http_client.wasm',
@@ -18,137 +30,212 @@ const DEMOS = {
     usage: 'PORT [MAX_CLIENTS] — listens on the relay host; try: nc 127.0.0.1 PORT',
     defaultArgs: () => '7000',
   },
+  udp_client: {
+    guest: 'guests/udp_client.wasm',
+    usage: 'HOST PORT MESSAGE… — one datagram per MESSAGE, each reply printed with its sender; needs a UDP peer, e.g. socat UDP-LISTEN:9999,fork PIPE',
+    defaultArgs: () => `${location.hostname} 9999 hello sockbridge`,
+  },
 };
+const UPLOAD = 'upload';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const form = /** @type {HTMLFormElement} */ ($('run-form'));
 const demoSelect = /** @type {HTMLSelectElement} */ ($('demo'));
 const argsInput = /** @type {HTMLInputElement} */ ($('args'));
-const output = $('output');
+const uploadInput = /** @type {HTMLInputElement} */ ($('upload'));
 const exitCode = $('exit-code');
 const runButton = /** @type {HTMLButtonElement} */ ($('run'));
 const stopButton = /** @type {HTMLButtonElement} */ ($('stop'));
+const guestNote = $('guest-note');
 
 const params = new URLSearchParams(location.search);
-const relayUrl = params.get('relay') ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/wisp/`;
-$('relay-url').textContent = relayUrl;
+const relayUrl = relayUrlFor(location);
+const requestedBlocking = params.get('blocking') ?? undefined;
+// xterm.js arrives while the form is already usable; a run waits for it.
+const terminalReady = GuestTerminal.create($('output'), { rows: 16 });
+const sockets = new SocketTable(/** @type {HTMLTableElement} */ ($('sockets')), $('no-sockets'));
 
 /** @type {AbortController | null} */
 let running = null;
 
-/** How long a closed socket stays in the table, fading, before it goes. */
-const CLOSED_ROW_MS = 2000;
-/** @type {Map<number, HTMLTableRowElement>} fd → its row */
-const socketRows = new Map();
+// ---- relay panel ----
 
-/** Renders the kernel's socket list: updates rows in place, fades out the gone ones. @param {import('./shim-js/src/embed.js').SocketInfo[]} sockets */
-function showSockets(sockets) {
-  const body = /** @type {HTMLTableSectionElement} */ (document.querySelector('#sockets tbody'));
-  const seen = new Set();
-  for (const s of sockets) {
-    seen.add(s.fd);
-    let row = socketRows.get(s.fd);
-    if (!row || row.classList.contains('closed')) {
-      row?.remove();
-      row = body.insertRow();
-      socketRows.set(s.fd, row);
-    }
-    const cells = [s.fd, s.kind, s.state, s.local || '—', s.peer || '—', s.bytesIn, s.bytesOut];
-    row.replaceChildren(...cells.map((value) => Object.assign(document.createElement('td'), { textContent: String(value) })));
-  }
-  for (const [fd, row] of socketRows) {
-    if (seen.has(fd) || row.classList.contains('closed')) continue;
-    row.classList.add('closed');
-    row.cells[2].textContent = 'closed';
-    setTimeout(() => {
-      row.remove();
-      if (socketRows.get(fd) === row) socketRows.delete(fd);
-    }, CLOSED_ROW_MS);
-  }
-  $('no-sockets').hidden = socketRows.size > 0;
+/** @param {string} text @param {'ok' | 'bad' | ''} [kind] */
+function relayState(text, kind = '') {
+  $('relay-state').textContent = text;
+  $('relay-state').className = kind;
 }
 
-function selectDemo() {
-  const demo = DEMOS[/** @type {keyof typeof DEMOS} */ (demoSelect.value)];
+async function checkRelay() {
+  relayState('checking…');
+  const probe = await probeRelay(relayUrl);
+  if (running) return;  // a run's own connection status is more recent
+  if (probe.reachable) {
+    relayState('reachable', 'ok');
+    $('relay-rtt').textContent = `${probe.rttMs.toFixed(1)} ms`;
+  } else {
+    relayState(`not reachable: ${probe.error}`, 'bad');
+    $('relay-rtt').textContent = '—';
+  }
+}
+
+function showBlocking() {
+  try {
+    const mode = chooseBlocking(requestedBlocking);
+    $('blocking-mode').textContent = `${mode.name === 'jspi' ? 'JSPI' : 'Asyncify'} — ${mode.reason}`;
+  } catch (error) {
+    $('blocking-mode').textContent = error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** @param {GuestTerminal} terminal @param {string} message @param {'info' | 'error'} level */
+function onRelayEvent(terminal, message, level) {
+  if (message.startsWith('blocking mode: ')) return;  // known before the run: showBlocking()
+  $('relay-status').textContent = message;
+  if (message.startsWith('connected to ')) relayState('connected (WebSocket open)', 'ok');
+  else if (message.startsWith('could not connect')) relayState('not reachable', 'bad');
+  if (level !== 'error') return;
+  const unreachable = message.startsWith('could not connect');
+  terminal.notice(
+    unreachable
+      ? `The relay at ${relayUrl} is unreachable, so the program's network calls fail (network unreachable). Is it running? ./scripts/demo starts one.`
+      : `relay: ${message}`,
+    'error',
+  );
+}
+
+// ---- programs ----
+
+/** @type {Map<string, Promise<boolean>>} guest URL → is it on the server */
+const availability = new Map();
+
+/** @param {string} url */
+function guestAvailable(url) {
+  const file = requestedBlocking === 'asyncify' ? asyncifyVariant(url) : url;
+  let known = availability.get(file);
+  if (!known) {
+    known = fetch(file, { method: 'HEAD', cache: 'no-store' }).then((r) => r.ok, () => false);
+    availability.set(file, known);
+  }
+  return known;
+}
+
+async function selectDemo() {
+  const name = demoSelect.value;
+  const upload = name === UPLOAD;
+  $('upload-field').hidden = !upload;
+  guestNote.textContent = '';
+  runButton.disabled = running !== null;
+  if (upload) {
+    $('usage').textContent = 'arguments for your program (argv[1..])';
+    return;
+  }
+  const demo = DEMOS[name];
   $('usage').textContent = demo.usage;
   if (!argsInput.value) argsInput.value = demo.defaultArgs();
+  const available = await guestAvailable(demo.guest);
+  if (demoSelect.value !== name || available) return;
+  guestNote.textContent = `${demo.guest.replace('guests/', '')} is not on this server: this program has not been built in this tree yet.`;
+  runButton.disabled = true;
 }
 
-/** @param {string} text @param {string} [kind] */
-function print(text, kind = 'stdout') {
-  const span = document.createElement('span');
-  span.className = kind;
-  span.textContent = text;
-  output.append(span);
-  output.scrollTop = output.scrollHeight;
+/** Keeps the address bar a link to what is on screen: demo and arguments. */
+function rememberInUrl() {
+  const query = new URLSearchParams(location.search);
+  query.set('demo', demoSelect.value);
+  query.set('args', argsInput.value);
+  history.replaceState(null, '', `?${query}`);
 }
 
-/** @param {string} kind */
-function decoderFor(kind) {
-  const decoder = new TextDecoder();
-  return (/** @type {Uint8Array} */ bytes) => print(decoder.decode(bytes, { stream: true }), kind);
-}
-
-/** @param {string} text */
-function splitArgs(text) {
-  return text.trim() === '' ? [] : text.trim().split(/\s+/);
+/** @returns {Promise<{ guest: string | Uint8Array, program: string } | null>} */
+async function chosenProgram() {
+  const name = demoSelect.value;
+  if (name !== UPLOAD) return { guest: DEMOS[name].guest, program: name };
+  const file = uploadInput.files?.[0];
+  if (!file) {
+    guestNote.textContent = 'Choose a .wasm file first.';
+    uploadInput.focus();
+    return null;
+  }
+  return { guest: new Uint8Array(await file.arrayBuffer()), program: file.name.replace(/(\.asyncify)?\.wasm$/, '') };
 }
 
 async function start() {
-  const name = /** @type {keyof typeof DEMOS} */ (demoSelect.value);
-  const demo = DEMOS[name];
-  output.textContent = '';
+  // Taken at once, so a second Enter while the file or xterm.js loads does not start another run.
+  const controller = new AbortController();
+  running = controller;
+  runButton.disabled = true;
+  const chosen = await chosenProgram();
+  if (!chosen) {
+    running = null;
+    runButton.disabled = false;
+    return;
+  }
+  const { guest, program } = chosen;
+  const terminal = await terminalReady;
+  terminal.clear();
   exitCode.textContent = 'running…';
   exitCode.className = 'running';
-  runButton.disabled = true;
   stopButton.disabled = false;
-  running = new AbortController();
+  const stdin = terminal.startInput();
+  terminal.onInterrupt = () => controller.abort();
+  terminal.focus();
+  performance.clearMarks();
+  performance.mark('sockbridge-run');
+  const stdout = terminal.sink('stdout');
   try {
     const code = await run({
-      guest: demo.guest,
-      programName: name,
+      guest,
+      programName: program,
       args: splitArgs(argsInput.value),
       relay: relayUrl,
-      stdout: decoderFor('stdout'),
-      stderr: decoderFor('stderr'),
-      onStatus: (message, level) => {
-        if (message.startsWith('blocking mode: ')) {
-          $('blocking-mode').textContent = message.slice(15);
-          return;
-        }
-        $('relay-status').textContent = message;
-        if (level === 'error') print(`\n[relay] ${message}\n`, 'error');
+      stdin,
+      stdout: (bytes) => {
+        if (performance.getEntriesByName('sockbridge-first-output').length === 0) performance.mark('sockbridge-first-output');
+        stdout(bytes);
       },
-      signal: running.signal,
-      onSockets: showSockets,
-      blocking: /** @type {any} */ (params.get('blocking') ?? undefined),
+      stderr: terminal.sink('stderr'),
+      onStatus: (message, level) => onRelayEvent(terminal, message, level),
+      signal: controller.signal,
+      onSockets: (list) => sockets.show(list),
+      blocking: /** @type {any} */ (requestedBlocking),
     });
+    terminal.notice(`[${program} exited with code ${code}]`, code === 0 ? 'ok' : 'error');
     exitCode.textContent = `exit code ${code}`;
     exitCode.className = code === 0 ? 'ok' : 'failed';
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    print(`\n${message}\n`, 'error');
-    exitCode.textContent = running?.signal.aborted ? 'stopped' : 'failed to run';
+    terminal.notice(explainRunError(error, program), 'error');
+    exitCode.textContent = controller.signal.aborted ? 'stopped' : 'failed to run';
     exitCode.className = 'failed';
   } finally {
+    terminal.endInput();
     running = null;
     runButton.disabled = false;
     stopButton.disabled = true;
+    checkRelay();
   }
 }
 
 demoSelect.addEventListener('change', () => {
   argsInput.value = '';
   selectDemo();
+  rememberInUrl();
 });
+argsInput.addEventListener('change', rememberInUrl);
+uploadInput.addEventListener('change', () => (guestNote.textContent = ''));
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   if (!running) start();
 });
 stopButton.addEventListener('click', () => running?.abort());
+$('check-relay').addEventListener('click', checkRelay);
 
+$('relay-url').textContent = relayUrl;
 const linkedDemo = params.get('demo');
-if (linkedDemo && linkedDemo in DEMOS) demoSelect.value = linkedDemo;
+if (linkedDemo && (linkedDemo in DEMOS || linkedDemo === UPLOAD)) demoSelect.value = linkedDemo;
 const linkedArgs = params.get('args');
 if (linkedArgs !== null) argsInput.value = linkedArgs;
+showBlocking();
 selectDemo();
+checkRelay();
+terminalReady.then((terminal) => terminal.notice('Choose a program, check its arguments and press Run: its output appears here.', 'info'));

@@ -1,0 +1,33 @@
+// refusals: the relay's policy decisions, in plain words. The guest only sees
+// an errno (EACCES for "blocked"), so a person would not learn why; this reads
+// the reason the relay put on the wire (protocol/PROTOCOL.md: CLOSE and
+// RESOLVED) and says it as a sentence for the page.
+
+const PACKET_CLOSE = 0x04;
+const PACKET_RESOLVED = 0x82;
+const HEADER_BYTES = 5;  // u8 type, u32 stream id
+const REASON_BLOCKED = 0x48;
+const REASON_THROTTLED = 0x49;
+
+const BLOCKED_HINT =
+  'a relay started without --dev refuses loopback, private and link-local addresses, ' +
+  'and opens listening sockets only with --allow-listen, on ports in its allowed range';
+
+/**
+ * Describes a relay frame that refused something on policy grounds, or
+ * returns null for every other frame.
+ * @param {Uint8Array} frame  one Wisp message from the relay
+ * @returns {string | null}
+ */
+export function describeRefusal(frame) {
+  if (frame.length <= HEADER_BYTES) return null;
+  const type = frame[0];
+  const reason = frame[HEADER_BYTES];
+  if (type === PACKET_CLOSE && reason === REASON_BLOCKED)
+    return `the relay's policy refused a connection (close reason 0x48 "blocked": the address or port is not allowed; ${BLOCKED_HINT})`;
+  if (type === PACKET_CLOSE && reason === REASON_THROTTLED)
+    return 'the relay refused a connection because one of its limits was reached (close reason 0x49 "throttled")';
+  if (type === PACKET_RESOLVED && reason === REASON_BLOCKED)
+    return `the relay's policy refused to resolve a name (status 0x48 "blocked": one of its addresses is not allowed; ${BLOCKED_HINT})`;
+  return null;
+}

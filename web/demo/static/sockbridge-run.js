@@ -1,0 +1,160 @@
+// <sockbridge-run>: a program with a terminal and a Run button, for any static
+// docs page. With the staged site (build/site) copied beside the docs, one
+// module script is all a page needs:
+//
+//   <script type="module" src="/sockbridge/sockbridge-run.js"></script>
+//   <sockbridge-run src="/sockbridge/guests/http_client.wasm" args="example.org 80 /"
+//                   relay="wss://relay.example/wisp/"></sockbridge-run>
+//
+// Attributes: src (the guest, relative to the page), args (argv[1..]; {host}
+// and {port} stand for the page's own host and port, for docs served by the
+// relay itself), relay (ws:// or wss://; default: /wisp/ on the origin this
+// script came from, right when the relay serves the site), blocking ("jspi"
+// or "asyncify"; default: JSPI when the browser has it), rows (terminal
+// height). Each element runs its own kernel and relay
+// connection, so a page may hold several.
+//
+// It lives beside the demo page rather than in shim-js: it needs xterm.js and
+// the page's terminal (terminal.js), which are staged with the site, while
+// shim-js stays free of dependencies and also runs in Node.
+
+import { splitArgs } from './args.js';
+import { explainRunError } from './errors.js';
+import { run } from './shim-js/src/embed.js';
+import { GuestTerminal } from './terminal.js';
+
+const here = new URL(import.meta.url);
+const DEFAULT_RELAY = `${here.protocol === 'https:' ? 'wss' : 'ws'}://${here.host}/wisp/`;
+const DEFAULT_ROWS = 12;
+
+const CSS = `
+sockbridge-run { display: block; margin: 1rem 0; border-radius: 8px; overflow: hidden; background: #14181e;
+  font-family: system-ui, sans-serif; }
+sockbridge-run .sbr-bar { display: flex; align-items: center; gap: 0.75rem; padding: 0.4rem 0.6rem;
+  background: #222a35; color: #d7dde5; font-size: 0.85rem; flex-wrap: wrap; }
+sockbridge-run .sbr-bar button { font: inherit; font-weight: 600; padding: 0.25rem 0.9rem; border-radius: 5px;
+  border: 1px solid #4c9be8; background: #0b6bcb; color: white; cursor: pointer; }
+sockbridge-run .sbr-bar button:focus-visible, sockbridge-run .sbr-terminal:focus-within { outline: 3px solid #8cc4ff; outline-offset: 1px; }
+sockbridge-run .sbr-command { font-family: ui-monospace, "DejaVu Sans Mono", monospace; overflow-wrap: anywhere; flex: 1; }
+sockbridge-run .sbr-status { color: #9fb0c2; }
+sockbridge-run .sbr-status.ok { color: #7ee787; }
+sockbridge-run .sbr-status.failed { color: #ff8a80; }
+sockbridge-run .sbr-terminal { padding: 0.4rem; }
+`;
+
+function addStyle() {
+  if (document.getElementById('sockbridge-run-style')) return;
+  document.head.append(Object.assign(document.createElement('style'), { id: 'sockbridge-run-style', textContent: CSS }));
+}
+
+/** argv[1..] from the args attribute, with {host} and {port} of the page filled in. @param {string} text */
+function expandArgs(text) {
+  const port = location.port || (location.protocol === 'https:' ? '443' : '80');
+  return splitArgs(text.replaceAll('{host}', location.hostname).replaceAll('{port}', port));
+}
+
+export class SockbridgeRun extends HTMLElement {
+  /** @type {Promise<GuestTerminal> | null} */
+  #terminal = null;
+  /** @type {AbortController | null} */
+  #running = null;
+  #button = document.createElement('button');
+  #command = document.createElement('code');
+  #status = document.createElement('span');
+
+  static observedAttributes = ['src', 'args'];
+
+  constructor() {
+    super();
+    // Set up once: connectedCallback runs again each time the element is moved.
+    this.#button.type = 'button';
+    this.#button.textContent = 'Run';
+    this.#button.addEventListener('click', () => (this.#running ? this.#running.abort() : this.#run()));
+    this.#command.className = 'sbr-command';
+    this.#status.className = 'sbr-status';
+    this.#status.setAttribute('role', 'status');
+  }
+
+  get #program() {
+    const src = this.getAttribute('src') ?? '';
+    return src.split('/').pop()?.replace(/(\.asyncify)?\.wasm$/, '') || 'program';
+  }
+
+  connectedCallback() {
+    if (this.#terminal) return;
+    addStyle();
+    const bar = Object.assign(document.createElement('div'), { className: 'sbr-bar' });
+    bar.append(this.#button, this.#command, this.#status);
+    const screen = Object.assign(document.createElement('div'), { className: 'sbr-terminal' });
+    this.replaceChildren(bar, screen);
+    this.#terminal = GuestTerminal.create(screen, { rows: Number(this.getAttribute('rows')) || DEFAULT_ROWS });
+    this.#describe();
+  }
+
+  disconnectedCallback() {
+    this.#running?.abort();
+    this.#terminal?.then((terminal) => terminal.dispose());
+    this.#terminal = null;
+  }
+
+  attributeChangedCallback() {
+    this.#describe();
+  }
+
+  /** Shows the command line the Run button will run. */
+  #describe() {
+    const args = expandArgs(this.getAttribute('args') ?? '');
+    this.#command.textContent = [this.#program, ...args].join(' ');
+    this.#button.setAttribute('aria-label', `Run ${this.#command.textContent}`);
+  }
+
+  async #run() {
+    const src = this.getAttribute('src');
+    if (!this.#terminal || !src) return;
+    const controller = new AbortController();
+    this.#running = controller;
+    const terminal = await this.#terminal;
+    this.#button.textContent = 'Stop';
+    this.#button.setAttribute('aria-label', `Stop ${this.#program}`);
+    this.#setStatus('running…', '');
+    terminal.clear();
+    const stdin = terminal.startInput();
+    terminal.onInterrupt = () => controller.abort();
+    terminal.focus();
+    const program = this.#program;
+    try {
+      const code = await run({
+        guest: new URL(src, document.baseURI),
+        programName: program,
+        args: expandArgs(this.getAttribute('args') ?? ''),
+        relay: this.getAttribute('relay') || DEFAULT_RELAY,
+        stdin,
+        stdout: terminal.sink('stdout'),
+        stderr: terminal.sink('stderr'),
+        onStatus: (message, level) => {
+          if (level === 'error') terminal.notice(`relay: ${message}`, 'error');
+        },
+        signal: controller.signal,
+        blocking: /** @type {any} */ (this.getAttribute('blocking') || undefined),
+      });
+      terminal.notice(`[${program} exited with code ${code}]`, code === 0 ? 'ok' : 'error');
+      this.#setStatus(`exit code ${code}`, code === 0 ? 'ok' : 'failed');
+    } catch (error) {
+      terminal.notice(explainRunError(error, program), 'error');
+      this.#setStatus(controller.signal.aborted ? 'stopped' : 'failed to run', 'failed');
+    } finally {
+      terminal.endInput();
+      this.#running = null;
+      this.#button.textContent = 'Run';
+      this.#describe();
+    }
+  }
+
+  /** @param {string} text @param {'ok' | 'failed' | ''} kind */
+  #setStatus(text, kind) {
+    this.#status.textContent = text;
+    this.#status.className = `sbr-status ${kind}`;
+  }
+}
+
+if (!customElements.get('sockbridge-run')) customElements.define('sockbridge-run', SockbridgeRun);
