@@ -120,24 +120,28 @@ codec make_codec(Decode decode, Encode encode, Fields to_fields) {
 std::map<wisp::packet_type, codec> codecs() {
   using wisp::packet_type;
   std::map<packet_type, codec> table;
-  table[packet_type::connect] = make_codec<wisp::connect_payload>(wisp::decode_connect, wisp::encode_connect,
-                                                                    [](const wisp::connect_payload& p) {
-                                                                      return json{
-                                                                          {"stream_type", p.type == wisp::stream_type::tcp ? "tcp" : "udp"},
-                                                                          {"port", p.port},
-                                                                          {"hostname", text(p.hostname)}};
-                                                                    });
+  table[packet_type::connect] =
+      make_codec<wisp::connect_payload>(wisp::decode_connect, wisp::encode_connect, [](const wisp::connect_payload& p) {
+        return json{{"stream_type", p.type == wisp::stream_type::tcp ? "tcp" : "udp"},
+                    {"port", p.port},
+                    {"hostname", text(p.hostname)}};
+      });
   table[packet_type::data] = [](const wisp::frame& frame, json& fields, wisp::bytes& encoded) {
     fields = {{"data_hex", hex(frame.payload)}};
     wisp::encode_data(encoded, frame.stream_id, frame.payload);
     return wisp::decode_error::ok;
   };
-  table[packet_type::continue_] = make_codec<std::uint32_t>(
-      wisp::decode_continue, wisp::encode_continue, [](std::uint32_t remaining) { return json{{"buffer_remaining", remaining}}; });
-  table[packet_type::close] = make_codec<wisp::close_reason>(
-      wisp::decode_close, wisp::encode_close, [](wisp::close_reason reason) { return json{{"reason", name_of(reason)}}; });
+  table[packet_type::continue_] =
+      make_codec<std::uint32_t>(wisp::decode_continue, wisp::encode_continue, [](std::uint32_t remaining) {
+        return json{{"buffer_remaining", remaining}};
+      });
+  table[packet_type::close] =
+      make_codec<wisp::close_reason>(wisp::decode_close, wisp::encode_close, [](wisp::close_reason reason) {
+        return json{{"reason", name_of(reason)}};
+      });
   table[packet_type::info] = make_codec<wisp::info_payload>(
-      wisp::decode_info, [](wisp::bytes& out, std::uint32_t, const wisp::info_payload& p) { wisp::encode_info(out, p); },
+      wisp::decode_info,
+      [](wisp::bytes& out, std::uint32_t, const wisp::info_payload& p) { wisp::encode_info(out, p); },
       [](const wisp::info_payload& p) {
         json extensions = json::array();
         for (const auto& e : p.extensions) extensions.push_back({{"id", e.id}, {"metadata_hex", hex(e.metadata)}});
@@ -147,18 +151,20 @@ std::map<wisp::packet_type, codec> codecs() {
       wisp::decode_connected, wisp::encode_connected, [](const wisp::connected_payload& p) {
         return json{{"local", endpoint_fields(p.local)}, {"peer", endpoint_fields(p.peer)}};
       });
-  table[packet_type::resolve] = make_codec<wisp::resolve_payload>(
-      wisp::decode_resolve, wisp::encode_resolve,
-      [](const wisp::resolve_payload& p) { return json{{"family", p.family}, {"hostname", text(p.hostname)}}; });
+  table[packet_type::resolve] =
+      make_codec<wisp::resolve_payload>(wisp::decode_resolve, wisp::encode_resolve, [](const wisp::resolve_payload& p) {
+        return json{{"family", p.family}, {"hostname", text(p.hostname)}};
+      });
   table[packet_type::resolved] = make_codec<wisp::resolved_payload>(
       wisp::decode_resolved, wisp::encode_resolved, [](const wisp::resolved_payload& p) {
         json addresses = json::array();
         for (const auto& a : p.addresses) addresses.push_back(endpoint_fields(a));
         return json{{"status", p.status}, {"addresses", addresses}};
       });
-  table[packet_type::listen] = make_codec<wisp::listen_payload>(
-      wisp::decode_listen, wisp::encode_listen,
-      [](const wisp::listen_payload& p) { return json{{"address", endpoint_fields(p.address)}, {"backlog", p.backlog}}; });
+  table[packet_type::listen] =
+      make_codec<wisp::listen_payload>(wisp::decode_listen, wisp::encode_listen, [](const wisp::listen_payload& p) {
+        return json{{"address", endpoint_fields(p.address)}, {"backlog", p.backlog}};
+      });
   table[packet_type::accepted] = make_codec<wisp::accepted_payload>(
       wisp::decode_accepted, wisp::encode_accepted, [](const wisp::accepted_payload& p) {
         return json{{"stream_id", p.stream_id}, {"peer", endpoint_fields(p.peer)}, {"local", endpoint_fields(p.local)}};
@@ -194,7 +200,7 @@ TEST(protocol_vectors, manifest_tables_match_wisp_hpp) {
   EXPECT_EQ(tables.at("packet_types").get<name_table>(), expected_types);
   EXPECT_EQ(tables.at("close_reasons").get<name_table>(), expected_reasons);
   const name_table stream_types{{"tcp", static_cast<int>(wisp::stream_type::tcp)},
-                                                {"udp", static_cast<int>(wisp::stream_type::udp)}};
+                                {"udp", static_cast<int>(wisp::stream_type::udp)}};
   EXPECT_EQ(tables.at("stream_types").get<name_table>(), stream_types);
 }
 
