@@ -1,5 +1,6 @@
 // libFuzzer target for the guest libcurl layer's HTTP response parser
-// (guest/libcurl/src/http_response.c). Build and run from the repository root:
+// (guest/libcurl/src/http_response.c), registered in tests/fuzz/CMakeLists.txt
+// (ctest fuzz.http_response). By hand, from the repository root:
 //
 //   clang++ -g -O1 -fsanitize=fuzzer,address,undefined -Iguest/libcurl/src \
 //       tests/fuzz/http_response_fuzzer.cpp -x c guest/libcurl/src/http_response.c -o http_response_fuzzer
