@@ -1,25 +1,12 @@
 // The Node CLI runner (shim-js/cli.js) end to end: real relay binary, real
 // HTTP server on 127.0.0.1, the http_client guest's Asyncify build.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
 import { closedPort, startHttpServer, startRelay, siteDir } from '../browser/fixtures.js';
+import { runCli } from './run_cli.js';
 
-const cli = new URL('../../shim-js/cli.js', import.meta.url).pathname;
 const guest = `${siteDir}/guests/http_client.wasm`;
-
-/** Runs the CLI and collects its output. @param {string[]} args */
-function runCli(args) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let relay;
 let http;

@@ -1,26 +1,13 @@
 // UDP end to end: the udp_client guest (plain POSIX sendto/recvfrom) through
 // the Node CLI runner, the real relay and real UDP echo peers on 127.0.0.1 and ::1.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { after, before, test } from 'node:test';
 
 import { startRelay, siteDir } from '../browser/fixtures.js';
+import { runCli } from './run_cli.js';
 
-const cli = new URL('../../shim-js/cli.js', import.meta.url).pathname;
 const guest = `${siteDir}/guests/udp_client.wasm`;
-
-/** Runs the CLI and collects its output. @param {string[]} args */
-function runCli(args) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /**
  * A UDP peer answering every datagram with "echo:" + datagram; it records what it received.

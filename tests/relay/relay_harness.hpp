@@ -276,6 +276,31 @@ class wisp_client {
 
 // --- real TCP peers ---
 
+// Fills storage with 127.0.0.1:port or [::1]:port; returns its length.
+inline socklen_t loopback_address(bool ipv6, std::uint16_t port, sockaddr_storage& storage) {
+  if (ipv6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(port);
+    a->sin6_addr = in6addr_loopback;
+    return sizeof *a;
+  }
+  auto* a = reinterpret_cast<sockaddr_in*>(&storage);
+  a->sin_family = AF_INET;
+  a->sin_port = htons(port);
+  a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return sizeof *a;
+}
+
+// The local port of a bound socket.
+inline std::uint16_t bound_port(int fd) {
+  sockaddr_storage storage{};
+  socklen_t length = sizeof storage;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length);
+  return ntohs(storage.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port
+                                             : reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
+}
+
 // Listens on 127.0.0.1 or ::1 and serves one connection with `serve`.
 class tcp_peer {
  public:
@@ -285,23 +310,10 @@ class tcp_peer {
     int one = 1;
     setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     sockaddr_storage storage{};
-    socklen_t length = 0;
-    if (ipv6) {
-      auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
-      a->sin6_family = AF_INET6;
-      a->sin6_addr = in6addr_loopback;
-      length = sizeof *a;
-    } else {
-      auto* a = reinterpret_cast<sockaddr_in*>(&storage);
-      a->sin_family = AF_INET;
-      a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      length = sizeof *a;
-    }
+    const auto length = loopback_address(ipv6, 0, storage);
     if (bind(fd_, reinterpret_cast<sockaddr*>(&storage), length) != 0 || listen(fd_, 4) != 0)
       throw std::runtime_error("tcp_peer: bind/listen");
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&storage), &length);
-    port_ = ntohs(ipv6 ? reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port
-                       : reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
+    port_ = bound_port(fd_);
     thread_ = std::thread([this, serve] {
       const int client = accept(fd_, nullptr, nullptr);
       if (client < 0) return;
@@ -330,34 +342,18 @@ inline void echo(int fd) {
 
 inline std::uint16_t closed_port() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t length = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &length);
+  sockaddr_storage storage{};
+  bind(fd, reinterpret_cast<sockaddr*>(&storage), loopback_address(false, 0, storage));
+  const auto port = bound_port(fd);
   close(fd);
-  return ntohs(a.sin_port);
+  return port;
 }
 
 // A connected TCP socket to 127.0.0.1 (or ::1) on port, or -1.
 inline int tcp_connect_loopback(std::uint16_t port, bool ipv6 = false) {
   const int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
   sockaddr_storage storage{};
-  socklen_t length = 0;
-  if (ipv6) {
-    auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
-    a->sin6_family = AF_INET6;
-    a->sin6_port = htons(port);
-    a->sin6_addr = in6addr_loopback;
-    length = sizeof *a;
-  } else {
-    auto* a = reinterpret_cast<sockaddr_in*>(&storage);
-    a->sin_family = AF_INET;
-    a->sin_port = htons(port);
-    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    length = sizeof *a;
-  }
+  const auto length = loopback_address(ipv6, port, storage);
   if (connect(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0) {
     close(fd);
     return -1;

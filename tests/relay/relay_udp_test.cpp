@@ -22,22 +22,9 @@ class udp_echo_peer {
   explicit udp_echo_peer(bool ipv6) {
     fd_ = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
     sockaddr_storage storage{};
-    socklen_t length = 0;
-    if (ipv6) {
-      auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
-      a->sin6_family = AF_INET6;
-      a->sin6_addr = in6addr_loopback;
-      length = sizeof *a;
-    } else {
-      auto* a = reinterpret_cast<sockaddr_in*>(&storage);
-      a->sin_family = AF_INET;
-      a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      length = sizeof *a;
-    }
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&storage), length) != 0) throw std::runtime_error("udp bind");
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&storage), &length);
-    port_ = ntohs(ipv6 ? reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port
-                       : reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&storage), loopback_address(ipv6, 0, storage)) != 0)
+      throw std::runtime_error("udp bind");
+    port_ = bound_port(fd_);
     thread_ = std::thread([this] {
       char buffer[65536];
       for (;;) {

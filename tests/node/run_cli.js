@@ -1,0 +1,20 @@
+// Runs the Node CLI runner (shim-js/cli.js) as a child process and collects
+// what a person at a terminal would see: stdout, stderr and the exit code.
+import { spawn } from 'node:child_process';
+
+const cli = new URL('../../shim-js/cli.js', import.meta.url).pathname;
+
+/**
+ * @param {string[]} args  guest, its arguments, and CLI options such as --relay
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
+ */
+export function runCli(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
