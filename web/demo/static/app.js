@@ -47,6 +47,18 @@ const exitCode = $('exit-code');
 const runButton = /** @type {HTMLButtonElement} */ ($('run'));
 const stopButton = /** @type {HTMLButtonElement} */ ($('stop'));
 const guestNote = $('guest-note');
+const saveOutput = /** @type {HTMLAnchorElement} */ ($('save-output'));
+
+/**
+ * Offers the finished run's output, exactly as the program wrote it, as a file
+ * (the terminal shows it wrapped and scrolled; this keeps every byte).
+ * @param {string} text
+ */
+function offerOutput(text) {
+  if (saveOutput.href) URL.revokeObjectURL(saveOutput.href);
+  saveOutput.href = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+  saveOutput.hidden = false;
+}
 
 const params = new URLSearchParams(location.search);
 const relayUrl = relayUrlFor(location);
@@ -201,10 +213,12 @@ async function start() {
       blocking: /** @type {any} */ (requestedBlocking),
     });
     terminal.notice(`[${program} exited with code ${code}]`, code === 0 ? 'ok' : 'error');
+    offerOutput(terminal.transcript);
     exitCode.textContent = `exit code ${code}`;
     exitCode.className = code === 0 ? 'ok' : 'failed';
   } catch (error) {
     terminal.notice(explainRunError(error, program), 'error');
+    offerOutput(terminal.transcript);
     exitCode.textContent = controller.signal.aborted ? 'stopped' : 'failed to run';
     exitCode.className = 'failed';
   } finally {

@@ -45,6 +45,8 @@ export class GuestTerminal {
   /** @type {InputQueue | null} */
   #input = null;
   #resizeObserver;
+  /** What the program wrote to stdout and stderr since clear(), as it wrote it (for "Save output"). */
+  #transcript = '';
   /** Whether the last text written ended a line (xterm parses writes later, so its cursor lags). */
   #atLineStart = true;
   /** Called when the person presses Ctrl-C while a program reads input. @type {() => void} */
@@ -133,6 +135,7 @@ export class GuestTerminal {
     const decoder = new TextDecoder();
     return (bytes) => {
       const text = decoder.decode(bytes, { stream: true });
+      this.#transcript += text;
       if (text) this.#write(stream === 'stderr' ? STYLE.stderr + text + RESET : text);
     };
   }
@@ -152,7 +155,13 @@ export class GuestTerminal {
     this.#write(`${this.#atLineStart ? '' : '\r\n'}${STYLE[kind]}${text}${RESET}\r\n`);
   }
 
+  /** The program's output since clear(): stdout and stderr in the order written, without the page's notices. */
+  get transcript() {
+    return this.#transcript;
+  }
+
   clear() {
+    this.#transcript = '';
     this.#terminal.reset();
     this.#atLineStart = true;
   }
