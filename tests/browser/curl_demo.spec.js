@@ -3,7 +3,10 @@
 // redirect chains, keep-alive, a 16 MiB body, a slow response and the errors
 // a person would meet, each with libcurl's error text.
 import { BIG_BODY_BYTES, bigBody, sha256, SLOW_PIECE_MS, startCurlTestServer } from './curl_server.js';
-import { closedPort, expect, test as base } from './fixtures.js';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+import { closedPort, expect, siteDir, test as base } from './fixtures.js';
 
 const test = base.extend({
   curlServer: async ({}, use) => {
@@ -21,6 +24,23 @@ const test = base.extend({
 async function programOutput(page) {
   const href = await page.getByRole('link', { name: 'Save output' }).getAttribute('href');
   return page.evaluate(async (url) => (await fetch(url)).text(), href);
+}
+
+/**
+ * Runs a native program to its end, without blocking this process (the test servers live in it).
+ * @param {string} program @param {string[]} args
+ * @returns {Promise<{ status: number | null, stdout: string, stderr: string }>}
+ */
+function runNative(program, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 /** Opens the demo page with curl_demo and the given arguments, runs it and waits for its exit code. */
@@ -167,5 +187,16 @@ test('curl_demo reaches a server by an IPv6 literal URL', async ({ page, openDem
     expect(server.stats.requests).toBe(1);
   } finally {
     await server.close();
+  }
+});
+
+test('curl_demo in the page prints what curl_demo built against the real libcurl prints', async ({ page, openDemo, relay, curlServer }) => {
+  const nativeCurlDemo = path.join(path.dirname(siteDir), 'tests', 'node', 'curl_demo_native');
+  const base = `http://127.0.0.1:${curlServer.port}`;
+  for (const args of [`-i ${base}/chunked`, `-L -i ${base}/redirect/2`, `-f ${base}/missing`]) {
+    const native = await runNative(nativeCurlDemo, args.split(' '));
+    await runCurl(page, openDemo, relay, args);
+    await expect(page.locator('#exit-code')).toHaveText(`exit code ${native.status}`);
+    expect(await programOutput(page), args).toBe(native.stdout + native.stderr);
   }
 });
