@@ -204,11 +204,19 @@ class drain_on_signal {
   }
 
   // Polls rather than counting down per session: sessions end on their own strands.
+  // At the deadline the sessions still open are closed (their clients get a
+  // WebSocket close, not a reset) and get close_grace to finish the handshake.
   void check() {
     const auto left = sb::relay::sessions().size();
-    if (left == 0 || std::chrono::steady_clock::now() >= deadline_) {
-      log_event(log_level::info, "stopping", {{"sessions", left}, {"drained", left == 0}});
+    const auto now = std::chrono::steady_clock::now();
+    if (left == 0 || now >= deadline_ + close_grace) {
+      log_event(log_level::info, "stopping", {{"sessions", left}, {"drained", !closed_at_deadline_}});
       return context_.stop();
+    }
+    if (now >= deadline_ && !closed_at_deadline_) {
+      closed_at_deadline_ = true;
+      log_event(log_level::info, "drain_deadline", {{"sessions", left}});
+      sb::relay::sessions().close_all();
     }
     poll_.expires_after(std::chrono::milliseconds(50));
     poll_.async_wait([this](const boost::system::error_code& ec) {
@@ -223,6 +231,8 @@ class drain_on_signal {
   std::chrono::seconds timeout_;
   std::chrono::steady_clock::time_point deadline_;
   bool draining_ = false;
+  bool closed_at_deadline_ = false;
+  static constexpr std::chrono::seconds close_grace{1};
 };
 
 // Runs the server until SIGINT/SIGTERM (and the drain after it); returns the exit code.

@@ -46,15 +46,21 @@ void session_registry::release(std::list<entry>::iterator slot) {
   metrics().sessions = static_cast<std::int64_t>(entries_.size());
 }
 
-void session_registry::drain() {
+std::vector<std::shared_ptr<websocket_session>> session_registry::open_sessions() {
   std::vector<std::shared_ptr<websocket_session>> open;
-  {
-    std::lock_guard lock(mutex_);
-    draining_ = true;
-    for (auto& entry : entries_)
-      if (auto session = entry.session.lock()) open.push_back(std::move(session));
-  }
-  for (auto& session : open) session->begin_drain();
+  std::lock_guard lock(mutex_);
+  draining_ = true;
+  for (auto& entry : entries_)
+    if (auto session = entry.session.lock()) open.push_back(std::move(session));
+  return open;
+}
+
+void session_registry::drain() {
+  for (auto& session : open_sessions()) session->begin_drain();
+}
+
+void session_registry::close_all() {
+  for (auto& session : open_sessions()) session->end_drain();
 }
 
 bool session_registry::draining() const {

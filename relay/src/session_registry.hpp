@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "config.hpp"
 
@@ -44,11 +45,15 @@ class session_registry {
   std::unique_ptr<ticket> admit(const std::string& address, const relay_config& config, std::string_view& refused);
   // No more sessions; every open session finishes its streams and closes.
   void drain();
+  // The drain deadline passed: every session still open closes now.
+  void close_all();
   bool draining() const;
   std::size_t size() const;
 
  private:
   void release(std::list<entry>::iterator slot);
+  // Marks the registry draining and returns the sessions still alive.
+  std::vector<std::shared_ptr<websocket_session>> open_sessions();
 
   mutable std::mutex mutex_;
   std::list<entry> entries_;

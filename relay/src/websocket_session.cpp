@@ -413,6 +413,12 @@ void websocket_session::begin_drain() {
   });
 }
 
+void websocket_session::end_drain() {
+  net::dispatch(executor(), [self = shared_from_this()] {
+    self->close_session(protocol::close_reason::unspecified, websocket::close_code::going_away);
+  });
+}
+
 void websocket_session::close_if_drained() {
   if (!draining_ || !streams_.empty() || !listeners_.empty() || phase_ != phase::open) return;
   log_event(log_level::info, "session_drained", {{"remote", remote_}});

@@ -58,6 +58,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   rate_limiter::clock::duration throttle(std::size_t bytes);
   // Graceful drain (any thread): refuse new streams, close once the open ones end.
   void begin_drain();
+  // The drain deadline passed: ends every stream and closes the session now.
+  void end_drain();
 
   const relay_config& config() const { return *config_; }
   // The session's strand: every stream of the session runs its handlers here.
