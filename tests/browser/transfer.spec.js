@@ -5,44 +5,9 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 
 import { expect, runGuest, startRelay, test } from './fixtures.js';
+import { startEndlessSource, startHashingSink, startSource } from './tcp_peers.js';
 
 const MiB = 1024 * 1024;
-
-/**
- * A TCP server on 127.0.0.1 that sends `data` to each client and closes.
- * @param {Buffer} data
- * @returns {Promise<{ port: number, server: net.Server }>}
- */
-function startSource(data) {
-  const server = net.createServer((socket) => socket.end(data));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: /** @type {net.AddressInfo} */ (server.address()).port, server })));
-}
-
-/**
- * A TCP server that streams to its one client until the client goes away,
- * as fast as the client takes it. `flowing` resolves once `after` bytes left.
- * @param {number} after
- */
-function startEndlessSource(after) {
-  /** @type {(value?: unknown) => void} */
-  let reached = () => {};
-  const flowing = new Promise((resolve) => (reached = resolve));
-  const chunk = crypto.randomBytes(64 * 1024);
-  const server = net.createServer((socket) => {
-    let written = 0;
-    socket.on('error', () => {});
-    const pump = () => {
-      while (!socket.destroyed) {
-        written += chunk.length;
-        if (written >= after) reached();
-        if (!socket.write(chunk)) return socket.once('drain', pump);
-      }
-    };
-    pump();
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ port: /** @type {net.AddressInfo} */ (server.address()).port, server, flowing })));
-}
 
 /** @param {net.Server} server */
 function stop(server) {
@@ -66,6 +31,25 @@ test('a 64 MiB download arrives intact: the SHA-256 the guest computes is the se
     expect(result.stdout).toMatch(new RegExp(`^received ${data.length} sha256 ${sha256(data)} seconds `));
   } finally {
     await stop(source.server);
+  }
+});
+
+test('a 16 MiB upload arrives intact: the sink hashes what the guest sent', async ({ page, relay, blocking }) => {
+  test.setTimeout(120_000);
+  const sink = await startHashingSink();
+  try {
+    await page.goto(`${relay.url}/healthz`);
+    const size = 16 * MiB;
+    const result = await runGuest(page, {
+      guest: 'transfer', args: ['put', '127.0.0.1', String(sink.port), String(size)], relay: `ws://127.0.0.1:${relay.port}/wisp/`, blocking,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const sent = /^sent (\d+) sha256 ([0-9a-f]{64}) /.exec(result.stdout);
+    expect(sent?.[1]).toBe(String(size));
+    expect(result.stdout).toContain(`\nsink ${size} sha256 ${sent?.[2]}\n`);
+  } finally {
+    await stop(sink.server);
   }
 });
 

@@ -414,6 +414,10 @@ struct finished_run {
   std::string err;
 };
 
+// A run that should end by itself gets a generous limit: a sanitizer build on a
+// loaded machine can take seconds just to start and to check for leaks at exit.
+inline constexpr auto exit_wait_limit = std::chrono::seconds(30);
+
 inline finished_run run_relay_to_exit(const std::vector<std::string>& args) {
   int out_fds[2];
   int err_fds[2];
@@ -422,7 +426,7 @@ inline finished_run run_relay_to_exit(const std::vector<std::string>& args) {
   close(out_fds[1]);
   close(err_fds[1]);
   finished_run run;
-  const auto deadline = std::chrono::steady_clock::now() + wait_limit;
+  const auto deadline = std::chrono::steady_clock::now() + exit_wait_limit;
   const bool ended = drain(out_fds[0], run.out, deadline) && drain(err_fds[0], run.err, deadline);
   close(out_fds[0]);
   close(err_fds[0]);
