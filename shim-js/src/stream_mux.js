@@ -32,7 +32,9 @@ import {
 } from './wisp.js';
 
 /**
- * What the mux tells one kernel.
+ * What the mux tells one kernel. Both may be called from inside that kernel's
+ * own send() (the CONTINUE that answers its INFO, or a refusal of it): a
+ * kernel that cannot take a frame then must queue it.
  * @typedef {object} MuxKernelEvents
  * @property {(frame: Uint8Array) => void} deliver  a frame from the relay, with this kernel's stream ids
  * @property {(message: string) => void} refuse    the kernel cannot share this session (it was detached)
@@ -175,8 +177,7 @@ export class StreamMux {
     if (!header) throw new Error(`a host kernel wrote a ${frame.length}-byte frame, shorter than a Wisp header`);
     if (this.#ended || this.#sessionClose) return;
     if (header.streamId === SESSION_STREAM_ID) return this.#fromKernelSession(kernel, frame, header);
-    const known = kernel.wireIds.get(header.streamId);
-    let wireId = known;
+    let wireId = kernel.wireIds.get(header.streamId);
     if (wireId === undefined && (header.role === 'opens' || header.role === 'asks'))
       wireId = this.#allocateWireId(kernel, header.streamId, header.role === 'asks' ? 'request' : 'stream');
     if (wireId === undefined) return;  // the relay closed this stream already: it would ignore the frame
