@@ -62,10 +62,13 @@ export class Transport {
     else this.pending.push(frame.slice());
   }
 
-  /** Closes the socket; safe to call more than once. */
-  dispose() {
+  /**
+   * Closes the socket; safe to call more than once.
+   * @param {string} [reason]  what onClose reports
+   */
+  dispose(reason = 'disconnected: the run ended') {
     this.socket.onclose = null;
     this.socket.close();
-    this.finish('disconnected: the run ended', false);
+    this.finish(reason, false);
   }
 }

@@ -1,6 +1,6 @@
 // The embedding example (web/demo/embed-example.html): two <sockbridge-run>
-// elements on a docs-style page, each with its own kernel and relay
-// connection, both running at once.
+// elements on a docs-style page, each with its own kernel, sharing one relay
+// WebSocket (share-relay), both running at once.
 import net from 'node:net';
 
 import { closedPort, expect, test } from './fixtures.js';
@@ -49,6 +49,8 @@ test('both embedded programs run at once, each in its own terminal', async ({ pa
   await expect(echoExample).toContainText('disconnected');
   await expect(echoExample.locator('.sbr-status')).toHaveText('exit code 0');
   await expect(echoExample.getByRole('button', { name: /^Run echo_server/ })).toBeVisible();
+  // share-relay: both programs went through one WebSocket session.
+  expect(relay.log.filter((line) => line.includes('"session_open"')).length).toBe(1);
 });
 
 test('an element moved elsewhere in the page still runs its program once per click', async ({ page, relay, blocking }) => {
