@@ -2,36 +2,8 @@
 // each with its own kernel, both served by the real relay, which logs one
 // session; stopping one (AbortSignal) closes its sockets and leaves the other
 // running to the end.
-import net from 'node:net';
-
 import { closedPort, expect, test } from './fixtures.js';
-
-/** Connects, sends text, resolves with the echo. @param {number} port @param {string} text */
-function echoOnce(port, text) {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
-    let received = '';
-    socket.setTimeout(10_000, () => reject(new Error(`no echo, got ${JSON.stringify(received)}`)));
-    socket.on('data', (chunk) => {
-      received += chunk;
-      if (received.length < text.length) return;
-      socket.end();
-      resolve(received);
-    });
-    socket.on('error', reject);
-  });
-}
-
-/** Whether a TCP connect to 127.0.0.1:port is refused now. @param {number} port */
-function refused(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', () => resolve(true));
-  });
-}
+import { echoOnce, refused } from './tcp_peers.js';
 
 /** @param {string[]} log  the relay's JSON log lines */
 const sessionsOpened = (log) => log.filter((line) => line.includes('"session_open"')).length;

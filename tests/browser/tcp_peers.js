@@ -1,6 +1,6 @@
-// TCP peers on 127.0.0.1 for bulk-transfer tests and benchmarks: a source
-// that sends fixed bytes, one that streams without end, and a sink that
-// answers the SHA-256 of what it read.
+// TCP peers and probes on 127.0.0.1 for tests and benchmarks: a source that
+// sends fixed bytes, one that streams without end, a sink that answers the
+// SHA-256 of what it read, an echo client, and a check for a closed port.
 import crypto from 'node:crypto';
 import net from 'node:net';
 
@@ -70,4 +70,36 @@ export function startHashingSink() {
     socket.on('error', () => {});
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: /** @type {net.AddressInfo} */ (server.address()).port, server })));
+}
+
+/**
+ * Connects, sends `text`, resolves with what comes back once `text.length`
+ * bytes arrived (rejects after 10 s without them).
+ * @param {number} port @param {string} text
+ * @returns {Promise<string>}
+ */
+export function echoOnce(port, text) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+    let received = '';
+    socket.setTimeout(10_000, () => reject(new Error(`no echo, got ${JSON.stringify(received)}`)));
+    socket.on('data', (chunk) => {
+      received += chunk;
+      if (received.length < text.length) return;
+      socket.end();
+      resolve(received);
+    });
+    socket.on('error', reject);
+  });
+}
+
+/** Whether a TCP connect to 127.0.0.1:port is refused now. @param {number} port @returns {Promise<boolean>} */
+export function refused(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('error', () => resolve(true));
+  });
 }

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 
 import { closedPort, siteDir, startHttpServer, startRelay } from '../browser/fixtures.js';
+import { echoOnce, refused } from '../browser/tcp_peers.js';
 import { RelayConnection, RunAborted, run } from '../../shim-js/src/embed.js';
 
 if (!globalThis.WebSocket) /** @type {any} */ (globalThis).WebSocket = (await import('ws')).WebSocket;
@@ -53,30 +54,6 @@ function runGuest(name, args, relay, signal) {
 async function until(check, what) {
   for (const deadline = Date.now() + 15_000; !check(); await sleep(20))
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Connects to port, sends text, resolves with everything echoed until it has as much. @param {number} port @param {string} text */
-function echoOnce(port, text) {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
-    let received = '';
-    socket.on('data', (chunk) => {
-      received += chunk;
-      if (received.length >= text.length) socket.end(() => resolve(received));
-    });
-    socket.on('error', reject);
-  });
-}
-
-/** Whether a TCP connect to 127.0.0.1:port is refused. @param {number} port */
-function refused(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', () => resolve(true));
-  });
 }
 
 /** A UDP peer answering every datagram with "echo:" + datagram. */
