@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <iterator>
 #include <memory>
+#include <utility>
 
 #include "log.hpp"
 #include "metrics.hpp"
@@ -80,18 +81,23 @@ void resolve_for_guest(net::any_io_executor executor, std::string host, std::uin
     if (found.empty()) return done(static_cast<std::uint8_t>(protocol::close_reason::name_not_found), {});
     return answer(found, host, policy, done);
   }
+  // Whichever comes first answers: the lookup, or the deadline. Cancelling
+  // the resolver cannot interrupt a getaddrinfo already running, so the
+  // deadline answers by itself rather than waiting for that call to return.
+  auto pending = std::make_shared<resolve_handler>(std::move(done));
   auto resolver = std::make_shared<net::ip::tcp::resolver>(executor);
   auto deadline = std::make_shared<net::steady_timer>(executor, config.dns_timeout);
-  deadline->async_wait([resolver](boost::system::error_code ec) {
-    if (!ec) resolver->cancel();
+  deadline->async_wait([resolver, pending, host](boost::system::error_code ec) {
+    if (ec || !*pending) return;
+    resolver->cancel();
+    log_event(log_level::info, "resolve_timeout", {{"host", host}});
+    std::exchange(*pending, {})(static_cast<std::uint8_t>(protocol::close_reason::connect_timeout), {});
   });
-  auto on_resolve = [resolver, deadline, host, &policy, done = std::move(done)](
-                        boost::system::error_code ec, net::ip::tcp::resolver::results_type results) {
+  auto on_resolve = [resolver, deadline, pending, host, &policy](boost::system::error_code ec,
+                                                                 net::ip::tcp::resolver::results_type results) {
     deadline->cancel();
-    if (ec == net::error::operation_aborted) {
-      log_event(log_level::info, "resolve_timeout", {{"host", host}});
-      return done(static_cast<std::uint8_t>(protocol::close_reason::connect_timeout), {});
-    }
+    if (!*pending) return;
+    const auto done = std::exchange(*pending, {});
     if (ec) return done(static_cast<std::uint8_t>(protocol::close_reason::name_not_found), {});
     std::vector<net::ip::address> found;
     for (const auto& entry : results) found.push_back(entry.endpoint().address());
