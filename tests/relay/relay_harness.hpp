@@ -51,6 +51,20 @@ inline bytes connect_frame(std::uint32_t stream, const std::string& host, std::u
   return frame(0x01, stream, payload);
 }
 
+// CONNECT with stream type UDP.
+inline bytes udp_connect_frame(std::uint32_t stream, const std::string& host, std::uint16_t port) {
+  auto f = connect_frame(stream, host, port);
+  f[5] = 0x02;
+  return f;
+}
+
+// sockbridge RESOLVE (0x81): family 0 (any), 4 or 6, then the name.
+inline bytes resolve_frame(std::uint32_t request, std::uint8_t family, const std::string& host) {
+  bytes payload = {family};
+  for (char c : host) payload.push_back(static_cast<std::uint8_t>(c));
+  return frame(0x81, request, payload);
+}
+
 inline bytes data_frame(std::uint32_t stream, const std::string& text) {
   return frame(0x02, stream, bytes(text.begin(), text.end()));
 }
@@ -384,6 +398,19 @@ inline std::string http_get(std::uint16_t port, const std::string& target, const
 inline std::string body_of(const std::string& response) {
   const auto end = response.find("\r\n\r\n");
   return end == std::string::npos ? "" : response.substr(end + 4);
+}
+
+// The value of one sample line of /metrics ("name{labels}"), or -1 if absent.
+inline double metric(std::uint16_t port, const std::string& sample) {
+  const auto text = body_of(http_get(port, "/metrics"));
+  const auto at = text.find("\n" + sample + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + sample.size() + 2));
+}
+
+// How many targets the relay denied for reason ("loopback", "port", …); 0 before the first.
+inline double denials(std::uint16_t port, const std::string& reason) {
+  return std::max(0.0, metric(port, "sockbridge_denials_total{reason=\"" + reason + "\"}"));
 }
 
 // A directory under /tmp, removed with everything in it at the end of the test.
