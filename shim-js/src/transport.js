@@ -62,10 +62,13 @@ export class Transport {
     else this.pending.push(frame.slice());
   }
 
-  /** Closes the socket; safe to call more than once. */
-  dispose() {
+  /**
+   * Closes the socket; safe to call more than once. The owner hears onClose
+   * with `reason` (failed: the link broke rather than the run ending).
+   */
+  dispose(reason = 'disconnected: the run ended', failed = false) {
     this.socket.onclose = null;
     this.socket.close();
-    this.finish('disconnected: the run ended', false);
+    this.finish(reason, failed);
   }
 }
