@@ -9,8 +9,6 @@
 namespace sb::host {
 namespace {
 
-namespace wisp = sb::protocol;
-
 constexpr std::int32_t error(std::int32_t errno_value) { return -errno_value; }
 
 }  // namespace
