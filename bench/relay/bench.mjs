@@ -9,13 +9,14 @@
 // (npm), and websockify (Debian) when it is installed. "raw TCP" is the same
 // transfer on loopback with no relay: the limit.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { WebSocket } from 'ws';
+
+import { rssKiB, WispSession } from './wisp_client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: flags } = parseArgs({
@@ -173,85 +174,6 @@ function haveWebsockify() {
   });
 }
 
-function rssKiB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(status.match(/VmRSS:\s+(\d+)/)[1]);
-}
-
-// ---------- a Wisp v1 client (same for every relay) ----------
-
-function frame(type, stream, payload = Buffer.alloc(0)) {
-  const out = Buffer.allocUnsafe(5 + payload.length);
-  out[0] = type;
-  out.writeUInt32LE(stream, 1);
-  payload.copy(out, 5);
-  return out;
-}
-
-function connectPayload(port) {
-  const host = Buffer.from('127.0.0.1');
-  const out = Buffer.allocUnsafe(3 + host.length);
-  out[0] = 1;
-  out.writeUInt16LE(port, 1);
-  host.copy(out, 3);
-  return out;
-}
-
-class WispSession {
-  static async open(url) {
-    const session = new WispSession(new WebSocket(url)); // no subprotocol: Wisp v1
-    await session.ready;
-    return session;
-  }
-
-  constructor(ws) {
-    this.ws = ws;
-    ws.binaryType = 'nodebuffer';
-    this.handlers = new Map();
-    this.credit = new Map();
-    this.nextId = 1;
-    this.ready = new Promise((resolve, reject) => {
-      ws.on('error', reject);
-      ws.on('message', (data) => {
-        const type = data[0];
-        const id = data.readUInt32LE(1);
-        if (type === 3 && id === 0) {
-          this.initial = data.readUInt32LE(5);
-          return resolve();
-        }
-        if (type === 3) {
-          this.credit.set(id, data.readUInt32LE(5));
-          this.handlers.get(id)?.onCredit?.();
-          return;
-        }
-        this.handlers.get(id)?.onFrame(type, data);
-      });
-    });
-  }
-
-  /** Opens a stream to 127.0.0.1:port; handler.onFrame(type, frame), handler.onCredit(). */
-  openStream(port, handler) {
-    const id = this.nextId++;
-    this.handlers.set(id, handler);
-    this.credit.set(id, this.initial);
-    this.ws.send(frame(1, id, connectPayload(port)));
-    return id;
-  }
-
-  send(id, data) {
-    this.credit.set(id, this.credit.get(id) - 1);
-    this.ws.send(frame(2, id, data));
-  }
-
-  close(id) {
-    this.handlers.delete(id);
-    this.ws.send(frame(4, id, Buffer.from([2])));
-  }
-
-  dispose() {
-    this.ws.terminate();
-  }
-}
 
 // ---------- 32-byte ping-pong, whatever carries it ----------
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "hosts_file.hpp"
 #include "password_auth.hpp"
 #include "policy.hpp"
 
@@ -39,6 +40,11 @@ struct relay_config {
 
   // Which targets streams may reach (default deny for non-public addresses).
   target_policy policy;
+  // A hosts file ("ADDRESS NAME…" lines, # comments): the names it lists
+  // resolve only from it (tests, split-horizon setups); "" = none.
+  std::string hosts_file;
+  // The names read from hosts_file (load_hosts_file).
+  host_table hosts;
 
   // --- limits ---
   std::size_t max_sessions = 10000;

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -149,6 +150,34 @@ void set_policy_lists(relay_config& config, const std::vector<std::string>& allo
   }
 }
 
+void load_hosts_file(relay_config& config) {
+  if (config.hosts_file.empty()) return;
+  std::ifstream in(config.hosts_file);
+  if (!in) throw config_error(config.hosts_file + ": cannot read the hosts file");
+  host_table hosts;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    auto fail = [&](const std::string& problem) {
+      throw config_error(config.hosts_file + " line " + std::to_string(number) + ": " + problem);
+    };
+    std::istringstream fields(line.substr(0, line.find('#')));
+    std::string address_text;
+    if (!(fields >> address_text)) continue;
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(address_text, ec);
+    if (ec) fail("'" + address_text + "' is not an IP address");
+    std::string name;
+    bool named = false;
+    while (fields >> name) {
+      if (!plausible_host_name(name)) fail("'" + name + "' is not a host name");
+      hosts.add(name, address);
+      named = true;
+    }
+    if (!named) fail("no host name after " + address_text);
+  }
+  config.hosts = std::move(hosts);
+}
+
 void set_listen_ports(relay_config& config, const std::string& text) {
   const auto range = parse_port_range(text);
   if (!range || range->first == 0)
@@ -186,6 +215,7 @@ void load_config_file(const std::string& path, relay_config& config) {
     top.string("listen", config.listen);
     top.boolean("dev", config.dev);
     top.string("web_root", config.web_root);
+    top.string("hosts_file", config.hosts_file);
     top.number("threads", config.threads, 0, 256);
     top.strings("allowed_origins", config.allowed_origins);
     top.string("token", config.token);

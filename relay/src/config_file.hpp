@@ -23,6 +23,10 @@ void load_config_file(const std::string& path, relay_config& config);
 void set_policy_lists(relay_config& config, const std::vector<std::string>& allow, const std::vector<std::string>& deny,
                       const std::vector<std::string>& ports);
 
+// Reads config.hosts_file (if set) into config.hosts; throws config_error
+// ("FILE line N: problem") for an unreadable file or a bad line.
+void load_hosts_file(relay_config& config);
+
 // "1024-65535" → listen_port_min/max; throws config_error.
 void set_listen_ports(relay_config& config, const std::string& range);
 

@@ -28,10 +28,7 @@ void listen_stream::start(const protocol::listen_payload& request) {
   // Guests choose the port; the relay chooses the interface (listen_bind_address).
   error_code ec;
   const auto bind_address = net::ip::make_address(config.listen_bind_address, ec);
-  const net::ip::tcp::endpoint endpoint{bind_address, port};
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) ec = bind(bind_address, port);
   if (!ec)
     acceptor_.listen(static_cast<int>(std::clamp<std::uint32_t>(request.backlog, 1, config.max_listen_backlog)), ec);
   if (ec) {
@@ -48,6 +45,33 @@ void listen_stream::start(const protocol::listen_payload& request) {
             {{"remote", session_->remote()}, {"stream", id_}, {"port", local.port()}});
   session_->announce_connected(id_, to_wire(local.address(), local.port()), protocol::endpoint{});
   do_accept();
+}
+
+error_code listen_stream::bind(const net::ip::address& address, std::uint16_t port) {
+  if (port != 0) return bind_exactly({address, port});
+  // The kernel's choice, if it lies in the range (always, with the default
+  // 1024-65535); otherwise the first free port of the range, searched from a
+  // place that depends on the kernel's choice so that listeners spread out.
+  const auto& config = session_->config();
+  auto ec = bind_exactly({address, 0});
+  if (ec) return ec;
+  const auto chosen = acceptor_.local_endpoint(ec).port();
+  if (chosen >= config.listen_port_min && chosen <= config.listen_port_max) return {};
+  const unsigned span = config.listen_port_max - config.listen_port_min + 1u;
+  for (unsigned i = 0; i < span; ++i) {
+    const auto candidate = static_cast<std::uint16_t>(config.listen_port_min + (chosen + i) % span);
+    if (!bind_exactly({address, candidate})) return {};
+  }
+  return net::error::address_in_use;
+}
+
+error_code listen_stream::bind_exactly(const net::ip::tcp::endpoint& endpoint) {
+  error_code ec;
+  acceptor_.close(ec);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  return ec;
 }
 
 void listen_stream::do_accept() {

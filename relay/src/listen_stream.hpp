@@ -21,6 +21,10 @@ class listen_stream : public std::enable_shared_from_this<listen_stream> {
   void abort();
 
  private:
+  // Opens and binds acceptor_ to address:port; port 0 means any free port of
+  // the allowed range.
+  boost::system::error_code bind(const boost::asio::ip::address& address, std::uint16_t port);
+  boost::system::error_code bind_exactly(const boost::asio::ip::tcp::endpoint& endpoint);
   void do_accept();
   void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
 

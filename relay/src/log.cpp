@@ -1,5 +1,6 @@
 #include "log.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -8,6 +9,7 @@ namespace sb::relay {
 namespace {
 
 std::mutex log_mutex;
+std::atomic<int> threshold{static_cast<int>(log_level::info)};
 
 const char* level_name(log_level level) {
   switch (level) {
@@ -23,7 +25,10 @@ const char* level_name(log_level level) {
 
 }  // namespace
 
+void set_log_threshold(log_level level) { threshold = static_cast<int>(level); }
+
 void log_event(log_level level, std::string_view event, nlohmann::json fields) {
+  if (static_cast<int>(level) < threshold) return;
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   nlohmann::json line = {
       {"ts", std::chrono::duration<double>(now).count()},

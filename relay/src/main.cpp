@@ -107,6 +107,10 @@ std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_co
   app.add_option("--drain-timeout", drain, "Seconds open streams may take to finish after SIGTERM")
       ->capture_default_str();
 
+  app.add_option("--hosts-file", config.hosts_file,
+                 "Resolve the names listed in this hosts file (ADDRESS NAME… lines) only from it")
+      ->envname("SOCKBRIDGE_HOSTS_FILE");
+
   std::vector<std::string> allow, deny, ports;
   app.add_option("--allow", allow, "Allow this CIDR block or host name even if not public (repeatable)");
   app.add_option("--deny", deny, "Always deny this CIDR block or host name (repeatable)");
@@ -160,6 +164,7 @@ std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_co
     if (!listen_ports.empty()) sb::relay::set_listen_ports(config, listen_ports);
     if (app.count("--user")) sb::relay::set_users(config, users);
     sb::relay::set_motd(config, config.motd);
+    sb::relay::load_hosts_file(config);
     endpoint = parse_listen(config.listen);
   } catch (const CLI::ParseError& e) {
     return usage_error(app, e);

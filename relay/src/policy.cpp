@@ -35,8 +35,11 @@ constexpr std::array v4_ranges = {
     v4_range{v4(169, 254, 0, 0), 16, address_class::link_local},
     v4_range{v4(224, 0, 0, 0), 4, address_class::multicast},
     v4_range{v4(240, 0, 0, 0), 4, address_class::reserved},
-    v4_range{v4(192, 0, 0, 0), 24, address_class::reserved},   // IETF protocol assignments
-    v4_range{v4(198, 18, 0, 0), 15, address_class::reserved},  // benchmarking
+    v4_range{v4(192, 0, 0, 0), 24, address_class::reserved},     // IETF protocol assignments
+    v4_range{v4(198, 18, 0, 0), 15, address_class::reserved},    // benchmarking
+    v4_range{v4(192, 0, 2, 0), 24, address_class::reserved},     // documentation (TEST-NET-1, like 2001:db8::/32)
+    v4_range{v4(198, 51, 100, 0), 24, address_class::reserved},  // TEST-NET-2
+    v4_range{v4(203, 0, 113, 0), 24, address_class::reserved},   // TEST-NET-3
 };
 
 bool in_range(std::uint32_t address, const v4_range& range) {
@@ -69,6 +72,9 @@ address_class classify_v6(const ip::address_v6& address) {
   if (zero_bytes(b, 0, 12)) return classify_v4(embedded_v4(b));  // IPv4-compatible (deprecated)
   const bool nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && zero_bytes(b, 4, 12);
   if (nat64) return classify_v4(embedded_v4(b));
+  // 6to4 (2002::/16) carries an IPv4 address in bytes 2-5; 2002:7f00:1:: is loopback's.
+  if (b[0] == 0x20 && b[1] == 0x02)
+    return classify_v4(std::uint32_t{b[2]} << 24 | std::uint32_t{b[3]} << 16 | std::uint32_t{b[4]} << 8 | b[5]);
   if (address == ip::make_address_v6("fd00:ec2::254")) return address_class::cloud_metadata;
   if ((b[0] & 0xfe) == 0xfc) return address_class::private_network;  // fc00::/7 unique local
   if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return address_class::link_local;

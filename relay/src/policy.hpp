@@ -33,8 +33,8 @@ enum class address_class {
 
 std::string_view name(address_class c);
 
-// Classifies an address; IPv4-mapped, IPv4-compatible and NAT64 (64:ff9b::/96)
-// IPv6 forms are classified as the IPv4 address they carry.
+// Classifies an address; IPv4-mapped, IPv4-compatible, NAT64 (64:ff9b::/96)
+// and 6to4 (2002::/16) IPv6 forms are classified as the IPv4 address they carry.
 address_class classify(const boost::asio::ip::address& address);
 
 // A CIDR block ("10.0.0.0/8", "2001:db8::/32"; a bare address is a /32 or /128).

@@ -1,17 +1,27 @@
-// resolver: name lookups for guests (the sockbridge RESOLVE packet), with the
-// same policy as connects: a name is answered only if every address it has
-// may be reached.
+// resolver: turning a target's host text into addresses. Address literals
+// and names pinned by the hosts file need no lookup; name lookups for guests
+// (the sockbridge RESOLVE packet) get the same policy as connects: a name is
+// answered only if every address it has may be reached.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config.hpp"
 #include "sockbridge/protocol/wisp.hpp"
 
 namespace sb::relay {
+
+// host as an address literal: the strict inet_pton forms, and an IPv6
+// address in brackets as URLs write it ("[::1]"). Other numeric forms
+// ("127.1", "2130706433") are not literals here: they go to the resolver and
+// are checked after it like any name.
+std::optional<boost::asio::ip::address> parse_address_literal(std::string_view host);
 
 // status is 0 with the addresses (ports 0), or a close reason: name_not_found,
 // blocked (policy), connect_timeout (the lookup took longer than dns_timeout).

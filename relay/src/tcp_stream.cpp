@@ -47,14 +47,17 @@ void tcp_stream::start(std::string host, std::uint16_t port) {
   auto denied = config.policy.check_port(port_);
   if (denied.empty()) denied = config.policy.check_host(host_);
   if (!denied.empty()) return deny(denied, "");
-  // An address literal needs no lookup (strict inet_pton forms only: "127.1"
-  // and friends go through the resolver and are checked after it).
-  error_code not_literal;
-  const auto literal = net::ip::make_address(host_, not_literal);
-  if (!not_literal) {
+  // An address literal or a name pinned by the hosts file needs no lookup.
+  if (const auto literal = parse_address_literal(host_)) {
     literal_ = true;
     arm_timer(config.connect_timeout);
-    return check_targets({net::ip::tcp::endpoint(literal, port_)});
+    return check_targets({net::ip::tcp::endpoint(*literal, port_)});
+  }
+  if (const auto* pinned = config.hosts.find(host_)) {
+    arm_timer(config.connect_timeout);
+    std::vector<net::ip::tcp::endpoint> endpoints;
+    for (const auto& address : *pinned) endpoints.emplace_back(address, port_);
+    return check_targets(std::move(endpoints));
   }
   arm_timer(std::min(config.dns_timeout, config.connect_timeout));
   resolver_ = std::make_unique<net::ip::tcp::resolver>(session_->executor());

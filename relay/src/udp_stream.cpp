@@ -25,11 +25,15 @@ void udp_stream::start(std::string host, std::uint16_t port) {
   auto denied = policy.check_port(port_);
   if (denied.empty()) denied = policy.check_host(host_);
   if (!denied.empty()) return deny(denied, "");
-  error_code not_literal;
-  const auto literal = net::ip::make_address(host_, not_literal);
-  if (!not_literal) {
-    if (const auto why = policy.check_address(literal, ""); !why.empty()) return deny(why, host_);
-    return open({literal, port_});
+  if (const auto literal = parse_address_literal(host_)) {
+    if (const auto why = policy.check_address(*literal, ""); !why.empty()) return deny(why, host_);
+    return open({*literal, port_});
+  }
+  if (const auto* pinned = session_->config().hosts.find(host_)) {
+    // Like TCP: a name with any forbidden address is refused whole.
+    for (const auto& address : *pinned)
+      if (const auto why = policy.check_address(address, host_); !why.empty()) return deny(why, address.to_string());
+    return open({pinned->front(), port_});
   }
   arm_timer(session_->config().dns_timeout);
   resolver_ = std::make_unique<net::ip::udp::resolver>(session_->executor());

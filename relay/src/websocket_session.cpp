@@ -232,7 +232,7 @@ void websocket_session::on_listen(const protocol::frame& frame) {
   if (frame.stream_id == protocol::session_stream_id || (frame.stream_id & protocol::relay_stream_id_bit))
     return protocol_error("LISTEN on a reserved stream id", protocol::close_reason::invalid_info);
   if (streams_.contains(frame.stream_id) || listeners_.contains(frame.stream_id))
-    return refuse_stream(frame.stream_id, protocol::close_reason::invalid_info, "stream id already open");
+    return close_reused_stream(frame.stream_id);
   if (const auto limit = stream_limit_reached(); !limit.empty())
     return refuse_stream(frame.stream_id, protocol::close_reason::throttled, limit);
   auto listener = std::make_shared<listen_stream>(shared_from_this(), frame.stream_id);
@@ -289,7 +289,7 @@ void websocket_session::on_connect(const protocol::frame& frame) {
   if (frame.stream_id & protocol::relay_stream_id_bit)
     return refuse_stream(frame.stream_id, protocol::close_reason::invalid_info, "stream id in the relay's id space");
   if (streams_.contains(frame.stream_id) || listeners_.contains(frame.stream_id))
-    return refuse_stream(frame.stream_id, protocol::close_reason::invalid_info, "stream id already open");
+    return close_reused_stream(frame.stream_id);
   if (const auto limit = stream_limit_reached(); !limit.empty())
     return refuse_stream(frame.stream_id, protocol::close_reason::throttled, limit);
   const bool udp = connect.type == protocol::stream_type::udp;
@@ -314,6 +314,15 @@ std::string_view websocket_session::stream_limit_reached() const {
   if (streams_.size() + listeners_.size() >= config_->max_streams_per_session) return "max_streams_per_session";
   if (metrics().streams_held() >= static_cast<std::int64_t>(config_->max_streams_total)) return "max_streams_total";
   return {};
+}
+
+// After CLOSE(id) the client takes the id to be free, so the stream that
+// holds it ends too rather than living on unseen.
+void websocket_session::close_reused_stream(std::uint32_t stream_id) {
+  log_event(log_level::warn, "stream_id_reused", {{"remote", remote_}, {"stream", stream_id}});
+  if (auto it = streams_.find(stream_id); it != streams_.end()) it->second->abort();
+  if (auto it = listeners_.find(stream_id); it != listeners_.end()) it->second->abort();
+  close_stream(stream_id, protocol::close_reason::invalid_info);
 }
 
 void websocket_session::refuse_stream(std::uint32_t stream_id, protocol::close_reason reason, std::string_view why) {

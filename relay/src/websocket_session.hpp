@@ -89,6 +89,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void refuse_login(protocol::close_reason reason, std::string_view why, std::string_view username);
   // The stream limits; "" if one more stream may open, else the limit's name.
   std::string_view stream_limit_reached() const;
+  // A CONNECT or LISTEN reused an open id: CLOSE(invalid_info) ends the stream holding it.
+  void close_reused_stream(std::uint32_t stream_id);
   void refuse_stream(std::uint32_t stream_id, protocol::close_reason reason, std::string_view why);
   void protocol_error(std::string_view what, protocol::close_reason reason);
   // Ends the session: CLOSE on stream 0 with reason, then the WebSocket close handshake.

@@ -3,15 +3,26 @@
 //   const code = await run({ guest: 'guests/http_client.wasm', args: ['1.2.3.4', '80', '/'],
 //                            relay: 'ws://127.0.0.1:8080/wisp/', stdout, stderr });
 //
-// Each run gets its own host kernel and its own relay WebSocket; both are
-// released when the run ends, however it ends.
+// Each run gets its own host kernel. With a relay URL it also gets its own
+// relay WebSocket; with a RelayConnection (relay_connection.js) it shares that
+// connection's WebSocket with the other runs on it:
+//
+//   const relay = new RelayConnection('ws://127.0.0.1:8080/wisp/');
+//   await Promise.all([run({ guest: a, relay }), run({ guest: b, relay })]);
+//   relay.dispose();
+//
+// Everything a run holds (kernel, WebSocket or its streams on the shared one)
+// is released when the run ends, however it ends.
 
 import { chooseBlocking } from './blocking.js';
 import { buildImports, ExitStatus } from './imports.js';
 import { compileGuest, loadHost } from './loader.js';
 import { describeRefusal } from './refusals.js';
+import { RelayConnection } from './relay_connection.js';
 import { relayMotd } from './relay_info.js';
 import { Transport } from './transport.js';
+
+export { RelayConnection };
 
 // In the staged site (build/site) the host sits at /host/, shim-js at /shim-js/src/.
 const DEFAULT_HOST_URL = new URL('../../host/host.js', import.meta.url);
@@ -25,7 +36,8 @@ const LINK_CLOSED = 2;
  * @property {string} [programName]
  * @property {Record<string, string>} [env]
  * @property {StdinSource} [stdin]     what the guest reads on fd 0 (default: end of file at once)
- * @property {string} relay             ws:// or wss:// URL of the relay
+ * @property {string | RelayConnection} relay  ws:// or wss:// URL of the relay (a WebSocket of
+ *   this run's own), or a connection shared with other runs
  * @property {(bytes: Uint8Array) => void} [stdout]
  * @property {(bytes: Uint8Array) => void} [stderr]
  * @property {{ username: string, password: string }} [relayAuth]  login for a relay that requires one
@@ -86,10 +98,22 @@ export class RunAborted extends Error {}
 
 /**
  * Runs a guest and resolves to its exit code. Traps and load failures reject.
+ * A shared relay connection is held from this call on, so the caller may
+ * dispose() it at once: it stays open until the run ends.
  * @param {RunOptions} options
  * @returns {Promise<number>}
  */
 export async function run(options) {
+  const release = options.relay instanceof RelayConnection ? options.relay.retain() : () => {};
+  try {
+    return await runGuest(options);
+  } finally {
+    release();
+  }
+}
+
+/** @param {RunOptions} options @returns {Promise<number>} */
+async function runGuest(options) {
   const blocking = chooseBlocking(options.blocking);
   const { signal } = options;
   const stdout = options.stdout ?? (() => {});
@@ -126,22 +150,27 @@ export async function run(options) {
     waiters = [];
     for (const resolve of ready) resolve();
   };
-  const transport = new Transport(options.relay, {
+  const { relay } = options;
+  const shared = relay instanceof RelayConnection;
+  /** @type {import('./transport.js').TransportEvents} */
+  const events = {
     onOpen() {
-      status(`connected to ${options.relay}`, 'info');
+      status(shared ? `connected to ${relay.url} (shared connection)` : `connected to ${relay}`, 'info');
     },
     onFrame(frame) {
       const refusal = describeRefusal(frame);
       if (refusal) status(refusal, 'error');
       const motd = relayMotd(frame);
       if (motd) status(`message from the relay: ${motd}`, 'notice');
+      const linkWasOpen = host._sb_link_state() !== LINK_CLOSED;
       const pointer = host._malloc(frame.length);
       host.HEAPU8.set(frame, pointer);
       host._sb_on_frame(pointer, frame.length);
       host._free(pointer);
-      // The kernel ended the link itself (the relay closed the session, or
-      // broke the protocol): say why, and let the WebSocket go.
-      if (host._sb_link_state() === LINK_CLOSED) transport.dispose(host.UTF8ToString(host._sb_link_message()), true);
+      // The kernel ended the link because of this frame (the relay closed the
+      // session, or broke the protocol): say why. The guest sees the errors.
+      if (linkWasOpen && host._sb_link_state() === LINK_CLOSED)
+        status(host.UTF8ToString(host._sb_link_message()), 'error');
       flush();
       wake();
     },
@@ -150,7 +179,9 @@ export async function run(options) {
       status(reason, failed ? 'error' : 'info');
       wake();
     },
-  });
+  };
+  /** @type {import('./relay_connection.js').RelayLink} */
+  const transport = shared ? relay.attach(events) : new Transport(relay, events);
   const flush = () => {
     for (let length = host._sb_outgoing_length(); length > 0; length = host._sb_outgoing_length()) {
       const pointer = host._sb_outgoing_data();

@@ -3,13 +3,14 @@
 // learn why; this reads the reason the relay put on the wire
 // (protocol/PROTOCOL.md: CLOSE and RESOLVED) and says it as a sentence for the page.
 
-const PACKET_CLOSE = 0x04;
-const PACKET_RESOLVED = 0x82;
-const HEADER_BYTES = 5;  // u8 type, u32 stream id
-const REASON_BLOCKED = 0x48;
-const REASON_THROTTLED = 0x49;
-const REASON_AUTH_BAD_PASSWORD = 0xc0;
-const REASON_AUTH_REQUIRED = 0xc2;
+import { CLOSE_REASONS, HEADER_BYTES, PACKET_TYPES } from './wisp.js';
+
+const PACKET_CLOSE = PACKET_TYPES.close.value;
+const PACKET_RESOLVED = PACKET_TYPES.resolved.value;
+const REASON_BLOCKED = CLOSE_REASONS.blocked;
+const REASON_THROTTLED = CLOSE_REASONS.throttled;
+const REASON_AUTH_BAD_PASSWORD = CLOSE_REASONS.auth_bad_password;
+const REASON_AUTH_REQUIRED = CLOSE_REASONS.auth_required;
 
 const BLOCKED_HINT =
   'a relay started without --dev refuses loopback, private and link-local addresses, ' +

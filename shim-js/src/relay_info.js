@@ -2,10 +2,8 @@
 // that a person should see — its message of the day (MOTD extension 0x04,
 // protocol/PROTOCOL.md). The host kernel answers INFO; this only reads it.
 
-const PACKET_INFO = 0x05;
-const HEADER_BYTES = 5;  // u8 type, u32 stream id
-const VERSION_BYTES = 2;  // u8 major, u8 minor
-const RECORD_HEADER_BYTES = 5;  // u8 extension id, u32 metadata length
+import { PACKET_TYPES, SESSION_STREAM_ID, infoRecords, readHeader } from './wisp.js';
+
 const EXTENSION_MOTD = 0x04;
 
 /**
@@ -14,15 +12,8 @@ const EXTENSION_MOTD = 0x04;
  * @returns {string | null}
  */
 export function relayMotd(frame) {
-  if (frame.length < HEADER_BYTES + VERSION_BYTES || frame[0] !== PACKET_INFO) return null;
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  if (view.getUint32(1, true) !== 0) return null;
-  for (let at = HEADER_BYTES + VERSION_BYTES; at + RECORD_HEADER_BYTES <= frame.length; ) {
-    const length = view.getUint32(at + 1, true);
-    const start = at + RECORD_HEADER_BYTES;
-    if (length > frame.length - start) return null;
-    if (frame[at] === EXTENSION_MOTD) return new TextDecoder().decode(frame.subarray(start, start + length));
-    at = start + length;
-  }
-  return null;
+  const header = readHeader(frame);
+  if (header?.type !== PACKET_TYPES.info.value || header.streamId !== SESSION_STREAM_ID) return null;
+  const motd = infoRecords(frame).find((record) => record.id === EXTENSION_MOTD);
+  return motd ? new TextDecoder().decode(motd.metadata) : null;
 }

@@ -63,12 +63,12 @@ export class Transport {
   }
 
   /**
-   * Closes the socket; safe to call more than once. The owner hears onClose
-   * with `reason` (failed: the link broke rather than the run ending).
+   * Closes the socket; safe to call more than once.
+   * @param {string} [reason]  what onClose reports
    */
-  dispose(reason = 'disconnected: the run ended', failed = false) {
+  dispose(reason = 'disconnected: the run ended') {
     this.socket.onclose = null;
     this.socket.close();
-    this.finish(reason, failed);
+    this.finish(reason, false);
   }
 }

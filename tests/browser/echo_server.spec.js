@@ -3,23 +3,7 @@
 import net from 'node:net';
 
 import { closedPort, expect, test } from './fixtures.js';
-
-/** Connects, sends `text`, resolves with what comes back once `text.length` bytes arrived. */
-function echoOnce(port, text) {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
-    let received = '';
-    socket.setTimeout(10_000, () => reject(new Error(`no echo, got ${JSON.stringify(received)}`)));
-    socket.on('data', (chunk) => {
-      received += chunk;
-      if (received.length >= text.length) {
-        socket.end();
-        resolve(received);
-      }
-    });
-    socket.on('error', reject);
-  });
-}
+import { echoOnce } from './tcp_peers.js';
 
 test('echo_server serves several real TCP clients at once', async ({ page, openDemo, relay }) => {
   const port = await closedPort();

@@ -1,25 +1,8 @@
 // The embedding example (web/demo/embed-example.html): two <sockbridge-run>
-// elements on a docs-style page, each with its own kernel and relay
-// connection, both running at once.
-import net from 'node:net';
-
+// elements on a docs-style page, each with its own kernel, sharing one relay
+// WebSocket (share-relay), both running at once.
 import { closedPort, expect, test } from './fixtures.js';
-
-/** Connects, sends text, resolves with the echo. @param {number} port @param {string} text */
-function echoOnce(port, text) {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
-    let received = '';
-    socket.setTimeout(10_000, () => reject(new Error(`no echo, got ${JSON.stringify(received)}`)));
-    socket.on('data', (chunk) => {
-      received += chunk;
-      if (received.length < text.length) return;
-      socket.end();
-      resolve(received);
-    });
-    socket.on('error', reject);
-  });
-}
+import { echoOnce } from './tcp_peers.js';
 
 test('both embedded programs run at once, each in its own terminal', async ({ page, relay, blocking }) => {
   await page.goto(`${relay.url}/embed-example.html`);
@@ -49,6 +32,8 @@ test('both embedded programs run at once, each in its own terminal', async ({ pa
   await expect(echoExample).toContainText('disconnected');
   await expect(echoExample.locator('.sbr-status')).toHaveText('exit code 0');
   await expect(echoExample.getByRole('button', { name: /^Run echo_server/ })).toBeVisible();
+  // share-relay: both programs went through one WebSocket session.
+  expect(relay.log.filter((line) => line.includes('"session_open"')).length).toBe(1);
 });
 
 test('an element moved elsewhere in the page still runs its program once per click', async ({ page, relay, blocking }) => {

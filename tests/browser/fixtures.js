@@ -14,14 +14,15 @@ export const relayBinary = path.join(buildDir, 'relay', 'sockbridge-relay');
 export const siteDir = path.join(buildDir, 'site');
 
 /**
- * Starts sockbridge-relay on an ephemeral port of 127.0.0.1 and resolves once
- * it logs that it is listening.
+ * Starts sockbridge-relay (by default on an ephemeral port of 127.0.0.1) and
+ * resolves once it logs that it is listening.
  * @param {string[]} extraArgs
  * @param {string} webRoot  the site it serves
+ * @param {string} listen   address:port to listen on
  * @returns {Promise<{ url: string, port: number, process: import('node:child_process').ChildProcess, log: string[] }>}
  */
-export function startRelay(extraArgs = ['--dev'], webRoot = siteDir) {
-  const child = spawn(relayBinary, ['--listen', '127.0.0.1:0', '--web-root', webRoot, ...extraArgs], {
+export function startRelay(extraArgs = ['--dev'], webRoot = siteDir, listen = '127.0.0.1:0') {
+  const child = spawn(relayBinary, ['--listen', listen, '--web-root', webRoot, ...extraArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   /** @type {string[]} */
@@ -75,6 +76,41 @@ export function closedPort() {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * What runGuest reports: the exit code (or the error that ended the run), the
+ * guest's output, the status lines shim-js gave, and when the run ended
+ * (Date.now() in the page, comparable with the test's clock).
+ * @typedef {{ code: number | null, error: string | null, stdout: string, stderr: string, status: string[], endedAt: number }} GuestRun
+ */
+
+/**
+ * Runs a guest of the staged site in the page through the embed API.
+ * @param {import('@playwright/test').Page} page  a page of the relay's origin
+ * @param {{ guest: string, args: string[], relay: string, blocking: string }} options
+ * @returns {Promise<GuestRun>}
+ */
+export function runGuest(page, options) {
+  return page.evaluate(async ({ guest, args, relay, blocking }) => {
+    const { run } = await import('/shim-js/src/embed.js');
+    const decoder = new TextDecoder();
+    const result = { code: /** @type {number | null} */ (null), error: /** @type {string | null} */ (null),
+      stdout: '', stderr: '', status: /** @type {string[]} */ ([]), endedAt: 0 };
+    try {
+      result.code = await run({
+        guest: `/guests/${guest}.wasm`, programName: guest, args, relay,
+        blocking: /** @type {'jspi' | 'asyncify'} */ (blocking),
+        stdout: (bytes) => (result.stdout += decoder.decode(bytes, { stream: true })),
+        stderr: (bytes) => (result.stderr += decoder.decode(bytes, { stream: true })),
+        onStatus: (message) => result.status.push(message),
+      });
+    } catch (error) {
+      result.error = String(error);
+    }
+    result.endedAt = Date.now();
+    return result;
+  }, options);
 }
 
 export const test = base.extend({

@@ -52,6 +52,16 @@ TEST(policy, ipv6_forms_of_ipv4_addresses_are_classified_as_the_ipv4_address) {
   EXPECT_EQ(of("::127.0.0.1"), address_class::loopback);               // IPv4-compatible
   EXPECT_EQ(of("64:ff9b::10.0.0.1"), address_class::private_network);  // NAT64
   EXPECT_EQ(of("::ffff:93.184.215.14"), address_class::public_unicast);
+  EXPECT_EQ(of("2002:7f00:1::"), address_class::loopback);            // 6to4
+  EXPECT_EQ(of("2002:a9fe:a9fe::1"), address_class::cloud_metadata);  // 6to4 of 169.254.169.254
+  EXPECT_EQ(of("2002:5db8:d70e::1"), address_class::public_unicast);  // 6to4 of a public address
+}
+
+TEST(policy, documentation_ranges_are_reserved_in_both_families) {
+  for (const char* address : {"192.0.2.1", "198.51.100.2", "203.0.113.255", "2001:db8::1"})
+    EXPECT_EQ(of(address), address_class::reserved) << address;
+  EXPECT_EQ(of("198.51.99.255"), address_class::public_unicast);
+  EXPECT_EQ(of("203.0.114.0"), address_class::public_unicast);
 }
 
 TEST(policy, range_boundaries_are_exact) {

@@ -51,6 +51,20 @@ inline bytes connect_frame(std::uint32_t stream, const std::string& host, std::u
   return frame(0x01, stream, payload);
 }
 
+// CONNECT with stream type UDP.
+inline bytes udp_connect_frame(std::uint32_t stream, const std::string& host, std::uint16_t port) {
+  auto f = connect_frame(stream, host, port);
+  f[5] = 0x02;
+  return f;
+}
+
+// sockbridge RESOLVE (0x81): family 0 (any), 4 or 6, then the name.
+inline bytes resolve_frame(std::uint32_t request, std::uint8_t family, const std::string& host) {
+  bytes payload = {family};
+  for (char c : host) payload.push_back(static_cast<std::uint8_t>(c));
+  return frame(0x81, request, payload);
+}
+
 inline bytes data_frame(std::uint32_t stream, const std::string& text) {
   return frame(0x02, stream, bytes(text.begin(), text.end()));
 }
@@ -449,6 +463,19 @@ inline std::string body_of(const std::string& response) {
   return end == std::string::npos ? "" : response.substr(end + 4);
 }
 
+// The value of one sample line of /metrics ("name{labels}"), or -1 if absent.
+inline double metric(std::uint16_t port, const std::string& sample) {
+  const auto text = body_of(http_get(port, "/metrics"));
+  const auto at = text.find("\n" + sample + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + sample.size() + 2));
+}
+
+// How many targets the relay denied for reason ("loopback", "port", …); 0 before the first.
+inline double denials(std::uint16_t port, const std::string& reason) {
+  return std::max(0.0, metric(port, "sockbridge_denials_total{reason=\"" + reason + "\"}"));
+}
+
 // A directory under /tmp, removed with everything in it at the end of the test.
 class temp_directory {
  public:
@@ -477,6 +504,10 @@ struct finished_run {
   std::string err;
 };
 
+// A run that should end by itself gets a generous limit: a sanitizer build on a
+// loaded machine can take seconds just to start and to check for leaks at exit.
+inline constexpr auto exit_wait_limit = std::chrono::seconds(30);
+
 inline finished_run run_relay_to_exit(const std::vector<std::string>& args) {
   int out_fds[2];
   int err_fds[2];
@@ -485,7 +516,7 @@ inline finished_run run_relay_to_exit(const std::vector<std::string>& args) {
   close(out_fds[1]);
   close(err_fds[1]);
   finished_run run;
-  const auto deadline = std::chrono::steady_clock::now() + wait_limit;
+  const auto deadline = std::chrono::steady_clock::now() + exit_wait_limit;
   const bool ended = drain(out_fds[0], run.out, deadline) && drain(err_fds[0], run.err, deadline);
   close(out_fds[0]);
   close(err_fds[0]);

@@ -21,14 +21,6 @@ bool open_stream(wisp_client& client, std::uint32_t id, std::uint16_t port) {
   return reply && (*reply)[0] == 0x03 && u32_at(*reply, 1) == id;
 }
 
-// The value of one sample line of /metrics ("name{labels}"), or -1 if absent.
-double metric(std::uint16_t port, const std::string& sample) {
-  const auto text = body_of(http_get(port, "/metrics"));
-  const auto at = text.find("\n" + sample + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(text.substr(at + sample.size() + 2));
-}
-
 // A peer that sends `size` bytes and then waits for the client to close.
 tcp_peer sending_peer(std::size_t size) {
   return tcp_peer(false, [size](int fd) {
@@ -113,6 +105,45 @@ TEST(relay_config, wrong_type_and_bad_entries_are_usage_errors) {
 TEST(relay_config, sample_config_in_the_repository_is_valid) {
   const auto run = run_relay_to_exit({"--config", SOCKBRIDGE_SAMPLE_CONFIG, "--listen", "127.0.0.1:0", "--help"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
+}
+
+TEST(relay_config, hosts_file_from_the_config_file_pins_a_name) {
+  temp_directory dir;
+  dir.write("hosts", "127.0.0.1 pinned.test\n");
+  dir.write("relay.toml", "dev = true\nhosts_file = \"" + (dir.path() / "hosts").string() + "\"\n");
+  relay_process relay({"--config", (dir.path() / "relay.toml").string()});
+  tcp_peer peer(false, echo);
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  client.send(connect_frame(1, "pinned.test", peer.port()));
+  ASSERT_TRUE(client.next());
+  client.send(data_frame(1, "via the hosts file"));
+  EXPECT_EQ(read_stream(client, 1, 18).first, "via the hosts file");
+}
+
+TEST(relay_config, hosts_file_from_the_environment_pins_a_name_for_resolve) {
+  temp_directory dir;
+  dir.write("hosts", "::1 pinned6.test\n");
+  setenv("SOCKBRIDGE_HOSTS_FILE", (dir.path() / "hosts").string().c_str(), 1);
+  relay_process relay({"--dev"});
+  unsetenv("SOCKBRIDGE_HOSTS_FILE");
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  client.send(resolve_frame(1, 0, "pinned6.test"));
+  const auto answer = client.next();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ((*answer)[5], 0);
+  ASSERT_EQ((*answer)[6], 1);
+  EXPECT_EQ((*answer)[7], 6) << "the pinned IPv6 address";
+}
+
+TEST(relay_config, bad_hosts_file_line_is_a_usage_error_naming_the_line) {
+  temp_directory dir;
+  dir.write("hosts", "10.0.0.1 ok.test\nnot-an-address name.test\n");
+  const auto run = run_relay_to_exit({"--hosts-file", (dir.path() / "hosts").string()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(count_lines(run.err), 1u) << run.err;
+  EXPECT_NE(run.err.find("hosts line 2: 'not-an-address' is not an IP address"), std::string::npos) << run.err;
 }
 
 // --- limits ---

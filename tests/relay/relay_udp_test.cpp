@@ -10,12 +10,6 @@ using namespace relay_harness;
 constexpr std::uint8_t close_refused = 0x44;
 constexpr std::uint8_t close_blocked = 0x48;
 
-bytes udp_connect_frame(std::uint32_t stream, const std::string& host, std::uint16_t port) {
-  auto f = connect_frame(stream, host, port);
-  f[5] = 0x02;  // stream type UDP
-  return f;
-}
-
 // A UDP socket on loopback that answers every datagram with "echo:" + datagram.
 class udp_echo_peer {
  public:

@@ -11,8 +11,9 @@
 // relay itself), relay (ws:// or wss://; default: /wisp/ on the origin this
 // script came from, right when the relay serves the site), blocking ("jspi"
 // or "asyncify"; default: JSPI when the browser has it), rows (terminal
-// height). Each element runs its own kernel and relay
-// connection, so a page may hold several.
+// height), share-relay (present: elements with the same relay share one
+// WebSocket while any of them runs). Each element runs its own kernel, and
+// without share-relay its own relay connection, so a page may hold several.
 //
 // It lives beside the demo page rather than in shim-js: it needs xterm.js and
 // the page's terminal (terminal.js), which are staged with the site, while
@@ -20,7 +21,7 @@
 
 import { splitArgs } from './args.js';
 import { explainRunError } from './errors.js';
-import { run } from './shim-js/src/embed.js';
+import { RelayConnection, run } from './shim-js/src/embed.js';
 import { GuestTerminal } from './terminal.js';
 
 const here = new URL(import.meta.url);
@@ -45,6 +46,29 @@ sockbridge-run .sbr-terminal { padding: 0.4rem; }
 function addStyle() {
   if (document.getElementById('sockbridge-run-style')) return;
   document.head.append(Object.assign(document.createElement('style'), { id: 'sockbridge-run-style', textContent: CSS }));
+}
+
+/**
+ * Relay connections of the elements with share-relay, by URL: opened by the
+ * first run, closed after the last one ends.
+ * @type {Map<string, { connection: RelayConnection, runs: number }>}
+ */
+const sharedRelays = new Map();
+
+/** @param {string} url */
+function acquireSharedRelay(url) {
+  const entry = sharedRelays.get(url) ?? { connection: new RelayConnection(url), runs: 0 };
+  sharedRelays.set(url, entry);
+  ++entry.runs;
+  return entry.connection;
+}
+
+/** @param {string} url */
+function releaseSharedRelay(url) {
+  const entry = sharedRelays.get(url);
+  if (!entry || --entry.runs > 0) return;
+  sharedRelays.delete(url);
+  entry.connection.dispose();
 }
 
 /** argv[1..] from the args attribute, with {host} and {port} of the page filled in. @param {string} text */
@@ -122,12 +146,14 @@ export class SockbridgeRun extends HTMLElement {
     terminal.onInterrupt = () => controller.abort();
     terminal.focus();
     const program = this.#program;
+    const relayUrl = this.getAttribute('relay') || DEFAULT_RELAY;
+    const shared = this.hasAttribute('share-relay');
     try {
       const code = await run({
         guest: new URL(src, document.baseURI),
         programName: program,
         args: expandArgs(this.getAttribute('args') ?? ''),
-        relay: this.getAttribute('relay') || DEFAULT_RELAY,
+        relay: shared ? acquireSharedRelay(relayUrl) : relayUrl,
         stdin,
         stdout: terminal.sink('stdout'),
         stderr: terminal.sink('stderr'),
@@ -144,6 +170,7 @@ export class SockbridgeRun extends HTMLElement {
       terminal.notice(explainRunError(error, program), 'error');
       this.#setStatus(controller.signal.aborted ? 'stopped' : 'failed to run', 'failed');
     } finally {
+      if (shared) releaseSharedRelay(relayUrl);
       terminal.endInput();
       this.#running = null;
       this.#button.textContent = 'Run';

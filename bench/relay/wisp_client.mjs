@@ -1,0 +1,92 @@
+// wisp_client: a minimal Wisp v1 client for the benchmarks and the soak, the
+// same for every relay under test (no subprotocol, so every relay speaks v1),
+// and the relay process's resident memory.
+import { readFileSync } from 'node:fs';
+
+import { WebSocket } from 'ws';
+
+/** One Wisp frame: type, stream id (LE), payload. */
+export function frame(type, stream, payload = Buffer.alloc(0)) {
+  const out = Buffer.allocUnsafe(5 + payload.length);
+  out[0] = type;
+  out.writeUInt32LE(stream, 1);
+  payload.copy(out, 5);
+  return out;
+}
+
+function connectPayload(port) {
+  const host = Buffer.from('127.0.0.1');
+  const out = Buffer.allocUnsafe(3 + host.length);
+  out[0] = 1;
+  out.writeUInt16LE(port, 1);
+  host.copy(out, 3);
+  return out;
+}
+
+export class WispSession {
+  /** Connects and waits for the relay's initial CONTINUE. */
+  static async open(url) {
+    const session = new WispSession(new WebSocket(url)); // no subprotocol: Wisp v1
+    await session.ready;
+    return session;
+  }
+
+  constructor(ws) {
+    this.ws = ws;
+    ws.binaryType = 'nodebuffer';
+    this.handlers = new Map();
+    this.credit = new Map();
+    this.nextId = 1;
+    this.ready = new Promise((resolve, reject) => {
+      ws.on('error', reject);
+      ws.on('message', (data) => {
+        const type = data[0];
+        const id = data.readUInt32LE(1);
+        if (type === 3 && id === 0) {
+          this.initial = data.readUInt32LE(5);
+          return resolve();
+        }
+        if (type === 3) {
+          this.credit.set(id, data.readUInt32LE(5));
+          this.handlers.get(id)?.onCredit?.();
+          return;
+        }
+        this.handlers.get(id)?.onFrame(type, data);
+      });
+    });
+  }
+
+  /** Opens a stream to 127.0.0.1:port; handler.onFrame(type, frame), handler.onCredit(). */
+  openStream(port, handler) {
+    const id = this.nextId++;
+    this.handlers.set(id, handler);
+    this.credit.set(id, this.initial);
+    this.ws.send(frame(1, id, connectPayload(port)));
+    return id;
+  }
+
+  /** Sends DATA, spending one packet of the stream's credit (callers that care check hasCredit). */
+  send(id, data) {
+    this.credit.set(id, this.credit.get(id) - 1);
+    this.ws.send(frame(2, id, data));
+  }
+
+  hasCredit(id) {
+    return this.credit.get(id) > 0;
+  }
+
+  close(id) {
+    this.handlers.delete(id);
+    this.ws.send(frame(4, id, Buffer.from([2])));
+  }
+
+  dispose() {
+    this.ws.terminate();
+  }
+}
+
+/** Resident memory of a process, KiB. */
+export function rssKiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(status.match(/VmRSS:\s+(\d+)/)[1]);
+}
