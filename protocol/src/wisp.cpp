@@ -2,24 +2,12 @@
 
 #include <algorithm>
 
+#include "byte_order.hpp"
+
 namespace sb::protocol {
 namespace {
 
-void put_u16(bytes& out, std::uint16_t value) {
-  out.push_back(static_cast<std::uint8_t>(value));
-  out.push_back(static_cast<std::uint8_t>(value >> 8));
-}
-
-void put_u32(bytes& out, std::uint32_t value) {
-  for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<std::uint8_t>(value >> shift));
-}
-
-std::uint16_t get_u16(byte_view in) { return static_cast<std::uint16_t>(in[0] | in[1] << 8); }
-
-std::uint32_t get_u32(byte_view in) {
-  return static_cast<std::uint32_t>(in[0]) | static_cast<std::uint32_t>(in[1]) << 8 |
-         static_cast<std::uint32_t>(in[2]) << 16 | static_cast<std::uint32_t>(in[3]) << 24;
-}
+using namespace detail;
 
 bool is_known_packet_type(std::uint8_t value) {
   switch (value) {
@@ -59,16 +47,6 @@ decode_error check_hostname(byte_view hostname) {
   if (hostname.size() > max_hostname_bytes) return decode_error::hostname_too_long;
   for (auto c : hostname)
     if (c < 0x20 || c == 0x7f) return decode_error::bad_hostname;
-  return decode_error::ok;
-}
-
-std::string_view as_text(byte_view bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
-decode_error check_exact_size(byte_view payload, std::size_t size) {
-  if (payload.size() < size) return decode_error::payload_too_short;
-  if (payload.size() > size) return decode_error::payload_too_long;
   return decode_error::ok;
 }
 
@@ -265,5 +243,18 @@ decode_error decode_accepted(byte_view payload, accepted_payload& out) {
 }
 
 void encode_shutdown(bytes& out, std::uint32_t stream_id) { encode_frame_header(out, packet_type::shutdown, stream_id); }
+
+void encode_window_update(bytes& out, std::uint32_t stream_id, std::uint32_t increment) {
+  encode_frame_header(out, packet_type::window_update, stream_id);
+  put_u32(out, increment);
+}
+
+decode_error decode_window_update(byte_view payload, std::uint32_t& increment) {
+  if (auto error = check_exact_size(payload, 4); error != decode_error::ok) return error;
+  const auto value = get_u32(payload);
+  if (value == 0) return decode_error::zero_window;
+  increment = value;
+  return decode_error::ok;
+}
 
 }  // namespace sb::protocol

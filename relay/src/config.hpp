@@ -10,9 +10,13 @@
 #include <vector>
 
 #include "hosts_file.hpp"
+#include "password_auth.hpp"
 #include "policy.hpp"
 
 namespace sb::relay {
+
+// Longest MOTD the relay accepts in its configuration.
+inline constexpr std::size_t max_motd_bytes = 4096;
 
 struct relay_config {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT or [V6]:PORT
@@ -28,6 +32,11 @@ struct relay_config {
   std::string token;
   // SIGTERM: stop accepting, answer /healthz with 503, let streams finish this long.
   std::chrono::seconds drain_timeout{25};
+  // Message of the day for Wisp v2 clients (MOTD extension 0x04); "" = none offered.
+  std::string motd;
+  // Wisp v2 password authentication (extension 0x02): if any user is set, every
+  // session must log in as one of them; v1 sessions (which cannot) are refused.
+  user_table users;
 
   // Which targets streams may reach (default deny for non-public addresses).
   target_policy policy;

@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "sockbridge/protocol/extensions.hpp"
+
 namespace sb::relay {
 namespace {
 
@@ -184,6 +186,28 @@ void set_listen_ports(relay_config& config, const std::string& text) {
   config.listen_port_max = range->last;
 }
 
+void set_users(relay_config& config, const std::vector<std::string>& entries) {
+  user_table users;
+  for (const auto& entry : entries) {
+    const auto colon = entry.find(':');
+    if (colon == std::string::npos) throw config_error("password_auth.users: an entry is not NAME:PASSWORD");
+    auto name = entry.substr(0, colon);
+    auto password = entry.substr(colon + 1);
+    if (name.empty() || name.size() > protocol::max_username_bytes)
+      throw config_error("password_auth.users: a user name must have 1 to 255 bytes");
+    if (password.empty()) throw config_error("password_auth.users: user '" + name + "' has an empty password");
+    if (!users.emplace(name, std::move(password)).second)
+      throw config_error("password_auth.users: user '" + name + "' is listed twice");
+  }
+  config.users = std::move(users);
+}
+
+void set_motd(relay_config& config, std::string motd) {
+  if (motd.size() > max_motd_bytes)
+    throw config_error("motd: longer than " + std::to_string(max_motd_bytes) + " bytes");
+  config.motd = std::move(motd);
+}
+
 void load_config_file(const std::string& path, relay_config& config) {
   try {
     const auto document = parse_file(path);
@@ -196,6 +220,15 @@ void load_config_file(const std::string& path, relay_config& config) {
     top.strings("allowed_origins", config.allowed_origins);
     top.string("token", config.token);
     top.seconds("drain_timeout_seconds", config.drain_timeout, 0, 3600);
+    std::string motd = config.motd;
+    top.string("motd", motd);
+    set_motd(config, std::move(motd));
+
+    auto password_auth = top.table("password_auth");
+    std::vector<std::string> users;
+    password_auth.strings("users", users);
+    password_auth.finish();
+    if (!users.empty()) set_users(config, users);
 
     auto policy = top.table("policy");
     std::vector<std::string> allow, deny, ports;

@@ -30,4 +30,12 @@ void load_hosts_file(relay_config& config);
 // "1024-65535" → listen_port_min/max; throws config_error.
 void set_listen_ports(relay_config& config, const std::string& range);
 
+// "NAME:PASSWORD" entries (split at the first ':') → config.users, replacing
+// them; throws config_error for an entry without ':', an empty or over-long
+// name, an empty password, or a name given twice.
+void set_users(relay_config& config, const std::vector<std::string>& entries);
+
+// Sets config.motd; throws config_error if it is longer than max_motd_bytes.
+void set_motd(relay_config& config, std::string motd);
+
 }  // namespace sb::relay

@@ -97,6 +97,12 @@ std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_co
       ->delimiter(',');
   app.add_option("--token", config.token, "Require this token (?token=… or Authorization: Bearer …)")
       ->envname("SOCKBRIDGE_TOKEN");
+  app.add_option("--motd", config.motd, "Message of the day shown to Wisp v2 clients (MOTD extension)")
+      ->envname("SOCKBRIDGE_MOTD");
+  std::vector<std::string> users;
+  app.add_option("--user", users,
+                 "Require Wisp password login; NAME:PASSWORD may log in (repeatable; the variable holds one user)")
+      ->envname("SOCKBRIDGE_USER");
   auto drain = static_cast<unsigned>(config.drain_timeout.count());
   app.add_option("--drain-timeout", drain, "Seconds open streams may take to finish after SIGTERM")
       ->capture_default_str();
@@ -156,6 +162,8 @@ std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_co
                                   app.count("--deny") ? deny : std::vector<std::string>{},
                                   app.count("--ports") ? ports : std::vector<std::string>{});
     if (!listen_ports.empty()) sb::relay::set_listen_ports(config, listen_ports);
+    if (app.count("--user")) sb::relay::set_users(config, users);
+    sb::relay::set_motd(config, config.motd);
     sb::relay::load_hosts_file(config);
     endpoint = parse_listen(config.listen);
   } catch (const CLI::ParseError& e) {

@@ -29,7 +29,12 @@ protocol::close_reason connect_failure_reason(const error_code& ec) {
 }  // namespace
 
 tcp_stream::tcp_stream(std::shared_ptr<websocket_session> session, std::uint32_t id)
-    : session_(std::move(session)), id_(id), socket_(session_->executor()), timer_(session_->executor()) {}
+    : session_(std::move(session)), id_(id), socket_(session_->executor()), timer_(session_->executor()) {
+  if (const auto window = session_->stream_window()) {
+    windowed_ = true;
+    window_ = *window;
+  }
+}
 
 void tcp_stream::start(std::string host, std::uint16_t port) {
   host_ = std::move(host);
@@ -129,7 +134,7 @@ void tcp_stream::on_connect(error_code ec) {
   const auto local = socket_.local_endpoint(ec);
   const auto peer = socket_.remote_endpoint(ec);
   session_->confirm_stream(id_, to_wire(local.address(), local.port()), to_wire(peer.address(), peer.port()));
-  do_read();
+  read_more();
   if (!write_queue_.empty()) do_write();
 }
 
@@ -143,7 +148,7 @@ void tcp_stream::start_accepted(net::ip::tcp::socket socket) {
   error_code ignored;
   socket_.set_option(net::ip::tcp::no_delay(true), ignored);
   socket_.non_blocking(true, ignored);
-  do_read();
+  read_more();
 }
 
 void tcp_stream::shutdown_send() {
@@ -250,7 +255,10 @@ void tcp_stream::on_readable(error_code ec) {
   if (done_) return;
   if (ec) return on_read_error(ec);
   // Read straight into the frame for the client: an idle stream holds no buffer.
-  const auto chunk = session_->config().read_chunk_bytes;
+  // With a window, never more than the client still accepts.
+  const auto chunk =
+      windowed_ ? static_cast<std::size_t>(std::min<std::uint64_t>(session_->config().read_chunk_bytes, window_))
+                : session_->config().read_chunk_bytes;
   protocol::bytes frame;
   protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
   const auto header = frame.size();
@@ -259,6 +267,7 @@ void tcp_stream::on_readable(error_code ec) {
   if (ec == net::error::would_block) return do_read();
   if (ec) return on_read_error(ec);
   frame.resize(header + got);
+  if (windowed_) window_ -= got;
   touch();
   metrics().bytes_to_clients.fetch_add(got, std::memory_order_relaxed);
   ++chunks_in_flight_;
@@ -270,11 +279,21 @@ void tcp_stream::on_readable(error_code ec) {
   });
   if (const auto wait = session_->throttle(got); wait != std::chrono::steady_clock::duration::zero())
     return pause_for(wait);
-  if (chunks_in_flight_ < session_->config().max_chunks_in_flight) do_read();
+  read_more();
 }
 
 void tcp_stream::read_more() {
-  if (!done_ && !reading_ && !remote_finished_ && !throttled_) do_read();
+  if (done_ || reading_ || remote_finished_ || throttled_) return;
+  if (chunks_in_flight_ >= session_->config().max_chunks_in_flight) return;
+  if (windowed_ && window_ == 0) return;
+  do_read();
+}
+
+void tcp_stream::open_window(std::uint32_t bytes) {
+  if (done_ || !windowed_) return;
+  window_ += bytes;
+  touch();
+  if (connected_) read_more();
 }
 
 // Over session_bytes_per_second: stop reading the target for a while; its
@@ -286,7 +305,7 @@ void tcp_stream::pause_for(std::chrono::steady_clock::duration wait) {
   throttle_timer_->async_wait([self = shared_from_this()](error_code ec) {
     if (ec) return;
     self->throttled_ = false;
-    if (self->chunks_in_flight_ < self->session_->config().max_chunks_in_flight) self->read_more();
+    self->read_more();
   });
 }
 

@@ -27,6 +27,8 @@ class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream
   void shutdown_send() override;
   // DATA from the client, written in order.
   void write(protocol::byte_view data) override;
+  // WINDOW_UPDATE: the client accepts `bytes` more; reading the target resumes.
+  void open_window(std::uint32_t bytes) override;
   // The client closed the stream, or the session ended: stop everything, say nothing.
   void abort() override;
 
@@ -40,6 +42,9 @@ class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream
   void arm_timer(std::chrono::steady_clock::duration after);
   void on_timer(boost::system::error_code ec);
   void touch() { last_activity_ = std::chrono::steady_clock::now(); }
+  // Reads the target again unless something holds reading back: a read in
+  // progress, EOF, the rate limit, too many chunks waiting for the WebSocket,
+  // or a closed byte window.
   void read_more();
   void pause_for(std::chrono::steady_clock::duration wait);
   void do_read();
@@ -75,6 +80,11 @@ class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream
   std::size_t writing_ = 0;           // packets in the async_write now in progress
   std::size_t chunks_in_flight_ = 0;  // DATA frames read but not yet written to the WebSocket
   bool reading_ = false;
+  // Relay→client byte window, if the client asked for one: DATA bytes it still
+  // accepts. At 0 the relay stops reading the target, and TCP pushes back on the
+  // remote sender until a WINDOW_UPDATE arrives.
+  bool windowed_ = false;
+  std::uint64_t window_ = 0;
   bool paused_session_ = false;  // this stream's full queue paused the session's reads
   bool connected_ = false;
   bool done_ = false;

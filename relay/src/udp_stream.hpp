@@ -32,6 +32,8 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   void start(std::string host, std::uint16_t port);
   void write(protocol::byte_view datagram) override;
   void shutdown_send() override {}  // datagrams have no half-close
+  // Datagrams are not windowed: what the client cannot take is dropped (max_udp_datagrams_in_flight).
+  void open_window(std::uint32_t) override {}
   void abort() override;
 
  private:

@@ -9,6 +9,7 @@
 #include "resolver.hpp"
 #include "tcp_stream.hpp"
 #include "udp_stream.hpp"
+#include "wisp_handshake.hpp"
 
 namespace sb::relay {
 
@@ -77,19 +78,24 @@ void websocket_session::on_accept(beast::error_code ec) {
   last_packet_ = std::chrono::steady_clock::now();
   arm_idle_timer();
   if (sessions().draining()) begin_drain();
-  protocol::bytes hello;
   if (v2_) {
-    protocol::encode_info(hello, {2,
-                                  0,
-                                  {{static_cast<std::uint8_t>(protocol::extension_id::udp), {}},
-                                   {static_cast<std::uint8_t>(protocol::extension_id::stream_open_confirmation), {}},
-                                   {static_cast<std::uint8_t>(protocol::extension_id::sockbridge), {}}}});
     phase_ = phase::awaiting_client_info;
-  } else {
-    protocol::encode_continue(hello, protocol::session_stream_id, config_->stream_buffer_packets);
+    send(encode_relay_info(*config_));
+    return do_read();
   }
-  send(std::move(hello));
+  // Wisp v1 has no INFO, so a v1 client cannot log in.
+  if (!config_->users.empty()) return refuse_login(protocol::close_reason::auth_required, "Wisp v1 cannot log in", "");
+  protocol::bytes ready;
+  protocol::encode_continue(ready, protocol::session_stream_id, config_->stream_buffer_packets);
+  send(std::move(ready));
   do_read();
+}
+
+void websocket_session::refuse_login(protocol::close_reason reason, std::string_view why, std::string_view username) {
+  metrics().count_denial(reason == protocol::close_reason::auth_required ? "auth_required" : "auth_failed");
+  log_event(log_level::warn, "login_refused",
+            {{"remote", remote_}, {"user", username}, {"why", why}, {"reason", protocol::describe(reason)}});
+  close_session(reason, websocket::close_code::policy_error);
 }
 
 void websocket_session::do_read() {
@@ -182,6 +188,8 @@ void websocket_session::on_extension_frame(const protocol::frame& frame) {
     case protocol::packet_type::shutdown:
       if (auto it = streams_.find(frame.stream_id); it != streams_.end()) it->second->shutdown_send();
       return;
+    case protocol::packet_type::window_update:
+      return on_window_update(frame);
     default:
       return protocol_error("packet the relay does not accept", protocol::close_reason::invalid_info);
   }
@@ -205,6 +213,16 @@ void websocket_session::on_resolve(const protocol::frame& frame) {
                       protocol::encode_resolved(reply, request_id, {status, std::move(addresses)});
                       self->send(std::move(reply));
                     });
+}
+
+void websocket_session::on_window_update(const protocol::frame& frame) {
+  std::uint32_t increment = 0;
+  if (auto error = protocol::decode_window_update(frame.payload, increment); error != protocol::decode_error::ok)
+    return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
+  if (!stream_window_)
+    return protocol_error("WINDOW_UPDATE without a stream window", protocol::close_reason::invalid_info);
+  // A stream that already closed may still get the grants sent before its CLOSE arrived.
+  if (auto it = streams_.find(frame.stream_id); it != streams_.end()) it->second->open_window(increment);
 }
 
 void websocket_session::on_listen(const protocol::frame& frame) {
@@ -247,15 +265,14 @@ void websocket_session::adopt_inbound(std::uint32_t listener_id, net::ip::tcp::s
 }
 
 void websocket_session::on_client_info(const protocol::frame& frame) {
-  protocol::info_payload info;
-  if (frame.type != protocol::packet_type::info || frame.stream_id != protocol::session_stream_id ||
-      protocol::decode_info(frame.payload, info) != protocol::decode_error::ok)
-    return protocol_error("expected the client's INFO", protocol::close_reason::invalid_info);
-  for (const auto& extension : info.extensions) {
-    if (extension.id == static_cast<std::uint8_t>(protocol::extension_id::stream_open_confirmation))
-      open_confirmation_ = true;
-    if (extension.id == static_cast<std::uint8_t>(protocol::extension_id::sockbridge)) extension_ = true;
-  }
+  const auto hello = read_client_info(*config_, frame);
+  if (hello.refusal == protocol::close_reason::invalid_info) return protocol_error(hello.why, *hello.refusal);
+  if (hello.refusal) return refuse_login(*hello.refusal, hello.why, hello.username);
+  if (!hello.username.empty())
+    log_event(log_level::info, "session_login", {{"remote", remote_}, {"user", hello.username}});
+  open_confirmation_ = hello.open_confirmation;
+  extension_ = hello.sockbridge;
+  stream_window_ = hello.stream_window;
   phase_ = phase::open;
   protocol::bytes ready;
   protocol::encode_continue(ready, protocol::session_stream_id, config_->stream_buffer_packets);

@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config.hpp"
@@ -47,6 +48,9 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // A listener accepted a connection: register it as a relay-created stream and announce it.
   void adopt_inbound(std::uint32_t listener_id, boost::asio::ip::tcp::socket socket);
   bool extension_enabled() const { return extension_; }
+  // The byte window each TCP stream starts with for relay→client DATA, if the
+  // client asked for windows (sockbridge extension); nullopt: DATA is not windowed.
+  std::optional<std::uint32_t> stream_window() const { return stream_window_; }
   // Backpressure toward the client: stop / restart reading the WebSocket
   // (counted, so several streams may pause at once).
   void pause_reading() { ++pauses_; }
@@ -80,6 +84,9 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_extension_frame(const protocol::frame& frame);
   void on_resolve(const protocol::frame& frame);
   void on_listen(const protocol::frame& frame);
+  void on_window_update(const protocol::frame& frame);
+  // Closes a session whose login failed (or that cannot log in: Wisp v1).
+  void refuse_login(protocol::close_reason reason, std::string_view why, std::string_view username);
   // The stream limits; "" if one more stream may open, else the limit's name.
   std::string_view stream_limit_reached() const;
   // A CONNECT or LISTEN reused an open id: CLOSE(invalid_info) ends the stream holding it.
@@ -121,6 +128,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   bool v2_ = false;
   bool open_confirmation_ = false;
   bool extension_ = false;  // the client negotiated the sockbridge extension
+  std::optional<std::uint32_t> stream_window_;
   bool draining_ = false;
   phase phase_ = phase::open;
 };

@@ -3,6 +3,8 @@
 //   node shim-js/cli.js guest.wasm [ARGS...] --relay ws://127.0.0.1:8080/wisp/ [--host path/to/host.js]
 //
 // stdin, stdout and stderr pass through; the process exits with the guest's exit code.
+// A relay that requires a login gets SOCKBRIDGE_RELAY_USER and SOCKBRIDGE_RELAY_PASSWORD;
+// its message of the day, if any, goes to stderr.
 // Node has no JSPI, so guests block through their Asyncify build
 // (x.asyncify.wasm beside x.wasm, or x.asyncify.wasm beside x for a program
 // linked without the .wasm suffix, as Makefiles do).
@@ -53,6 +55,12 @@ async function asyncifyBytes(file) {
   }
 }
 
+/** The relay login from the environment, if both parts are set. */
+function relayLogin() {
+  const { SOCKBRIDGE_RELAY_USER: username, SOCKBRIDGE_RELAY_PASSWORD: password } = process.env;
+  return username !== undefined && password !== undefined ? { username, password } : undefined;
+}
+
 /**
  * Runs the command line and resolves to the process exit code.
  * @param {string[]} argv
@@ -76,8 +84,9 @@ export async function main(argv, defaultHostJs) {
     stdin: process.stdin,
     stdout: (bytes) => process.stdout.write(bytes),
     stderr: (bytes) => process.stderr.write(bytes),
+    relayAuth: relayLogin(),
     onStatus: (message, level) => {
-      if (level === 'error' || process.env.SOCKBRIDGE_VERBOSE) process.stderr.write(`sockbridge: ${message}\n`);
+      if (level !== 'info' || process.env.SOCKBRIDGE_VERBOSE) process.stderr.write(`sockbridge: ${message}\n`);
     },
   });
 }

@@ -19,12 +19,15 @@ import { buildImports, ExitStatus } from './imports.js';
 import { compileGuest, loadHost } from './loader.js';
 import { describeRefusal } from './refusals.js';
 import { RelayConnection } from './relay_connection.js';
+import { relayMotd } from './relay_info.js';
 import { Transport } from './transport.js';
 
 export { RelayConnection };
 
 // In the staged site (build/site) the host sits at /host/, shim-js at /shim-js/src/.
 const DEFAULT_HOST_URL = new URL('../../host/host.js', import.meta.url);
+// sb_link_state() of a link that is gone (kernel.hpp: link_state::closed).
+const LINK_CLOSED = 2;
 
 /**
  * @typedef {object} RunOptions
@@ -37,12 +40,21 @@ const DEFAULT_HOST_URL = new URL('../../host/host.js', import.meta.url);
  *   this run's own), or a connection shared with other runs
  * @property {(bytes: Uint8Array) => void} [stdout]
  * @property {(bytes: Uint8Array) => void} [stderr]
- * @property {(message: string, level: 'info' | 'error') => void} [onStatus]  relay/runtime events in plain words
+ * @property {{ username: string, password: string }} [relayAuth]  login for a relay that requires one
+ *                                      (Wisp password authentication; sent only to a relay that asks)
+ * @property {(message: string, level: StatusLevel) => void} [onStatus]  relay/runtime events in plain words
  * @property {AbortSignal} [signal]     aborting stops the guest and closes its sockets
  * @property {(sockets: SocketInfo[]) => void} [onSockets]  the guest's sockets, each time they changed
  * @property {string | URL} [hostUrl]   where host.js lives
  * @property {Record<string, any>} [hostOverrides]  Emscripten module settings for the host
  * @property {'jspi' | 'asyncify'} [blocking]  force a blocking strategy (default: JSPI if available)
+ */
+
+/**
+ * How a status message matters: 'info' (what happened), 'error' (something
+ * failed), 'notice' (written by the relay's operator for the person running
+ * the program — its message of the day: show it).
+ * @typedef {'info' | 'error' | 'notice'} StatusLevel
  */
 
 /**
@@ -112,6 +124,11 @@ async function runGuest(options) {
     compileGuest(options.guest, blocking.name),
   ]);
   status(`blocking mode: ${blocking.name} (${blocking.reason})`, 'info');
+  if (options.relayAuth) {
+    const { username, password } = options.relayAuth;
+    if (!host.ccall('sb_set_relay_credentials', 'number', ['string', 'string'], [username, password]))
+      throw new Error('relayAuth.username is longer than 255 bytes (the Wisp limit)');
+  }
 
   // The guest's sockets, reported whenever they changed: checked after every
   // syscall and frame, so a socket's last byte counts are seen even when the
@@ -143,10 +160,17 @@ async function runGuest(options) {
     onFrame(frame) {
       const refusal = describeRefusal(frame);
       if (refusal) status(refusal, 'error');
+      const motd = relayMotd(frame);
+      if (motd) status(`message from the relay: ${motd}`, 'notice');
+      const linkWasOpen = host._sb_link_state() !== LINK_CLOSED;
       const pointer = host._malloc(frame.length);
       host.HEAPU8.set(frame, pointer);
       host._sb_on_frame(pointer, frame.length);
       host._free(pointer);
+      // The kernel ended the link because of this frame (the relay closed the
+      // session, or broke the protocol): say why. The guest sees the errors.
+      if (linkWasOpen && host._sb_link_state() === LINK_CLOSED)
+        status(host.UTF8ToString(host._sb_link_message()), 'error');
       flush();
       wake();
     },

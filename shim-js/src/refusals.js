@@ -1,7 +1,7 @@
 // refusals: the relay's policy decisions, in plain words. The guest only sees
-// an errno (EACCES for "blocked"), so a person would not learn why; this reads
-// the reason the relay put on the wire (protocol/PROTOCOL.md: CLOSE and
-// RESOLVED) and says it as a sentence for the page.
+// an errno (EACCES for "blocked" or a refused login), so a person would not
+// learn why; this reads the reason the relay put on the wire
+// (protocol/PROTOCOL.md: CLOSE and RESOLVED) and says it as a sentence for the page.
 
 import { CLOSE_REASONS, HEADER_BYTES, PACKET_TYPES } from './wisp.js';
 
@@ -9,6 +9,8 @@ const PACKET_CLOSE = PACKET_TYPES.close.value;
 const PACKET_RESOLVED = PACKET_TYPES.resolved.value;
 const REASON_BLOCKED = CLOSE_REASONS.blocked;
 const REASON_THROTTLED = CLOSE_REASONS.throttled;
+const REASON_AUTH_BAD_PASSWORD = CLOSE_REASONS.auth_bad_password;
+const REASON_AUTH_REQUIRED = CLOSE_REASONS.auth_required;
 
 const BLOCKED_HINT =
   'a relay started without --dev refuses loopback, private and link-local addresses, ' +
@@ -28,6 +30,10 @@ export function describeRefusal(frame) {
     return `the relay's policy refused a connection (close reason 0x48 "blocked": the address or port is not allowed; ${BLOCKED_HINT})`;
   if (type === PACKET_CLOSE && reason === REASON_THROTTLED)
     return 'the relay refused a connection because one of its limits was reached (close reason 0x49 "throttled")';
+  if (type === PACKET_CLOSE && reason === REASON_AUTH_REQUIRED)
+    return 'the relay requires a login (close reason 0xc2 "authentication required"): pass relayAuth: { username, password } to run()';
+  if (type === PACKET_CLOSE && reason === REASON_AUTH_BAD_PASSWORD)
+    return 'the relay refused the login (close reason 0xc0 "authentication failed: bad password"): check relayAuth';
   if (type === PACKET_RESOLVED && reason === REASON_BLOCKED)
     return `the relay's policy refused to resolve a name (status 0x48 "blocked": one of its addresses is not allowed; ${BLOCKED_HINT})`;
   return null;

@@ -207,11 +207,16 @@ export class StreamMux {
   /** @param {MuxKernel} kernel @param {Uint8Array} info */
   #refuse(kernel, info) {
     const list = (/** @type {Uint8Array} */ frame) => infoExtensionIds(frame).map(hex).join(', ') || 'none';
+    const asked = list(info);
+    const used = list(/** @type {Uint8Array} */ (this.#clientInfo));
     kernel.detach();
     kernel.events.deliver(encodeClose(SESSION_STREAM_ID, CLOSE_REASONS.incompatible_extensions));
     kernel.events.refuse(
-      `this program asked the relay for Wisp extensions ${list(info)}, but the shared relay connection ` +
-        `already uses ${list(/** @type {Uint8Array} */ (this.#clientInfo))}: programs sharing a connection must ask for the same ones`,
+      asked === used
+        ? `this program's login or extension settings for the relay (${asked}) differ from those the shared ` +
+            'relay connection already uses: programs sharing a connection must pass the same relayAuth'
+        : `this program asked the relay for Wisp extensions ${asked}, but the shared relay connection ` +
+            `already uses ${used}: programs sharing a connection must ask for the same ones`,
     );
   }
 

@@ -45,6 +45,7 @@ export const PACKET_TYPES = Object.freeze({
   listen: { value: 0x83, role: 'opens' },
   accepted: { value: 0x84, role: 'accepts' },
   shutdown: { value: 0x85, role: 'stream' },
+  window_update: { value: 0x86, role: 'stream' },
 });
 
 /** SB_CLOSE_REASONS: name → value. @type {Readonly<Record<string, number>>} */
@@ -133,19 +134,28 @@ export function encodeClose(streamId, reason) {
 }
 
 /**
- * The extension ids an INFO frame lists (records `{u8 id, u32 length, metadata}`
- * after the u8 major and minor version), as far as the frame holds whole records.
+ * The extension records of an INFO frame (`{u8 id, u32 length, metadata}`
+ * after the u8 major and minor version), as far as the frame holds whole
+ * records; each metadata is a view into the frame.
+ * @param {Uint8Array} frame
+ * @returns {{ id: number, metadata: Uint8Array }[]}
+ */
+export function infoRecords(frame) {
+  const records = [];
+  for (let at = HEADER_BYTES + 2; at + 5 <= frame.length; ) {
+    const end = at + 5 + view(frame).getUint32(at + 1, true);
+    if (end > frame.length) break;
+    records.push({ id: frame[at], metadata: frame.subarray(at + 5, end) });
+    at = end;
+  }
+  return records;
+}
+
+/**
+ * The extension ids an INFO frame lists, as far as the frame holds whole records.
  * @param {Uint8Array} frame
  * @returns {number[]}
  */
 export function infoExtensionIds(frame) {
-  /** @type {number[]} */
-  const ids = [];
-  for (let at = HEADER_BYTES + 2; at + 5 <= frame.length; ) {
-    const end = at + 5 + view(frame).getUint32(at + 1, true);
-    if (end > frame.length) break;
-    ids.push(frame[at]);
-    at = end;
-  }
-  return ids;
+  return infoRecords(frame).map((record) => record.id);
 }

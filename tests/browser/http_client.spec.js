@@ -59,3 +59,18 @@ test('a relay without --dev refuses loopback targets and the guest sees permissi
     strictRelay.process.kill('SIGTERM');
   }
 });
+
+test("the page prints the relay's message of the day above the program's output", async ({ page, openDemo, httpServer }) => {
+  const motdRelay = await startRelay(['--dev', '--motd', 'This relay is for the test suite only.']);
+  try {
+    await runHttpClient(page, openDemo, motdRelay, `127.0.0.1 ${httpServer.port} /hello`);
+    await expect(page.locator('#exit-code')).toHaveText('exit code 0');
+    const output = page.locator('#output');
+    await expect(output).toContainText('message from the relay: This relay is for the test suite only.');
+    await expect(output).toContainText('hello from a real TCP server');
+    const text = (await output.textContent()) ?? '';
+    expect(text.indexOf('message from the relay')).toBeLessThan(text.indexOf('HTTP/1.1 200 OK'));
+  } finally {
+    motdRelay.process.kill('SIGTERM');
+  }
+});

@@ -26,3 +26,10 @@ test('ordinary frames are not refusals', () => {
   assert.equal(describeRefusal(frame(0x82, [0x00, 0])), null, 'RESOLVED success');
   assert.equal(describeRefusal(Uint8Array.from([0x04, 7, 0, 0, 0])), null, 'CLOSE without a reason byte');
 });
+
+test('a refused login says what to pass, and which reason the relay gave', () => {
+  const session = (/** @type {number} */ reason) => Uint8Array.from([0x04, 0, 0, 0, 0, reason]);
+  assert.match(describeRefusal(session(0xc2)) ?? '', /requires a login \(close reason 0xc2 "authentication required"\)/);
+  assert.match(describeRefusal(session(0xc2)) ?? '', /relayAuth: \{ username, password \}/);
+  assert.match(describeRefusal(session(0xc0)) ?? '', /refused the login \(close reason 0xc0/);
+});

@@ -6,11 +6,15 @@ const cli = new URL('../../shim-js/cli.js', import.meta.url).pathname;
 
 /**
  * @param {string[]} args  guest, its arguments, and CLI options such as --relay
+ * @param {Record<string, string>} [env]  variables added to this process's environment
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
  */
-export function runCli(args) {
+export function runCli(args, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -4,6 +4,7 @@
 // relay's own record (its session_open log lines and /metrics) shows how many
 // WebSockets were used.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -21,7 +22,7 @@ const hostUrl = pathToFileURL(`${siteDir}/host/host.js`);
 const hostWasm = readFileSync(`${siteDir}/host/host.wasm`);
 /** @type {Record<string, WebAssembly.Module>} */
 const guests = {};
-for (const name of ['http_client', 'echo_server', 'udp_client'])
+for (const name of ['http_client', 'echo_server', 'udp_client', 'transfer'])
   guests[name] = await WebAssembly.compile(readFileSync(`${siteDir}/guests/${name}.asyncify.wasm`));
 
 /**
@@ -136,6 +137,28 @@ test('three guests at once over one shared connection each get their own bytes; 
   assert.deepEqual(complaints, [], 'every frame named a stream the relay knew');
   assert.equal(connection.sessionsOpened, 1);
   await until(() => relay.log.some((line) => line.includes('"session_closed"')), 'the WebSocket to close after the last run');
+});
+
+test('downloads far past the byte window reach two guests intact over one shared connection', async (t) => {
+  const { url, stop } = await freshRelay();
+  t.after(stop);
+  // 4 MiB each: four times the window the kernels ask for, so each stream
+  // lives on WINDOW_UPDATEs that the connection maps to its wire stream id.
+  const body = Buffer.alloc(4 * 1024 * 1024);
+  for (let i = 0; i < body.length; ++i) body[i] = (i * 7 + (i >> 12)) & 0xff;
+  const digest = createHash('sha256').update(body).digest('hex');
+  const server = net.createServer((socket) => socket.end(body));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  t.after(() => server.close());
+  const port = String(/** @type {net.AddressInfo} */ (server.address()).port);
+
+  const connection = new RelayConnection(url);
+  const downloads = [0, 1].map(() => runGuest('transfer', ['get', '127.0.0.1', port], connection).done);
+  connection.dispose();
+  for (const result of await Promise.all(downloads)) {
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`^received ${body.length} sha256 ${digest} `));
+  }
 });
 
 test('aborting one run closes only its streams; the other runs to completion on the same connection', async (t) => {

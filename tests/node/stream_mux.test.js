@@ -119,6 +119,21 @@ test('a kernel asking for other extensions is refused and detached; the others c
   assert.equal(wire.length, 1);
 });
 
+test('a kernel logging in with other credentials is refused with a word about relayAuth', () => {
+  const { mux, kernel } = setup();
+  const first = kernel();
+  const second = kernel();
+  mux.fromRelay(frame('info_v2_relay_offer_all'));
+  const login = frame('info_v2_client_credentials_window');
+  first.handle.send(login);
+  const otherPassword = login.slice();
+  otherPassword[20] ^= 1;  // inside the password: same extensions, other metadata
+  second.handle.send(otherPassword);
+  assert.deepEqual(first.refusals, []);
+  assert.equal(second.refusals.length, 1);
+  assert.match(second.refusals[0], /differ from those the shared relay connection already uses: .* same relayAuth/);
+});
+
 test('two kernels both opening stream 1 get different wire ids, and each gets only its own replies', () => {
   const { wire, mux, a, b } = twoReadyKernels();
   a.handle.send(frame('connect_tcp_ipv4'));
@@ -144,7 +159,9 @@ test('every per-stream packet a kernel writes goes out on the stream\'s wire id 
   b.handle.send(frame('connect_tcp_ipv4', 4));  // takes wire id 1 first
   a.handle.send(frame('connect_tcp_ipv4', 4));
   wire.length = 0;
-  const sent = ['data_text', 'data_empty', 'continue_zero', 'shutdown', 'close_voluntary'].map((name) => frame(name, 4));
+  const sent = ['data_text', 'data_empty', 'continue_zero', 'window_update_64k', 'shutdown', 'close_voluntary'].map(
+    (name) => frame(name, 4),
+  );
   for (const bytes of sent) a.handle.send(bytes);
   assert.deepEqual(wire, sent.map((bytes) => withStreamIds(bytes, 2)));
   wire.length = 0;

@@ -24,9 +24,9 @@ after(() => {
   echo.close();
 });
 
-/** Opens a wisp-js connection and resolves once it is ready. */
-function openConnection(version) {
-  const connection = new wisp.ClientConnection(`ws://127.0.0.1:${relay.port}/wisp/`, { wisp_version: version });
+/** Opens a wisp-js connection (to `port`, default the shared relay) and resolves once it is ready. */
+function openConnection(version, port = relay.port) {
+  const connection = new wisp.ClientConnection(`ws://127.0.0.1:${port}/wisp/`, { wisp_version: version });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('wisp-js connection did not open')), 5000);
     connection.onopen = () => {
@@ -80,5 +80,20 @@ test('wisp-js client sees a refused stream closed with reason 0x44', async () =>
     assert.equal(reason, 0x44);
   } finally {
     connection.close();
+  }
+});
+
+test('wisp-js client reads the relay MOTD from its INFO', async () => {
+  const motdRelay = await startRelay(['--dev', '--motd', 'hello, wisp-js']);
+  try {
+    const connection = await openConnection(2, motdRelay.port);
+    try {
+      assert.equal(connection.server_motd, 'hello, wisp-js');
+      assert.equal(await echoThrough(connection, 'still works'), 'still works');
+    } finally {
+      connection.close();
+    }
+  } finally {
+    motdRelay.process.kill('SIGTERM');
   }
 });

@@ -73,6 +73,59 @@ inline std::uint32_t u32_at(const bytes& b, std::size_t at) {
   return b[at] | b[at + 1] << 8 | b[at + 2] << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
 }
 
+inline void put_u32(bytes& out, std::uint32_t value) {
+  for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<std::uint8_t>(value >> shift));
+}
+
+// One INFO extension record: u8 id, u32 metadata length, metadata.
+inline bytes info_record(std::uint8_t id, const bytes& metadata = {}) {
+  bytes record = {id};
+  put_u32(record, static_cast<std::uint32_t>(metadata.size()));
+  record.insert(record.end(), metadata.begin(), metadata.end());
+  return record;
+}
+
+// A v2.0 INFO on stream 0 carrying these records.
+inline bytes info_frame(const std::vector<bytes>& records) {
+  bytes payload = {2, 0};
+  for (const auto& record : records) payload.insert(payload.end(), record.begin(), record.end());
+  return frame(0x05, 0, payload);
+}
+
+// The password-auth record of a client INFO: u8 username length, username, password.
+inline bytes login_record(const std::string& username, const std::string& password) {
+  bytes metadata = {static_cast<std::uint8_t>(username.size())};
+  metadata.insert(metadata.end(), username.begin(), username.end());
+  metadata.insert(metadata.end(), password.begin(), password.end());
+  return info_record(0x02, metadata);
+}
+
+// The sockbridge record of a client INFO asking for a relay→client byte window per stream.
+inline bytes window_record(std::uint32_t window) {
+  bytes metadata;
+  put_u32(metadata, window);
+  return info_record(0x53, metadata);
+}
+
+inline bytes window_update_frame(std::uint32_t stream, std::uint32_t increment) {
+  bytes payload;
+  put_u32(payload, increment);
+  return frame(0x86, stream, payload);
+}
+
+// The metadata of extension `id` in an INFO frame, or nothing if it is not listed.
+inline std::optional<bytes> info_extension(const bytes& info, std::uint8_t id) {
+  for (std::size_t at = 7; at + 5 <= info.size();) {
+    const auto length = u32_at(info, at + 1);
+    if (at + 5 + length > info.size()) break;
+    if (info[at] == id)
+      return bytes(info.begin() + static_cast<std::ptrdiff_t>(at + 5),
+                   info.begin() + static_cast<std::ptrdiff_t>(at + 5 + length));
+    at += 5 + length;
+  }
+  return std::nullopt;
+}
+
 // Drains fd into text until EOF or until deadline; false on timeout.
 inline bool drain(int fd, std::string& text, std::chrono::steady_clock::time_point deadline) {
   char buffer[4096];
@@ -139,6 +192,7 @@ class relay_process {
       ADD_FAILURE() << "relay did not exit cleanly (status " << status << "):\n" << rest;
   }
   std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
   // Log lines up to and including "listening".
   const std::vector<std::string>& startup_lines() const { return lines_; }
 
@@ -219,9 +273,9 @@ class wisp_client {
   }
 
   // The next frame from the relay, or nothing if none arrives within the limit.
-  std::optional<bytes> next() {
+  std::optional<bytes> next(std::chrono::milliseconds limit = wait_limit) {
     std::unique_lock lock(mutex_);
-    if (!ready_.wait_for(lock, wait_limit, [this] { return !frames_.empty() || closed_; })) return std::nullopt;
+    if (!ready_.wait_for(lock, limit, [this] { return !frames_.empty() || closed_; })) return std::nullopt;
     if (frames_.empty()) return std::nullopt;
     auto front = std::move(frames_.front());
     frames_.pop_front();
@@ -258,6 +312,15 @@ class wisp_client {
     auto ready = next();
     EXPECT_TRUE(ready && (*ready)[0] == 0x03 && u32_at(*ready, 1) == 0);
     return ready ? u32_at(*ready, 5) : 0;
+  }
+
+  // Answers the relay's INFO with these records; returns the relay's INFO.
+  // The relay's answer (CONTINUE, or CLOSE on stream 0) is the next frame.
+  bytes answer_info(const std::vector<bytes>& records) {
+    auto info = next();
+    EXPECT_TRUE(info && (*info)[0] == 0x05) << "expected the relay's INFO";
+    send(info_frame(records));
+    return info ? *info : bytes{};
   }
 
  private:

@@ -37,6 +37,28 @@ struct kernel_harness : ::testing::Test {
 
   void handshake_v1(std::uint32_t credit = 16) { relay_continue(0, credit); }
 
+  // The relay's side of a v2 handshake offering exactly these extension
+  // records, then CONTINUE; returns the kernel's INFO reply.
+  wisp::bytes handshake_v2_offering(const std::vector<wisp::extension>& offer, std::uint32_t credit = 16) {
+    wisp::bytes info;
+    wisp::encode_info(info, {2, 0, offer});
+    k.on_frame(info);
+    auto replies = take_outgoing();
+    EXPECT_EQ(replies.size(), 1u);
+    relay_continue(0, credit);
+    return replies.empty() ? wisp::bytes{} : replies[0];
+  }
+
+  // The INFO reply's records; views point into `reply`.
+  static wisp::info_payload decode_reply(const wisp::bytes& reply) {
+    wisp::frame frame;
+    wisp::info_payload info;
+    EXPECT_EQ(wisp::decode_frame(reply, frame), wisp::decode_error::ok);
+    EXPECT_EQ(frame.type, wisp::packet_type::info);
+    EXPECT_EQ(wisp::decode_info(frame.payload, info), wisp::decode_error::ok);
+    return info;
+  }
+
   void relay_continue(std::uint32_t stream, std::uint32_t credit) {
     wisp::bytes frame;
     wisp::encode_continue(frame, stream, credit);

@@ -103,3 +103,24 @@ TEST(sockbridge_extension, malformed_extension_payloads_have_named_errors) {
   const std::uint8_t no_backlog[] = {4, 0x50, 0, 127, 0, 0, 1};
   EXPECT_EQ(wisp::decode_listen(no_backlog, listen), wisp::decode_error::payload_too_short);
 }
+
+TEST(sockbridge_extension, window_update_carries_a_little_endian_byte_increment) {
+  wisp::bytes out;
+  wisp::encode_window_update(out, 7, 0x00010000);
+  EXPECT_EQ(out, (wisp::bytes{0x86, 7, 0, 0, 0, 0x00, 0x00, 0x01, 0x00}));
+  std::uint32_t increment = 0;
+  ASSERT_EQ(wisp::decode_window_update(payload_of(out, wisp::packet_type::window_update, 7), increment),
+            wisp::decode_error::ok);
+  EXPECT_EQ(increment, 65536u);
+}
+
+TEST(sockbridge_extension, window_update_of_zero_or_wrong_size_is_malformed) {
+  std::uint32_t increment = 99;
+  const std::uint8_t zero[] = {0, 0, 0, 0};
+  EXPECT_EQ(wisp::decode_window_update(zero, increment), wisp::decode_error::zero_window);
+  const std::uint8_t three[] = {1, 0, 0};
+  EXPECT_EQ(wisp::decode_window_update(three, increment), wisp::decode_error::payload_too_short);
+  const std::uint8_t five[] = {1, 0, 0, 0, 0};
+  EXPECT_EQ(wisp::decode_window_update(five, increment), wisp::decode_error::payload_too_long);
+  EXPECT_EQ(increment, 99u) << "a failed decode leaves the output alone";
+}

@@ -1,6 +1,8 @@
 // The golden vectors in protocol/vectors/ (described by vectors.json) against
 // the codec: every valid file decodes to the manifest's fields and re-encodes
 // to the same bytes; every malformed file fails with exactly the named error.
+// INFO vectors that name their sender also have each extension's metadata
+// decoded (extensions.hpp) as that sender wrote it.
 // The .bin files are the truth; nothing here regenerates them.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -14,6 +16,7 @@
 #include <set>
 #include <string>
 
+#include "sockbridge/protocol/extensions.hpp"
 #include "sockbridge/protocol/wisp.hpp"
 
 namespace {
@@ -175,11 +178,80 @@ std::map<wisp::packet_type, codec> codecs() {
     wisp::encode_shutdown(encoded, frame.stream_id);
     return wisp::decode_error::ok;
   };
+  table[packet_type::window_update] =
+      make_codec<std::uint32_t>(wisp::decode_window_update, wisp::encode_window_update, [](std::uint32_t increment) {
+        return json{{"increment", increment}};
+      });
   return table;
 }
 
-// Decodes a whole message: the frame header, then the payload by type.
-wisp::decode_error decode_message(wisp::byte_view bytes, wisp::frame& frame, json& fields, wisp::bytes& encoded) {
+// Decodes one INFO record's metadata as `sender` ("relay" or "client") wrote
+// it into manifest-style fields, and re-encodes it into `encoded`. Records
+// without metadata of their own (UDP, stream-open confirmation, the client's
+// MOTD) leave fields null.
+wisp::decode_error decode_metadata(const std::string& sender, const wisp::extension& record, json& fields,
+                                   wisp::bytes& encoded) {
+  using id = wisp::extension_id;
+  const bool relay = sender == "relay";
+  auto decode = [&](auto payload, auto decoder, auto encoder, auto to_fields) {
+    if (auto error = decoder(record.metadata, payload); error != wisp::decode_error::ok) return error;
+    fields = to_fields(payload);
+    encoder(encoded, payload);
+    return wisp::decode_error::ok;
+  };
+  switch (static_cast<id>(record.id)) {
+    case id::password_auth:
+      if (relay)
+        return decode(wisp::password_offer{}, wisp::decode_password_offer, wisp::encode_password_offer,
+                      [](const wisp::password_offer& p) {
+                        return json{{"required", p.required}};
+                      });
+      return decode(wisp::password_credentials{}, wisp::decode_password_credentials, wisp::encode_password_credentials,
+                    [](const wisp::password_credentials& p) {
+                      return json{{"username", text(p.username)}, {"password", text(p.password)}};
+                    });
+    case id::motd:
+      if (!relay) break;
+      return decode(std::string_view{}, wisp::decode_motd, wisp::encode_motd, [](std::string_view motd) {
+        return json{{"motd", text(motd)}};
+      });
+    case id::sockbridge:
+      if (relay)
+        return decode(wisp::sockbridge_offer{}, wisp::decode_sockbridge_offer, wisp::encode_sockbridge_offer,
+                      [](const wisp::sockbridge_offer& p) {
+                        return json{{"features", p.features ? json(*p.features) : json(nullptr)}};
+                      });
+      return decode(wisp::sockbridge_request{}, wisp::decode_sockbridge_request, wisp::encode_sockbridge_request,
+                    [](const wisp::sockbridge_request& p) {
+                      return json{{"stream_window", p.stream_window ? json(*p.stream_window) : json(nullptr)}};
+                    });
+    default:
+      break;
+  }
+  return wisp::decode_error::ok;
+}
+
+// Adds "decoded" to every INFO record in fields that has metadata of its own;
+// each must re-encode to its bytes. Returns the first decode error.
+wisp::decode_error decode_info_metadata(const std::string& sender, const wisp::frame& frame, json& fields) {
+  wisp::info_payload info;
+  if (auto error = wisp::decode_info(frame.payload, info); error != wisp::decode_error::ok) return error;
+  for (std::size_t i = 0; i < info.extensions.size(); ++i) {
+    json decoded;
+    wisp::bytes encoded;
+    const auto& record = info.extensions[i];
+    if (auto error = decode_metadata(sender, record, decoded, encoded); error != wisp::decode_error::ok) return error;
+    if (decoded.is_null()) continue;
+    fields["extensions"][i]["decoded"] = decoded;
+    EXPECT_EQ(hex(encoded), hex(record.metadata)) << "metadata of extension " << int{record.id};
+  }
+  return wisp::decode_error::ok;
+}
+
+// Decodes a whole message: the frame header, then the payload by type (and,
+// for an INFO whose manifest entry names its sender, each record's metadata).
+wisp::decode_error decode_message(wisp::byte_view bytes, const json& vector, wisp::frame& frame, json& fields,
+                                  wisp::bytes& encoded) {
   if (auto error = wisp::decode_frame(bytes, frame); error != wisp::decode_error::ok) return error;
   const auto table = codecs();
   const auto it = table.find(frame.type);
@@ -187,7 +259,9 @@ wisp::decode_error decode_message(wisp::byte_view bytes, wisp::frame& frame, jso
     ADD_FAILURE() << "no codec in this test for packet type " << static_cast<int>(frame.type);
     return wisp::decode_error::ok;
   }
-  return it->second(frame, fields, encoded);
+  if (auto error = it->second(frame, fields, encoded); error != wisp::decode_error::ok) return error;
+  if (frame.type != wisp::packet_type::info || !vector.contains("sender")) return wisp::decode_error::ok;
+  return decode_info_metadata(vector.at("sender").get<std::string>(), frame, fields);
 }
 
 using name_table = std::map<std::string, int>;
@@ -226,7 +300,7 @@ TEST(protocol_vectors, valid_vectors_decode_to_their_fields_and_reencode_identic
     wisp::frame frame;
     json fields;
     wisp::bytes encoded;
-    ASSERT_EQ(name_of(decode_message(bytes, frame, fields, encoded)), "ok");
+    ASSERT_EQ(name_of(decode_message(bytes, vector, frame, fields, encoded)), "ok");
     EXPECT_EQ(frame.type, packet_types().at(vector.at("type").get<std::string>()));
     EXPECT_EQ(frame.stream_id, vector.at("stream_id").get<std::uint32_t>());
     EXPECT_EQ(fields, vector.at("fields"));
@@ -249,7 +323,7 @@ TEST(protocol_vectors, malformed_vectors_fail_with_their_named_error) {
     wisp::frame frame;
     json fields;
     wisp::bytes encoded;
-    EXPECT_EQ(name_of(decode_message(bytes, frame, fields, encoded)), expected);
+    EXPECT_EQ(name_of(decode_message(bytes, vector, frame, fields, encoded)), expected);
     // A malformed payload still has a readable header: the manifest names it.
     if (vector.contains("type")) {
       EXPECT_EQ(frame.type, packet_types().at(vector.at("type").get<std::string>()));

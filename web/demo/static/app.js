@@ -100,9 +100,10 @@ function showBlocking() {
   }
 }
 
-/** @param {GuestTerminal} terminal @param {string} message @param {'info' | 'error'} level */
+/** @param {GuestTerminal} terminal @param {string} message @param {import('./shim-js/src/embed.js').StatusLevel} level */
 function onRelayEvent(terminal, message, level) {
   if (message.startsWith('blocking mode: ')) return;  // known before the run: showBlocking()
+  if (level === 'notice') return terminal.notice(message, 'info');  // the relay's MOTD, for the reader
   $('relay-status').textContent = message;
   if (message.startsWith('connected to ')) relayState('connected (WebSocket open)', 'ok');
   else if (message.startsWith('could not connect')) relayState('not reachable', 'bad');

@@ -159,6 +159,7 @@ export class SockbridgeRun extends HTMLElement {
         stderr: terminal.sink('stderr'),
         onStatus: (message, level) => {
           if (level === 'error') terminal.notice(`relay: ${message}`, 'error');
+          if (level === 'notice') terminal.notice(message, 'info');
         },
         signal: controller.signal,
         blocking: /** @type {any} */ (this.getAttribute('blocking') || undefined),

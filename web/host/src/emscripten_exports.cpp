@@ -201,6 +201,12 @@ SB_EXPORT void sb_stdin_push(const std::uint8_t* data, std::uint32_t length) {
 }
 SB_EXPORT void sb_stdin_close() { state().sockets.close_stdin(); }
 
+// Credentials for the relay's Wisp password authentication; 0 if the username
+// is longer than 255 bytes. Call before the WebSocket opens.
+SB_EXPORT std::int32_t sb_set_relay_credentials(const char* username, const char* password) {
+  return state().sockets.set_relay_credentials(username, password) ? 1 : 0;
+}
+
 // Transport.
 SB_EXPORT void sb_on_frame(const std::uint8_t* data, std::uint32_t length) {
   state().sockets.on_frame(std::span(data, length));

@@ -9,20 +9,7 @@
 namespace sb::host {
 namespace {
 
-namespace wisp = sb::protocol;
-
 constexpr std::int32_t error(std::int32_t errno_value) { return -errno_value; }
-
-// The extensions this kernel asks for in its INFO reply.
-constexpr std::uint8_t wanted_extensions[] = {
-    static_cast<std::uint8_t>(wisp::extension_id::stream_open_confirmation),
-    static_cast<std::uint8_t>(wisp::extension_id::sockbridge),
-};
-
-bool has_extension(const wisp::info_payload& info, wisp::extension_id id) {
-  return std::any_of(info.extensions.begin(), info.extensions.end(),
-                     [id](const wisp::extension& e) { return e.id == static_cast<std::uint8_t>(id); });
-}
 
 }  // namespace
 
@@ -212,7 +199,10 @@ std::int32_t kernel::receive(socket& s, guest_ptr buf, std::uint32_t len, std::i
     cursor += static_cast<guest_ptr>(piece.size());
     return true;
   });
-  if (!peek) s.bytes_received += copied;
+  if (!peek) {
+    s.bytes_received += copied;
+    release_window(s, copied);
+  }
   return static_cast<std::int32_t>(copied);
 }
 
@@ -267,20 +257,8 @@ void kernel::on_frame(protocol::byte_view bytes) {
 
 void kernel::on_session_frame(const protocol::frame& frame) {
   switch (frame.type) {
-    case protocol::packet_type::info: {
-      protocol::info_payload info;
-      if (auto e = protocol::decode_info(frame.payload, info); e != protocol::decode_error::ok)
-        return fail_link("relay sent a malformed INFO: " + std::string(protocol::describe(e)));
-      open_confirmation_ = has_extension(info, protocol::extension_id::stream_open_confirmation);
-      extension_ = has_extension(info, protocol::extension_id::sockbridge);
-      protocol::info_payload reply{2, 0, {}};
-      for (auto id : wanted_extensions)
-        if (has_extension(info, static_cast<protocol::extension_id>(id))) reply.extensions.push_back({id, {}});
-      protocol::bytes out;
-      protocol::encode_info(out, reply);
-      outgoing_.push_back(std::move(out));  // part of the handshake: never held
-      return;
-    }
+    case protocol::packet_type::info:
+      return on_relay_info(frame);
     case protocol::packet_type::continue_: {
       std::uint32_t credit = 0;
       if (protocol::decode_continue(frame.payload, credit) != protocol::decode_error::ok)
@@ -302,7 +280,12 @@ void kernel::on_session_frame(const protocol::frame& frame) {
     case protocol::packet_type::close: {
       protocol::close_reason reason{};
       (void)protocol::decode_close(frame.payload, reason);
-      return fail_link("relay closed the session: " + std::string(protocol::describe(reason)));
+      // A refused login (Wisp password auth) reads as "permission denied" to a pending connect.
+      const bool refused_login = reason == protocol::close_reason::auth_bad_password ||
+                                 reason == protocol::close_reason::auth_bad_signature ||
+                                 reason == protocol::close_reason::auth_required;
+      return fail_link("relay closed the session: " + std::string(protocol::describe(reason)),
+                       refused_login ? connect_errno(reason) : SB_ENETUNREACH);
     }
     default:
       return fail_link("relay sent an unexpected packet on stream 0");
@@ -323,7 +306,8 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
       return;
     case protocol::packet_type::data:
       if (s->state == socket_state::connecting) s->state = socket_state::connected;
-      if (s->read_shut) return;
+      if (!take_window(*s, frame.payload.size())) return;
+      if (s->read_shut) return release_window(*s, frame.payload.size());
       if (s->type == SB_SOCK_STREAM) return s->received.push(frame.payload);
       if (s->datagrams.size() < max_queued_datagrams)
         s->datagrams.emplace_back(frame.payload.begin(), frame.payload.end());
@@ -361,16 +345,16 @@ void kernel::on_stream_closed(socket& s, protocol::close_reason reason) {
 
 void kernel::on_transport_closed() { fail_link("connection to the relay was lost"); }
 
-void kernel::fail_link(std::string message) {
+void kernel::fail_link(std::string message, std::int32_t opening_errno) {
   if (link_ == link_state::closed) return;
   link_ = link_state::closed;
   link_message_ = std::move(message);
   held_.clear();
   outgoing_.clear();
   for (auto& [fd, s] : sockets_) {
-    if (s.state == socket_state::connecting) s.pending_error = SB_ENETUNREACH;
+    if (s.state == socket_state::connecting) s.pending_error = opening_errno;
     if (s.state == socket_state::connected || s.state == socket_state::listening) s.pending_error = SB_ECONNRESET;
-    if (s.state == socket_state::listen_pending) s.pending_error = SB_ENETUNREACH;
+    if (s.state == socket_state::listen_pending) s.pending_error = opening_errno;
     if (s.state != socket_state::created) s.state = socket_state::closed;
   }
   fd_by_stream_.clear();

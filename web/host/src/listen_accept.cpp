@@ -115,6 +115,7 @@ std::int32_t kernel::sock_shutdown(std::int32_t fd, std::int32_t how) {
   if (s->state != socket_state::connected) return error(SB_ENOTCONN);
   if (how & SB_SHUT_RD) {
     s->read_shut = true;
+    release_window(*s, s->received.size());  // dropped unread: the relay may send more, to be dropped too
     s->received = {};
   }
   if ((how & SB_SHUT_WR) && !s->write_shut) {

@@ -32,7 +32,8 @@ using byte_view = std::span<const std::uint8_t>;
   X(resolved, 0x82)        \
   X(listen, 0x83)          \
   X(accepted, 0x84)        \
-  X(shutdown, 0x85)
+  X(shutdown, 0x85)        \
+  X(window_update, 0x86)
 
 enum class packet_type : std::uint8_t {
 #define SB_X(name, value) name = value,
@@ -83,20 +84,22 @@ enum class extension_id : std::uint8_t {
 };
 
 // Every way a frame or payload can be malformed: X(name, description).
-#define SB_DECODE_ERRORS(X)                                        \
-  X(ok, "ok")                                                      \
-  X(frame_too_short, "frame shorter than the 5-byte header")      \
-  X(unknown_packet_type, "unknown packet type")                   \
-  X(payload_too_short, "payload shorter than its fixed fields")   \
-  X(payload_too_long, "payload longer than its fixed fields")     \
-  X(bad_stream_type, "stream type is neither TCP nor UDP")        \
-  X(empty_hostname, "CONNECT without a hostname")                 \
-  X(hostname_too_long, "hostname longer than 255 bytes")          \
-  X(bad_hostname, "hostname contains a control character")        \
-  X(truncated_extension, "extension metadata runs past the INFO packet") \
-  X(too_many_extensions, "more extensions than allowed in one INFO packet") \
-  X(bad_address_family, "address family is neither 4 nor 6")              \
-  X(too_many_addresses, "more addresses than allowed in one RESOLVED packet")
+#define SB_DECODE_ERRORS(X)                                                   \
+  X(ok, "ok")                                                                 \
+  X(frame_too_short, "frame shorter than the 5-byte header")                  \
+  X(unknown_packet_type, "unknown packet type")                               \
+  X(payload_too_short, "payload shorter than its fixed fields")               \
+  X(payload_too_long, "payload longer than its fixed fields")                 \
+  X(bad_stream_type, "stream type is neither TCP nor UDP")                    \
+  X(empty_hostname, "CONNECT without a hostname")                             \
+  X(hostname_too_long, "hostname longer than 255 bytes")                      \
+  X(bad_hostname, "hostname contains a control character")                    \
+  X(truncated_extension, "extension metadata runs past the INFO packet")      \
+  X(too_many_extensions, "more extensions than allowed in one INFO packet")   \
+  X(bad_address_family, "address family is neither 4 nor 6")                  \
+  X(too_many_addresses, "more addresses than allowed in one RESOLVED packet") \
+  X(zero_window, "a byte window or window increment of zero")                 \
+  X(bad_flag, "a boolean field is neither 0 nor 1")
 
 enum class decode_error : std::uint8_t {
 #define SB_X(name, description) name,
@@ -222,5 +225,10 @@ decode_error decode_accepted(byte_view payload, accepted_payload& out);
 
 // SHUTDOWN has no payload: "no more DATA from me on this stream" (TCP FIN).
 void encode_shutdown(bytes& out, std::uint32_t stream_id);
+
+// WINDOW_UPDATE (client → relay, on a TCP stream): the relay may send `increment`
+// more DATA bytes on the stream. u32, never 0 (zero_window).
+void encode_window_update(bytes& out, std::uint32_t stream_id, std::uint32_t increment);
+decode_error decode_window_update(byte_view payload, std::uint32_t& increment);
 
 }  // namespace sb::protocol

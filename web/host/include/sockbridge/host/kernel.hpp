@@ -45,6 +45,11 @@ inline constexpr std::int32_t first_socket_fd = 3;
 inline constexpr std::size_t max_open_sockets = 1024;
 // What SO_SNDBUF / SO_RCVBUF report until set (the kernel keeps no fixed-size buffers).
 inline constexpr std::int32_t default_socket_buffer_bytes = 256 * 1024;
+// Relay→guest byte window of each TCP stream, when the relay honours windows
+// (sockbridge extension): the relay sends at most this many bytes the guest has
+// not read yet, so a socket's receive buffer never holds more. Half of it read
+// is re-granted with one WINDOW_UPDATE.
+inline constexpr std::uint32_t stream_receive_window_bytes = 1024 * 1024;
 
 // Status of a name lookup whose answer can never come (the relay link closed).
 inline constexpr std::uint8_t lookup_status_link_lost = 0xff;
@@ -74,6 +79,10 @@ struct socket {
   bool peer_finished = false;       // remote closed; recv returns 0 once `received` is empty
   std::int32_t pending_error = 0;   // positive errno reported by the next call (SO_ERROR)
   std::uint32_t send_credit = 0;    // DATA packets the relay still accepts (Wisp CONTINUE)
+  // TCP with byte windows: bytes the relay may still send, and bytes the guest
+  // read since the last WINDOW_UPDATE (received + window + unannounced = the window).
+  std::uint32_t receive_window = stream_receive_window_bytes;
+  std::uint32_t read_since_window_update = 0;
   bool connect_in_progress = false; // a blocking connect returned would_block and will be retried
   bool read_shut = false;           // shutdown(SHUT_RD): recv returns 0, arriving data is dropped
   bool write_shut = false;          // shutdown(SHUT_WR): send fails with EPIPE
@@ -157,6 +166,11 @@ class kernel {
   const socket* find(std::int32_t fd) const;
   const std::map<std::int32_t, socket>& sockets() const { return sockets_; }
 
+  // Username and password for the relay's Wisp password authentication (sent
+  // in the INFO reply, only if the relay offers it). false: the username is
+  // longer than 255 bytes (the wire limit) and nothing was set.
+  bool set_relay_credentials(std::string username, std::string password);
+
   // --- transport (called by shim-js) ---
   // One complete binary WebSocket message from the relay.
   void on_frame(protocol::byte_view frame);
@@ -199,6 +213,13 @@ class kernel {
   socket* by_stream(std::uint32_t stream_id);
   void send_frame(protocol::bytes frame);
   void on_session_frame(const protocol::frame& frame);
+  // The relay's INFO (handshake.cpp): note its extensions, answer with ours.
+  void on_relay_info(const protocol::frame& frame);
+  // Byte windows (receive_window.cpp). DATA of `bytes` arrived on s: false if
+  // it broke the window (the link has then failed).
+  bool take_window(socket& s, std::size_t bytes);
+  // The guest read (or dropped) `bytes` of s: re-grant once half the window was read.
+  void release_window(socket& s, std::size_t bytes);
   void on_stream_frame(const protocol::frame& frame);
   void on_stream_closed(socket& s, protocol::close_reason reason);
   void on_connected(socket& s, const protocol::frame& frame);
@@ -206,7 +227,9 @@ class kernel {
   void on_resolved(const protocol::frame& frame);
   std::int32_t listen(socket& s, std::int32_t fd, std::int32_t backlog);
   std::int32_t write_lookup_result(guest_ptr out, std::uint32_t max);
-  void fail_link(std::string message);
+  // The link is gone: every stream fails; connects and listens still
+  // pending fail with opening_errno (positive errno).
+  void fail_link(std::string message, std::int32_t opening_errno = SB_ENETUNREACH);
   std::int32_t finish_connect(socket& s);
 
   guest_memory& memory_;
@@ -218,6 +241,12 @@ class kernel {
   link_state link_ = link_state::handshaking;
   bool open_confirmation_ = false;        // relay confirms connects (Wisp v2 extension 0x05)
   bool extension_ = false;                // relay speaks the sockbridge extension (0x53)
+  bool stream_windows_ = false;           // relay honours byte windows (sockbridge feature)
+  struct credentials {
+    std::string username;
+    std::string password;
+  };
+  std::optional<credentials> credentials_;  // for the relay's password authentication
   // Streams the relay accepted for a listener, not yet returned by accept().
   std::map<std::uint32_t, socket> embryos_;
   struct name_lookup {
