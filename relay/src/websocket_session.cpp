@@ -340,6 +340,7 @@ void websocket_session::send(protocol::bytes frame, std::function<void()> on_sen
 }
 
 void websocket_session::do_write() {
+  if (close_started_) queue_.clear();
   if (queue_.empty()) {
     writing_ = false;
     return;
@@ -411,8 +412,12 @@ void websocket_session::close_session(protocol::close_reason reason, websocket::
   end_streams();
   protocol::bytes close;
   protocol::encode_close(close, protocol::session_stream_id, reason);
-  send(std::move(close),
-       [self = shared_from_this(), code] { self->ws_.async_close(code, [self](beast::error_code) {}); });
+  send(std::move(close), [self = shared_from_this(), code] {
+    // Beast allows no write beside async_close: whatever is still queued
+    // (frames from streams that ended with the session) is dropped.
+    self->close_started_ = true;
+    self->ws_.async_close(code, [self](beast::error_code) {});
+  });
 }
 
 void websocket_session::arm_idle_timer() {

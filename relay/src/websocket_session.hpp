@@ -118,6 +118,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::unique_ptr<boost::asio::steady_timer> rate_timer_;  // only while reading is throttled
   std::deque<outgoing> queue_;
   bool writing_ = false;
+  bool close_started_ = false;  // the WebSocket close handshake is under way: write nothing more
   std::map<std::uint32_t, std::shared_ptr<stream>> streams_;
   std::map<std::uint32_t, std::shared_ptr<listen_stream>> listeners_;
   std::uint32_t next_inbound_id_ = protocol::relay_stream_id_bit | 1;
