@@ -20,6 +20,14 @@ namespace {
 // Queued client packets written to the target in one gathered write, at most.
 constexpr std::size_t max_gathered_writes = 64;
 
+// One read buffer per I/O thread: a read completes inside on_readable, so no
+// two streams on one thread use it at once.
+std::vector<std::uint8_t>& read_scratch(std::size_t bytes) {
+  thread_local std::vector<std::uint8_t> scratch;
+  if (scratch.size() < bytes) scratch.resize(bytes);
+  return scratch;
+}
+
 protocol::close_reason connect_failure_reason(const error_code& ec) {
   if (ec == net::error::connection_refused) return protocol::close_reason::refused;
   if (ec == net::error::timed_out) return protocol::close_reason::connect_timeout;
@@ -254,19 +262,21 @@ void tcp_stream::on_readable(error_code ec) {
   reading_ = false;
   if (done_) return;
   if (ec) return on_read_error(ec);
-  // Read straight into the frame for the client: an idle stream holds no buffer.
-  // With a window, never more than the client still accepts.
+  // Read into this thread's scratch buffer, then copy what arrived into a frame
+  // of exactly that size: a frame sized for a whole chunk would keep its
+  // untouched tail (and the allocator its pages) for every stream that got a
+  // few bytes. With a window, never more than the client still accepts.
   const auto chunk =
       windowed_ ? static_cast<std::size_t>(std::min<std::uint64_t>(session_->config().read_chunk_bytes, window_))
                 : session_->config().read_chunk_bytes;
-  protocol::bytes frame;
-  protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
-  const auto header = frame.size();
-  frame.resize(header + chunk);
-  const auto got = socket_.read_some(net::buffer(frame.data() + header, chunk), ec);
+  auto& scratch = read_scratch(chunk);
+  const auto got = socket_.read_some(net::buffer(scratch.data(), chunk), ec);
   if (ec == net::error::would_block) return do_read();
   if (ec) return on_read_error(ec);
-  frame.resize(header + got);
+  protocol::bytes frame;
+  frame.reserve(protocol::frame_header_size + got);
+  protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
+  frame.insert(frame.end(), scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(got));
   if (windowed_) window_ -= got;
   touch();
   metrics().bytes_to_clients.fetch_add(got, std::memory_order_relaxed);
