@@ -1,7 +1,6 @@
 #include "listener.hpp"
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "http_session.hpp"
 #include "log.hpp"
@@ -10,9 +9,8 @@ namespace sb::relay {
 
 namespace net = boost::asio;
 
-listener::listener(net::io_context& context, net::ip::tcp::endpoint endpoint,
-                   std::shared_ptr<const relay_config> config)
-    : context_(context), acceptor_(net::make_strand(context)), config_(std::move(config)) {
+listener::listener(io_pool& pool, net::ip::tcp::endpoint endpoint, std::shared_ptr<const relay_config> config)
+    : pool_(pool), acceptor_(pool.main()), config_(std::move(config)) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -22,7 +20,7 @@ listener::listener(net::io_context& context, net::ip::tcp::endpoint endpoint,
 void listener::run() { do_accept(); }
 
 void listener::stop() {
-  // On the acceptor's strand: stop() comes from the signal handler, on any thread.
+  // On the acceptor's context: stop() may come from any thread.
   net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] {
     boost::system::error_code ignored;
     self->acceptor_.close(ignored);
@@ -30,7 +28,7 @@ void listener::stop() {
 }
 
 void listener::do_accept() {
-  acceptor_.async_accept(net::make_strand(context_),
+  acceptor_.async_accept(pool_.next_executor(),
                          [self = shared_from_this()](boost::system::error_code ec, net::ip::tcp::socket socket) {
                            self->on_accept(ec, std::move(socket));
                          });

@@ -1,19 +1,19 @@
-// listener: accepts TCP connections and hands each to an http_session on its own strand.
+// listener: accepts TCP connections and hands each to an http_session on the
+// next context of the io_pool.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
 
 #include "config.hpp"
+#include "io_pool.hpp"
 
 namespace sb::relay {
 
 class listener : public std::enable_shared_from_this<listener> {
  public:
   // Binds and listens; throws boost::system::system_error if the address is unusable.
-  listener(boost::asio::io_context& context, boost::asio::ip::tcp::endpoint endpoint,
-           std::shared_ptr<const relay_config> config);
+  listener(io_pool& pool, boost::asio::ip::tcp::endpoint endpoint, std::shared_ptr<const relay_config> config);
   void run();
   void stop();
   boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
@@ -22,7 +22,7 @@ class listener : public std::enable_shared_from_this<listener> {
   void do_accept();
   void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
 
-  boost::asio::io_context& context_;
+  io_pool& pool_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::shared_ptr<const relay_config> config_;
 };

@@ -1,7 +1,6 @@
 // sockbridge-relay: the native end of sockbridge. Serves Wisp over WebSocket
 // (and, optionally, the demo site) on one port.
 #include <CLI/CLI.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdlib>
@@ -185,11 +184,11 @@ std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_co
 // drain_timeout, then stop. A second signal stops at once.
 class drain_on_signal {
  public:
-  drain_on_signal(net::io_context& context, std::shared_ptr<sb::relay::listener> server, std::chrono::seconds timeout)
-      : context_(context),
+  drain_on_signal(sb::relay::io_pool& pool, std::shared_ptr<sb::relay::listener> server, std::chrono::seconds timeout)
+      : pool_(pool),
         server_(std::move(server)),
-        signals_(context, SIGINT, SIGTERM),
-        poll_(context),
+        signals_(pool.main(), SIGINT, SIGTERM),
+        poll_(pool.main()),
         timeout_(timeout) {
     wait();
   }
@@ -204,7 +203,7 @@ class drain_on_signal {
   void on_signal(int signal) {
     if (draining_) {
       log_event(log_level::info, "stopping", {{"signal", signal}, {"sessions", sb::relay::sessions().size()}});
-      return context_.stop();
+      return pool_.stop();
     }
     draining_ = true;
     deadline_ = std::chrono::steady_clock::now() + timeout_;
@@ -224,7 +223,7 @@ class drain_on_signal {
     const auto now = std::chrono::steady_clock::now();
     if (left == 0 || now >= deadline_ + close_grace) {
       log_event(log_level::info, "stopping", {{"sessions", left}, {"drained", !closed_at_deadline_}});
-      return context_.stop();
+      return pool_.stop();
     }
     if (now >= deadline_ && !closed_at_deadline_) {
       closed_at_deadline_ = true;
@@ -237,7 +236,7 @@ class drain_on_signal {
     });
   }
 
-  net::io_context& context_;
+  sb::relay::io_pool& pool_;
   std::shared_ptr<sb::relay::listener> server_;
   net::signal_set signals_;
   net::steady_timer poll_;
@@ -251,16 +250,16 @@ class drain_on_signal {
 // Runs the server until SIGINT/SIGTERM (and the drain after it); returns the exit code.
 int serve(std::shared_ptr<const sb::relay::relay_config> config, const net::ip::tcp::endpoint& endpoint) {
   const unsigned threads = config->threads ? config->threads : std::max(1u, std::thread::hardware_concurrency());
-  net::io_context context(static_cast<int>(threads));
+  sb::relay::io_pool pool(threads);
   std::shared_ptr<sb::relay::listener> server;
   try {
-    server = std::make_shared<sb::relay::listener>(context, endpoint, config);
+    server = std::make_shared<sb::relay::listener>(pool, endpoint, config);
   } catch (const boost::system::system_error& e) {
     std::cerr << "sockbridge-relay: cannot listen on " << endpoint << ": " << e.code().message() << "\n";
     return exit_runtime;
   }
   // Installed before "listening" is logged: whoever reads that line may signal at once.
-  drain_on_signal signals(context, server, config->drain_timeout);
+  drain_on_signal signals(pool, server, config->drain_timeout);
   if (config->dev)
     log_event(log_level::warn, "dev_mode",
               {{"message", "--dev: guests may connect to loopback addresses (127.0.0.0/8, ::1)"}});
@@ -272,10 +271,7 @@ int serve(std::shared_ptr<const sb::relay::relay_config> config, const net::ip::
              {"web_root", config->web_root}});
   server->run();
 
-  std::vector<std::thread> workers;
-  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&context] { context.run(); });
-  context.run();
-  for (auto& worker : workers) worker.join();
+  pool.run();
   return EXIT_SUCCESS;
 }
 

@@ -10,6 +10,8 @@
 // within a few seconds (a hang is a bug, reported by aborting).
 // The policy denies every address (no stream reaches anything real); ctest runs
 // this in a network namespace with only loopback, so name lookups stay local.
+#include <sys/socket.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -19,10 +21,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <sys/socket.h>
 #include <thread>
 
 #include "config.hpp"
+#include "io_pool.hpp"
 #include "listener.hpp"
 #include "log.hpp"
 #include "session_registry.hpp"
@@ -38,8 +40,7 @@ constexpr auto session_end_limit = std::chrono::seconds(5);
 constexpr std::size_t max_messages = 256;
 
 struct relay_in_process {
-  net::io_context context;
-  net::executor_work_guard<net::io_context::executor_type> work = net::make_work_guard(context);
+  sb::relay::io_pool pool{1};
   std::shared_ptr<sb::relay::listener> server;
   std::thread thread;
   tcp::endpoint endpoint;
@@ -53,10 +54,10 @@ struct relay_in_process {
     config->connect_timeout = std::chrono::seconds(1);
     config->handshake_timeout = std::chrono::seconds(2);
     config->threads = 1;
-    server = std::make_shared<sb::relay::listener>(context, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0), config);
+    server = std::make_shared<sb::relay::listener>(pool, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0), config);
     endpoint = server->local_endpoint();
     server->run();
-    thread = std::thread([this] { context.run(); });
+    thread = std::thread([this] { pool.run(); });
   }
 };
 

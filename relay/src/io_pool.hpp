@@ -1,0 +1,40 @@
+// io_pool: one io_context per I/O thread. Each accepted connection is given
+// one context, round robin, and all of its session's work (WebSocket, target
+// sockets, timers, lookups) runs there: a session never changes threads, so
+// it needs no strand and a packet never waits for another thread to wake up.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <vector>
+
+namespace sb::relay {
+
+class io_pool {
+ public:
+  // threads ≥ 1 contexts, each to be run by one thread.
+  explicit io_pool(unsigned threads);
+  io_pool(const io_pool&) = delete;
+  io_pool& operator=(const io_pool&) = delete;
+
+  // The context the listener and the signal handling live on.
+  boost::asio::io_context& main() { return *contexts_.front(); }
+  // The executor for the next connection (round robin); safe from any thread.
+  boost::asio::any_io_executor next_executor();
+  // Runs every context, main() on the calling thread; returns once stop() was called.
+  void run();
+  // Stops every context; safe from any thread and from inside a handler.
+  void stop();
+  std::size_t size() const { return contexts_.size(); }
+
+ private:
+  using work_guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<work_guard> work_;  // keeps an idle context running until stop()
+  std::atomic<std::size_t> next_{0};
+};
+
+}  // namespace sb::relay
