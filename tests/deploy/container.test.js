@@ -73,7 +73,7 @@ function runCli(args) {
 
 /** @param {string[]} args */
 function compose(args) {
-  const files = ['-f', path.join(root, 'docker/compose.yaml'), '-f', path.join(root, 'tests/deploy/compose.test.yaml')];
+  const files = ['-f', path.join(root, 'docker/compose.yaml')];
   return run('podman-compose', ['-p', project, ...files, ...args], {
     SOCKBRIDGE_IMAGE: image,
     SOCKBRIDGE_PORT: String(relayPort),
