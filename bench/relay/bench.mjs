@@ -115,7 +115,9 @@ async function freePort() {
 }
 
 async function startSockbridge() {
-  const child = spawn(path.join(root, 'build/relay/sockbridge-relay'), ['--listen', '127.0.0.1:0', '--dev'], {
+  // The idle measurement holds IDLE streams in one session, beyond the default per-session limit.
+  const args = ['--listen', '127.0.0.1:0', '--dev', '--max-streams-per-session', String(IDLE + 16)];
+  const child = spawn(path.join(root, 'build/relay/sockbridge-relay'), args, {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const port = await waitForPort(child, /"event":"listening".*?"port":(\d+)/);
