@@ -24,6 +24,10 @@ struct relay_config {
   bool dev = false;
   // Serve static files from here on the same port ("" = no site).
   std::string web_root;
+  // TLS (wss:// and https://) on the listening port: a PEM certificate chain
+  // and its PEM private key. Both empty = plain ws:// and http://.
+  std::string tls_certificate_file;
+  std::string tls_private_key_file;
   // io_context threads; 0 = one per core.
   unsigned threads = 0;
   // Origins allowed to open a WebSocket (exact "scheme://host[:port]"); empty = any.

@@ -215,6 +215,10 @@ void load_config_file(const std::string& path, relay_config& config) {
     top.string("listen", config.listen);
     top.boolean("dev", config.dev);
     top.string("web_root", config.web_root);
+    auto tls = top.table("tls");
+    tls.string("certificate_file", config.tls_certificate_file);
+    tls.string("private_key_file", config.tls_private_key_file);
+    tls.finish();
     top.string("hosts_file", config.hosts_file);
     top.number("threads", config.threads, 0, 256);
     top.strings("allowed_origins", config.allowed_origins);

@@ -60,18 +60,43 @@ std::string_view query_parameter(std::string_view target, std::string_view name)
 
 }  // namespace
 
-http_session::http_session(net::ip::tcp::socket socket, std::shared_ptr<const relay_config> config)
-    : stream_(std::move(socket)), config_(std::move(config)) {}
+namespace {
+
+client_stream make_stream(net::ip::tcp::socket socket, net::ssl::context* tls) {
+  if (tls) return client_stream(std::move(socket), *tls);
+  return client_stream(std::move(socket));
+}
+
+}  // namespace
+
+http_session::http_session(net::ip::tcp::socket socket, std::shared_ptr<const relay_config> config,
+                           std::shared_ptr<net::ssl::context> tls)
+    : tls_(std::move(tls)), stream_(make_stream(std::move(socket), tls_.get())), config_(std::move(config)) {}
 
 void http_session::run() {
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    auto* tls = self->stream_.tls();
+    if (!tls) return self->do_read();
+    // The TLS handshake counts toward the handshake timeout like the HTTP request.
+    self->stream_.next_layer().expires_after(self->config_->handshake_timeout);
+    tls->async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) { self->on_tls_handshake(ec); });
+  });
+}
+
+void http_session::on_tls_handshake(beast::error_code ec) {
+  if (ec) {
+    metrics().count_denial("tls_handshake");
+    log_event(log_level::info, "tls_handshake_failed", {{"error", ec.message()}});
+    return close();
+  }
+  do_read();
 }
 
 void http_session::do_read() {
   parser_.emplace();
   parser_->header_limit(config_->max_header_bytes);
   parser_->body_limit(max_request_body_bytes);
-  stream_.expires_after(config_->handshake_timeout);
+  stream_.next_layer().expires_after(config_->handshake_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_read(ec, bytes); });
 }
@@ -122,7 +147,7 @@ std::pair<http::status, std::string_view> http_session::admission_check(
 
 void http_session::upgrade(http::request<http::string_body> request) {
   beast::error_code ec;
-  const auto remote = stream_.socket().remote_endpoint(ec);
+  const auto remote = stream_.next_layer().socket().remote_endpoint(ec);
   const auto address = ec ? std::string{} : remote.address().to_string();
   auto [status, refused] = admission_check(request);
   std::unique_ptr<session_registry::ticket> ticket;
@@ -137,7 +162,7 @@ void http_session::upgrade(http::request<http::string_body> request) {
     response.keep_alive(false);
     return send(std::move(response));
   }
-  stream_.expires_never();
+  stream_.next_layer().expires_never();
   std::make_shared<websocket_session>(std::move(stream_), config_, std::move(ticket))->run(std::move(request));
 }
 
@@ -188,7 +213,7 @@ void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) 
 
 void http_session::close() {
   beast::error_code ignored;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  stream_.next_layer().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
 }
 
 }  // namespace sb::relay

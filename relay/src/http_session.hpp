@@ -8,16 +8,20 @@
 #include <memory>
 #include <optional>
 
+#include "client_stream.hpp"
 #include "config.hpp"
 
 namespace sb::relay {
 
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<const relay_config> config);
+  // tls: the relay's TLS context, or nullptr for plain HTTP.
+  http_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<const relay_config> config,
+               std::shared_ptr<boost::asio::ssl::context> tls);
   void run();
 
  private:
+  void on_tls_handshake(boost::beast::error_code ec);
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   // Origin allow list and token: {ok, ""}, or the HTTP status and reason that refuse the upgrade.
@@ -32,7 +36,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void send(Response&& response);
   void close();
 
-  boost::beast::tcp_stream stream_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // keeps the context alive as long as the stream
+  client_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<const relay_config> config_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;

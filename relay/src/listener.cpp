@@ -9,8 +9,9 @@ namespace sb::relay {
 
 namespace net = boost::asio;
 
-listener::listener(io_pool& pool, net::ip::tcp::endpoint endpoint, std::shared_ptr<const relay_config> config)
-    : pool_(pool), acceptor_(pool.main()), config_(std::move(config)) {
+listener::listener(io_pool& pool, net::ip::tcp::endpoint endpoint, std::shared_ptr<const relay_config> config,
+                   std::shared_ptr<net::ssl::context> tls)
+    : pool_(pool), acceptor_(pool.main()), config_(std::move(config)), tls_(std::move(tls)) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -41,7 +42,7 @@ void listener::on_accept(boost::system::error_code ec, net::ip::tcp::socket sock
   } else {
     boost::system::error_code ignored;
     socket.set_option(net::ip::tcp::no_delay(true), ignored);  // small Wisp frames must not wait for Nagle
-    std::make_shared<http_session>(std::move(socket), config_)->run();
+    std::make_shared<http_session>(std::move(socket), config_, tls_)->run();
   }
   do_accept();
 }

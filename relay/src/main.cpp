@@ -15,6 +15,7 @@
 #include "listener.hpp"
 #include "log.hpp"
 #include "session_registry.hpp"
+#include "tls_context.hpp"
 
 namespace net = boost::asio;
 using sb::relay::log_event;
@@ -89,6 +90,13 @@ std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_co
   app.add_option("--web-root", config.web_root, "Serve static files (the demo site) from this directory")
       ->envname("SOCKBRIDGE_WEB_ROOT")
       ->check(CLI::ExistingDirectory);
+  app.add_option("--tls-cert", config.tls_certificate_file,
+                 "Serve wss:// and https:// with this PEM certificate chain (needs --tls-key)")
+      ->envname("SOCKBRIDGE_TLS_CERT")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", config.tls_private_key_file, "PEM private key for --tls-cert")
+      ->envname("SOCKBRIDGE_TLS_KEY")
+      ->check(CLI::ExistingFile);
   app.add_option("--threads", config.threads, "I/O threads (default: one per core)")->check(CLI::Range(0u, 256u));
   app.add_option("--allowed-origin", config.allowed_origins,
                  "Origin allowed to open a WebSocket (repeat, or comma-separate in the variable); default: any")
@@ -118,6 +126,12 @@ std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_co
                "Let guests open listening sockets (bound to 127.0.0.1); --dev implies it");
   std::string listen_ports;
   app.add_option("--listen-ports", listen_ports, "Ports guests may listen on, as FIRST-LAST (default: 1024-65535)");
+  app.add_option("--listen-bind-address", config.listen_bind_address,
+                 "Interface guest listening sockets bind to, whatever address the guest asks for")
+      ->capture_default_str();
+  app.add_option("--listen-backlog", config.max_listen_backlog, "Largest listen() backlog a guest may ask for")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 65535u));
 
   app.add_option("--max-sessions", config.max_sessions, "Most WebSocket sessions at once")->capture_default_str();
   app.add_option("--max-sessions-per-address", config.max_sessions_per_address, "Most sessions from one client address")
@@ -248,12 +262,13 @@ class drain_on_signal {
 };
 
 // Runs the server until SIGINT/SIGTERM (and the drain after it); returns the exit code.
-int serve(std::shared_ptr<const sb::relay::relay_config> config, const net::ip::tcp::endpoint& endpoint) {
+int serve(std::shared_ptr<const sb::relay::relay_config> config, const net::ip::tcp::endpoint& endpoint,
+          std::shared_ptr<net::ssl::context> tls) {
   const unsigned threads = config->threads ? config->threads : std::max(1u, std::thread::hardware_concurrency());
   sb::relay::io_pool pool(threads);
   std::shared_ptr<sb::relay::listener> server;
   try {
-    server = std::make_shared<sb::relay::listener>(pool, endpoint, config);
+    server = std::make_shared<sb::relay::listener>(pool, endpoint, config, tls);
   } catch (const boost::system::system_error& e) {
     std::cerr << "sockbridge-relay: cannot listen on " << endpoint << ": " << e.code().message() << "\n";
     return exit_runtime;
@@ -268,6 +283,7 @@ int serve(std::shared_ptr<const sb::relay::relay_config> config, const net::ip::
             {{"address", bound.address().to_string()},
              {"port", bound.port()},
              {"threads", threads},
+             {"tls", tls != nullptr},
              {"web_root", config->web_root}});
   server->run();
 
@@ -290,5 +306,12 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   if (const auto exit_code = parse_command_line(argc, argv, *config, endpoint)) return *exit_code;
-  return serve(std::move(config), endpoint);
+  std::shared_ptr<net::ssl::context> tls;
+  try {
+    tls = sb::relay::make_tls_context(*config);
+  } catch (const sb::relay::config_error& e) {
+    std::cerr << "sockbridge-relay: " << e.what() << "\n";
+    return exit_usage;
+  }
+  return serve(std::move(config), endpoint, std::move(tls));
 }

@@ -32,7 +32,7 @@ std::string first_subprotocol(const http::request<http::string_body>& request) {
 
 }  // namespace
 
-websocket_session::websocket_session(beast::tcp_stream stream, std::shared_ptr<const relay_config> config,
+websocket_session::websocket_session(client_stream stream, std::shared_ptr<const relay_config> config,
                                      std::unique_ptr<session_registry::ticket> ticket)
     : ws_(std::move(stream)),
       config_(std::move(config)),

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "client_stream.hpp"
 #include "config.hpp"
 #include "rate_limiter.hpp"
 #include "session_registry.hpp"
@@ -28,7 +29,7 @@ class listen_stream;
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
  public:
   // ticket: the session's slot in the registry (the session limits), held until it ends.
-  websocket_session(boost::beast::tcp_stream stream, std::shared_ptr<const relay_config> config,
+  websocket_session(client_stream stream, std::shared_ptr<const relay_config> config,
                     std::unique_ptr<session_registry::ticket> ticket);
   ~websocket_session();
 
@@ -108,7 +109,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
     std::function<void()> on_sent;
   };
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<client_stream> ws_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<const relay_config> config_;
   std::unique_ptr<session_registry::ticket> ticket_;

@@ -26,8 +26,13 @@ export class Transport {
     this.events = events;
     this.socket = new WebSocket(url, [WISP_SUBPROTOCOL]);
     this.socket.binaryType = 'arraybuffer';
+    /** Why the socket failed, where the platform says (Node's ws does; browsers give no detail). */
+    this.failure = '';
     // Failures are reported by the close event that always follows.
-    this.socket.onerror = () => {};
+    this.socket.onerror = (event) => {
+      const message = /** @type {{ message?: unknown }} */ (event).message;
+      if (typeof message === 'string') this.failure = message;
+    };
     this.socket.onopen = () => {
       this.opened = true;
       this.events.onOpen();
@@ -42,7 +47,7 @@ export class Transport {
 
   /** @param {CloseEvent} event */
   describeClose(event) {
-    if (!this.opened) return `could not connect to the relay at ${this.url}`;
+    if (!this.opened) return `could not connect to the relay at ${this.url}${this.failure ? ` (${this.failure})` : ''}`;
     const detail = event.reason ? `: ${event.reason}` : '';
     return `connection to the relay at ${this.url} closed (code ${event.code}${detail})`;
   }

@@ -448,8 +448,40 @@ TEST(relay_cli, bracketed_ipv6_listen_address_serves_on_ipv6_loopback) {
 TEST(relay_cli, help_documents_every_flag_on_stdout) {
   const auto run = run_relay_to_exit({"--help"});
   EXPECT_EQ(run.exit_code, 0);
-  for (const char* flag : {"--listen", "--dev", "--web-root", "--threads"})
-    EXPECT_NE(run.out.find(flag), std::string::npos) << flag;
+  // Every setting of relay/relay.toml that has a flag, and the flags of their own.
+  for (const char* flag : {"--config",
+                           "--listen",
+                           "--dev",
+                           "--web-root",
+                           "--tls-cert",
+                           "--tls-key",
+                           "--threads",
+                           "--allowed-origin",
+                           "--token",
+                           "--motd",
+                           "--user",
+                           "--drain-timeout",
+                           "--hosts-file",
+                           "--allow",
+                           "--deny",
+                           "--ports",
+                           "--allow-listen",
+                           "--listen-ports",
+                           "--listen-bind-address",
+                           "--listen-backlog",
+                           "--max-sessions",
+                           "--max-sessions-per-address",
+                           "--max-streams-per-session",
+                           "--max-streams-total",
+                           "--session-bytes-per-second",
+                           "--max-message-bytes",
+                           "--stream-buffer-packets",
+                           "--handshake-timeout",
+                           "--session-idle-timeout",
+                           "--stream-idle-timeout",
+                           "--connect-timeout",
+                           "--dns-timeout"})
+    EXPECT_NE(run.out.find(std::string(flag) + " "), std::string::npos) << flag;
 }
 
 TEST(relay_cli, unknown_flag_exits_with_usage_error_on_one_line) {

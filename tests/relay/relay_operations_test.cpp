@@ -102,9 +102,11 @@ TEST(relay_config, wrong_type_and_bad_entries_are_usage_errors) {
   }
 }
 
-TEST(relay_config, sample_config_in_the_repository_is_valid) {
-  const auto run = run_relay_to_exit({"--config", SOCKBRIDGE_SAMPLE_CONFIG, "--listen", "127.0.0.1:0", "--help"});
-  EXPECT_EQ(run.exit_code, 0) << run.err;
+TEST(relay_config, sample_configs_in_the_repository_are_valid) {
+  for (const char* path : {SOCKBRIDGE_SAMPLE_CONFIG, SOCKBRIDGE_IMAGE_CONFIG}) {
+    const auto run = run_relay_to_exit({"--config", path, "--listen", "127.0.0.1:0", "--help"});
+    EXPECT_EQ(run.exit_code, 0) << path << ": " << run.err;
+  }
 }
 
 TEST(relay_config, hosts_file_from_the_config_file_pins_a_name) {

@@ -1,0 +1,107 @@
+// TLS on the relay's port: https:// for the site and its health check, wss://
+// for Wisp, end to end with the Node CLI runner and a real HTTP server on
+// 127.0.0.1; a certificate is made for the test with openssl.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { relayBinary, siteDir, startHttpServer, startRelay } from '../browser/fixtures.js';
+import { runCli } from './run_cli.js';
+
+const guest = `${siteDir}/guests/http_client.wasm`;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'sockbridge-tls-'));
+const cert = path.join(dir, 'cert.pem');
+const key = path.join(dir, 'key.pem');
+const otherKey = path.join(dir, 'other-key.pem');
+
+/** A self-signed certificate for 127.0.0.1 and localhost. */
+function makeCertificate() {
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert,
+  ], { stdio: 'ignore' });
+  execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-out', otherKey], { stdio: 'ignore' });
+}
+
+/** GET over https://, trusting only the test certificate. */
+function httpsGet(port, target) {
+  return new Promise((resolve, reject) => {
+    const request = https.get({ host: '127.0.0.1', port, path: target, ca: readFileSync(cert) }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode, body }));
+    });
+    request.on('error', reject);
+  });
+}
+
+/** Sends a plain HTTP request; resolves to whatever came back before the relay closed. */
+function plainHttpReply(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'));
+    let reply = '';
+    socket.on('data', (chunk) => (reply += chunk.toString('latin1')));
+    socket.on('close', () => resolve(reply));
+    socket.on('error', () => {});
+  });
+}
+
+let relay;
+let http;
+before(async () => {
+  makeCertificate();
+  relay = await startRelay(['--dev', '--tls-cert', cert, '--tls-key', key]);
+  http = await startHttpServer();
+});
+after(() => {
+  relay.process.kill('SIGTERM');
+  http.server.closeAllConnections();
+  http.server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('health check and site are served over https', async () => {
+  assert.deepEqual(await httpsGet(relay.port, '/healthz'), { status: 200, body: 'ok\n' });
+  const page = await httpsGet(relay.port, '/');
+  assert.equal(page.status, 200);
+  assert.match(page.body, /<title>/);
+});
+
+test('a plain-text client gets no HTTP answer from a TLS port', async () => {
+  const reply = await plainHttpReply(relay.port);
+  assert.doesNotMatch(reply, /HTTP\/1\.1/);
+});
+
+test('a guest fetches a page through wss://', async () => {
+  const result = await runCli([guest, '127.0.0.1', String(http.port), '/hello', '--relay', `wss://127.0.0.1:${relay.port}/wisp/`], {
+    NODE_EXTRA_CA_CERTS: cert,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(result.stdout, /hello from a real TCP server\n$/);
+});
+
+test('a client that does not trust the certificate is told why it could not connect', async () => {
+  const result = await runCli([guest, '127.0.0.1', String(http.port), '/hello', '--relay', `wss://127.0.0.1:${relay.port}/wisp/`]);
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /could not connect to the relay at wss:\/\/127\.0\.0\.1:\d+\/wisp\/ \(self[- ]signed certificate\)/);
+});
+
+test('bad TLS settings stop the relay at start with a clear message', () => {
+  const start = (args) => spawnSync(relayBinary, ['--listen', '127.0.0.1:0', ...args], { encoding: 'utf8', timeout: 10_000 });
+  const halfSet = start(['--tls-cert', cert]);
+  assert.equal(halfSet.status, 2);
+  assert.match(halfSet.stderr, /tls: set both the certificate file and the private key file, or neither/);
+  const wrongKey = start(['--tls-cert', cert, '--tls-key', otherKey]);
+  assert.equal(wrongKey.status, 2);
+  assert.match(wrongKey.stderr, /other-key\.pem: cannot use it as the PEM private key of .*cert\.pem \(key values mismatch\)/);
+  const notACertificate = start(['--tls-cert', key, '--tls-key', key]);
+  assert.equal(notACertificate.status, 2);
+  assert.match(notACertificate.stderr, /key\.pem: cannot use it as a PEM certificate chain/);
+});
