@@ -109,7 +109,7 @@ test('a connection refused by the relay policy is explained with its reason', as
     const terminal = page.locator('#output');
     await expect(terminal).toContainText("the relay's policy refused a connection");
     await expect(terminal).toContainText('"blocked"');
-    await expect(terminal).toContainText('Permission denied');
+    await expect(terminal).toContainText('Operation not permitted');
     await expect(page.locator('#exit-code')).toHaveText('exit code 1');
   } finally {
     strictRelay.process.kill('SIGTERM');

@@ -50,7 +50,7 @@ TEST_F(extension_test, getaddrinfo_maps_relay_refusals_to_errno) {
   wisp::bytes answer;
   wisp::encode_resolved(answer, request.stream_id, {static_cast<std::uint8_t>(wisp::close_reason::blocked), {}});
   k.on_frame(answer);
-  EXPECT_EQ(lookup("intranet.test"), -SB_EACCES);
+  EXPECT_EQ(lookup("intranet.test"), -SB_EPERM);
 
   ASSERT_EQ(lookup("missing.test"), would_block);
   request = only_frame(take_outgoing(), wisp::packet_type::resolve);

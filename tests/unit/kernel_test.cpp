@@ -72,12 +72,84 @@ TEST_F(kernel_test, connect_refused_by_the_relay_returns_econnrefused) {
   EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -SB_ECONNREFUSED);
 }
 
-TEST_F(kernel_test, connect_blocked_by_policy_returns_eacces) {
+TEST_F(kernel_test, connect_blocked_by_policy_returns_eperm) {
   handshake_v2();
   const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
   ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(80, {10, 0, 0, 1})), would_block);
   relay_close(k.find(fd)->stream_id, wisp::close_reason::blocked);
-  EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -SB_EACCES);
+  EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -SB_EPERM);
+}
+
+// What the guest sees for each close reason, written out here rather than
+// taken from SB_CLOSE_REASON_ERRNO, so a change to the table has to change this too.
+struct reason_errno {
+  wisp::close_reason reason;
+  std::int32_t connecting;
+  std::int32_t connected;  // 0: end of stream
+};
+
+constexpr reason_errno every_close_reason[] = {
+    {wisp::close_reason::unspecified, SB_EIO, SB_ECONNRESET},
+    {wisp::close_reason::voluntary, SB_ECONNABORTED, 0},
+    {wisp::close_reason::network_error, SB_ENETDOWN, SB_ECONNRESET},
+    {wisp::close_reason::incompatible_extensions, SB_EPROTONOSUPPORT, SB_EPROTONOSUPPORT},
+    {wisp::close_reason::invalid_info, SB_EINVAL, SB_EINVAL},
+    {wisp::close_reason::unreachable, SB_EHOSTUNREACH, SB_EHOSTUNREACH},
+    {wisp::close_reason::connect_timeout, SB_ETIMEDOUT, SB_ETIMEDOUT},
+    {wisp::close_reason::refused, SB_ECONNREFUSED, SB_ECONNREFUSED},
+    {wisp::close_reason::transfer_timeout, SB_ETIMEDOUT, SB_ETIMEDOUT},
+    {wisp::close_reason::blocked, SB_EPERM, SB_EPERM},
+    {wisp::close_reason::throttled, SB_ENOBUFS, SB_ENOBUFS},
+    {wisp::close_reason::client_error, SB_EPROTO, SB_EPROTO},
+    {wisp::close_reason::auth_bad_password, SB_EACCES, SB_EACCES},
+    {wisp::close_reason::auth_bad_signature, SB_EACCES, SB_EACCES},
+    {wisp::close_reason::auth_required, SB_EACCES, SB_EACCES},
+    {wisp::close_reason::address_in_use, SB_EADDRINUSE, SB_EADDRINUSE},
+    {wisp::close_reason::address_not_available, SB_EADDRNOTAVAIL, SB_EADDRNOTAVAIL},
+    {wisp::close_reason::name_not_found, SB_ENOENT, SB_ENOENT},
+    {wisp::close_reason::connection_reset, SB_ECONNRESET, SB_ECONNRESET},
+};
+
+TEST_F(kernel_test, every_close_reason_fails_a_pending_connect_with_its_own_errno) {
+  handshake_v2();
+  for (const auto& expected : every_close_reason) {
+    SCOPED_TRACE(wisp::describe(expected.reason));
+    const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+    ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(80)), would_block);
+    relay_close(k.find(fd)->stream_id, expected.reason);
+    EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -expected.connecting);
+    ASSERT_EQ(k.sock_close(fd), 0);
+  }
+}
+
+TEST_F(kernel_test, every_close_reason_reaches_recv_on_a_connected_socket_as_its_errno) {
+  handshake_v2();
+  for (const auto& expected : every_close_reason) {
+    SCOPED_TRACE(wisp::describe(expected.reason));
+    const auto fd = connected_socket();
+    relay_close(k.find(fd)->stream_id, expected.reason);
+    EXPECT_EQ(k.sock_recv(fd, buffer_at, 16, 0), -expected.connected);
+    ASSERT_EQ(k.sock_close(fd), 0);
+  }
+}
+
+TEST_F(kernel_test, connect_errnos_tell_every_distinct_reason_apart) {
+  // The only shared errnos are POSIX's: two timeouts, three refused logins.
+  for (const auto& a : every_close_reason)
+    for (const auto& b : every_close_reason) {
+      if (&a == &b || a.connecting != b.connecting) continue;
+      const bool timeouts = a.connecting == SB_ETIMEDOUT;
+      const bool logins = a.connecting == SB_EACCES;
+      EXPECT_TRUE(timeouts || logins) << wisp::describe(a.reason) << " and " << wisp::describe(b.reason);
+    }
+}
+
+TEST_F(kernel_test, an_unknown_close_reason_fails_a_connect_as_unspecified) {
+  handshake_v2();
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(80)), would_block);
+  relay_close(k.find(fd)->stream_id, static_cast<wisp::close_reason>(0x7e));
+  EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -SB_EIO);
 }
 
 TEST_F(kernel_test, nonblocking_connect_returns_einprogress_then_ealready) {
@@ -93,7 +165,7 @@ TEST_F(kernel_test, v1_connect_is_optimistic_and_a_later_refusal_surfaces_on_rec
   const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
   EXPECT_EQ(k.sock_connect(fd, addr_at, put_ipv4(1)), 0);
   relay_close(k.find(fd)->stream_id, wisp::close_reason::refused);
-  EXPECT_EQ(k.sock_recv(fd, buffer_at, 16, 0), -SB_ECONNRESET);
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 16, 0), -SB_ECONNREFUSED);
 }
 
 TEST_F(kernel_test, connect_with_bad_address_pointer_or_length_fails_cleanly) {
