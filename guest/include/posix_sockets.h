@@ -169,13 +169,15 @@ int32_t wasm_sock_sendto(int32_t fd, const void *buf, uint32_t len, int32_t flag
 SB_IMPORT(recvfrom)
 int32_t wasm_sock_recvfrom(int32_t fd, void *buf, uint32_t len, int32_t flags, void *addr, uint32_t *addrlen);
 
-/* Binds a local address. Errors: EBADF, ENOTSOCK, EFAULT, EINVAL. */
+/* Binds a local address. Errors: EBADF, ENOTSOCK, EFAULT, EAFNOSUPPORT (not the
+ * socket's family), EINVAL (bad length, already bound, connected or listening). */
 SB_IMPORT(bind) int32_t wasm_sock_bind(int32_t fd, const void *addr, uint32_t addrlen);
 
 /* Marks a socket as listening: the relay opens a real listening socket on
  * its host (the bound port, or any if 0; getsockname tells which) and
  * forwards inbound connections. Errors: EBADF, ENOTSOCK, EINVAL, EPERM
- * (relay policy), EADDRINUSE, EADDRNOTAVAIL, ENOTSUP (relay without the sockbridge extension). */
+ * (relay policy), EADDRINUSE, EADDRNOTAVAIL, ENOTSUP (a UDP socket, or a relay
+ * without the sockbridge extension). */
 SB_IMPORT(listen) int32_t wasm_sock_listen(int32_t fd, int32_t backlog);
 
 /* Accepts a connection (blocking until one arrives unless non-blocking);
