@@ -113,6 +113,7 @@
   X(ENOTSUP, 58, "Not supported")                                     \
   X(EPERM, 63, "Operation not permitted")                             \
   X(EPIPE, 64, "Broken pipe")                                         \
+  X(EPROTO, 65, "Protocol error")                                     \
   X(EPROTONOSUPPORT, 66, "Protocol not supported")                    \
   X(EPROTOTYPE, 67, "Protocol wrong type for socket")                 \
   X(ETIMEDOUT, 73, "Operation timed out")
@@ -138,8 +139,10 @@ SB_IMPORT(socket) int32_t wasm_sock_socket(int32_t domain, int32_t type, int32_t
 
 /* Connects to addr (a sockaddr_in or sockaddr_in6 of addrlen bytes).
  * Blocking sockets return 0 once connected. Errors: EBADF, ENOTSOCK, EFAULT,
- * EINVAL (bad length), EAFNOSUPPORT, EISCONN, ECONNREFUSED, EHOSTUNREACH,
- * ETIMEDOUT, EACCES (relay policy denied the target), ECONNRESET (relay gone). */
+ * EINVAL (bad length), EAFNOSUPPORT, EISCONN, ENETUNREACH (relay gone), and
+ * one errno per relay close reason (protocol/PROTOCOL.md): ECONNREFUSED,
+ * EHOSTUNREACH, ETIMEDOUT, ECONNRESET, EPERM (relay policy denied the target),
+ * ENOBUFS (relay limit reached), EACCES (relay login refused), EIO (no reason given). */
 SB_IMPORT(connect) int32_t wasm_sock_connect(int32_t fd, const void *addr, uint32_t addrlen);
 
 /* Sends up to len bytes; returns how many were queued. Errors: EBADF, ENOTSOCK,
@@ -156,7 +159,7 @@ SB_IMPORT(recv) int32_t wasm_sock_recv(int32_t fd, void *buf, uint32_t len, int3
  * arrive). On a TCP socket addr is ignored. addr may be NULL (addrlen 0).
  * Errors: those of send, plus EMSGSIZE (datagram over 65507 bytes),
  * EDESTADDRREQ (UDP without a peer), EAFNOSUPPORT, ECONNREFUSED (the last
- * datagram met a closed port or relay policy), EINVAL. */
+ * datagram met a closed port), EPERM (relay policy), EINVAL. */
 SB_IMPORT(sendto)
 int32_t wasm_sock_sendto(int32_t fd, const void *buf, uint32_t len, int32_t flags, const void *addr, uint32_t addrlen);
 
@@ -166,13 +169,15 @@ int32_t wasm_sock_sendto(int32_t fd, const void *buf, uint32_t len, int32_t flag
 SB_IMPORT(recvfrom)
 int32_t wasm_sock_recvfrom(int32_t fd, void *buf, uint32_t len, int32_t flags, void *addr, uint32_t *addrlen);
 
-/* Binds a local address. Errors: EBADF, ENOTSOCK, EFAULT, EINVAL. */
+/* Binds a local address. Errors: EBADF, ENOTSOCK, EFAULT, EAFNOSUPPORT (not the
+ * socket's family), EINVAL (bad length, already bound, connected or listening). */
 SB_IMPORT(bind) int32_t wasm_sock_bind(int32_t fd, const void *addr, uint32_t addrlen);
 
 /* Marks a socket as listening: the relay opens a real listening socket on
  * its host (the bound port, or any if 0; getsockname tells which) and
- * forwards inbound connections. Errors: EBADF, ENOTSOCK, EINVAL, EACCES
- * (relay policy), EADDRINUSE, ENOTSUP (relay without the sockbridge extension). */
+ * forwards inbound connections. Errors: EBADF, ENOTSOCK, EINVAL, EPERM
+ * (relay policy), EADDRINUSE, EADDRNOTAVAIL, ENOTSUP (a UDP socket, or a relay
+ * without the sockbridge extension). */
 SB_IMPORT(listen) int32_t wasm_sock_listen(int32_t fd, int32_t backlog);
 
 /* Accepts a connection (blocking until one arrives unless non-blocking);
@@ -213,7 +218,7 @@ SB_IMPORT(shutdown) int32_t wasm_sock_shutdown(int32_t fd, int32_t how);
  * if it is an IP literal. family: SB_AF_UNSPEC, SB_AF_INET or SB_AF_INET6.
  * Writes up to max addresses at out, each a SB_SOCKADDR_IN6_SIZE-byte slot
  * holding a sockaddr_in or sockaddr_in6 with port 0; returns the count.
- * Errors: ENOENT (no such name), EACCES (relay policy forbids the name's
+ * Errors: ENOENT (no such name), EPERM (relay policy forbids the name's
  * addresses), EAGAIN (relay busy, or its lookup timed out), ENETUNREACH (relay unreachable),
  * ENOTSUP (relay cannot resolve), EINVAL (empty or too long name), EFAULT. */
 SB_IMPORT(getaddrinfo)

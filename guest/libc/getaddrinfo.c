@@ -31,7 +31,7 @@ static int eai_from_errno(int32_t result) {
     case SB_ENOENT: return EAI_NONAME;
     case SB_EAGAIN: return EAI_AGAIN;
     case SB_EAFNOSUPPORT: return EAI_FAMILY;
-    case SB_EACCES: return EAI_FAIL;
+    case SB_EPERM: return EAI_FAIL; /* the relay's policy: asking again will not help */
     default: return EAI_FAIL;
   }
 }

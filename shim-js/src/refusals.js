@@ -1,5 +1,5 @@
 // refusals: the relay's policy decisions, in plain words. The guest only sees
-// an errno (EACCES for "blocked" or a refused login), so a person would not
+// an errno (EPERM for "blocked", EACCES for a refused login), so a person would not
 // learn why; this reads the reason the relay put on the wire
 // (protocol/PROTOCOL.md: CLOSE and RESOLVED) and says it as a sentence for the page.
 

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { closedPort, expect, siteDir, startRelay, test } from './fixtures.js';
+import { echoOnce, refused } from './tcp_peers.js';
 
 const HELD_RESPONSE = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nheld\n';
 
@@ -92,6 +93,32 @@ test('the relay panel shows the relay as reachable with a round-trip time and th
   await expect(page.locator('#blocking-mode')).toContainText('requested by the page');
 });
 
+test('Stop ends a running echo_server: the page says stopped, its clients are closed and its port refuses', async ({ page, openDemo, relay }) => {
+  const port = await closedPort();
+  await openDemo(relay.url, { demo: 'echo_server', args: String(port) });
+  const stop = page.getByRole('button', { name: 'Stop' });
+  await expect(stop).toBeDisabled();
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.locator('#output')).toContainText(`listening on 127.0.0.1 port ${port}`);
+  expect(await echoOnce(port, 'before stop\n')).toBe('before stop\n');
+
+  // A client still connected when Stop is pressed.
+  const held = net.connect(port, '127.0.0.1');
+  held.on('error', () => {});
+  const heldClosed = new Promise((resolve) => held.on('close', resolve));
+  await new Promise((resolve) => held.once('connect', resolve));
+  await expect(page.locator('#sockets tbody tr', { hasText: `127.0.0.1:${held.localPort}` })).toContainText('connected');
+
+  await expect(stop).toBeEnabled();
+  await stop.click();
+  await expect(page.locator('#exit-code')).toHaveText('stopped');
+  await expect(page.locator('#output')).toContainText('Stopped.');
+  await expect(stop).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+  await heldClosed;
+  await expect.poll(() => refused(port)).toBe(true);
+});
+
 test('a relay that is not running is reported as unreachable, in the panel and the terminal', async ({ page, openDemo, relay }) => {
   const port = await closedPort();
   await openDemo(relay.url, { relay: `ws://127.0.0.1:${port}/wisp/`, demo: 'http_client', args: '127.0.0.1 80 /' });
@@ -109,7 +136,7 @@ test('a connection refused by the relay policy is explained with its reason', as
     const terminal = page.locator('#output');
     await expect(terminal).toContainText("the relay's policy refused a connection");
     await expect(terminal).toContainText('"blocked"');
-    await expect(terminal).toContainText('Permission denied');
+    await expect(terminal).toContainText('Operation not permitted');
     await expect(page.locator('#exit-code')).toHaveText('exit code 1');
   } finally {
     strictRelay.process.kill('SIGTERM');

@@ -3,11 +3,38 @@
 import net from 'node:net';
 
 import { closedPort, expect, test } from './fixtures.js';
-import { echoOnce } from './tcp_peers.js';
+
+/** Resolves with a TCP client connected to 127.0.0.1:port. @param {number} port @returns {Promise<net.Socket>} */
+function connectClient(port) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+    socket.on('error', reject);
+  });
+}
+
+/**
+ * Resolves with the first `length` bytes socket receives; rejects if it
+ * closes first or they take more than 10 s.
+ * @param {net.Socket} socket @param {number} length @returns {Promise<string>}
+ */
+function nextBytes(socket, length) {
+  return new Promise((resolve, reject) => {
+    let received = '';
+    const timer = setTimeout(() => reject(new Error(`no echo within 10 s, got ${JSON.stringify(received)}`)), 10_000);
+    socket.on('data', (chunk) => {
+      received += chunk;
+      if (received.length < length) return;
+      clearTimeout(timer);
+      resolve(received);
+    });
+    socket.on('close', () => reject(new Error(`closed before its echo, got ${JSON.stringify(received)}`)));
+  });
+}
 
 test('echo_server serves several real TCP clients at once', async ({ page, openDemo, relay }) => {
   const port = await closedPort();
-  await openDemo(relay.url, { demo: 'echo_server', args: `${port} 4` });
+  const texts = ['first client\n', 'second client\n', 'third client\n', 'fourth client\n'];
+  await openDemo(relay.url, { demo: 'echo_server', args: `${port} ${texts.length + 1}` });
   await page.getByRole('button', { name: 'Run' }).click();
   await expect(page.locator('#output')).toContainText(`listening on 127.0.0.1 port ${port}`);
   const table = page.locator('#sockets tbody');
@@ -20,9 +47,20 @@ test('echo_server serves several real TCP clients at once', async ({ page, openD
   await expect(table.locator('tr', { hasText: 'connected' }).locator('td').nth(6)).toHaveText('5');
   lingering.end();
 
-  const texts = ['first client\n', 'second client\n', 'third client\n'];
-  const echoes = await Promise.all(texts.map((text) => echoOnce(port, text)));
-  expect(echoes).toEqual(texts);
+  // All connected at once, and the guest holds all of them (a server serving
+  // one client at a time would accept only the first) ...
+  const clients = await Promise.all(texts.map(() => connectClient(port)));
+  try {
+    for (const client of clients)
+      await expect(table.locator('tr', { hasText: `127.0.0.1:${client.localPort}` })).toContainText('connected');
+    // ... then each sends, and every echo must come back while all stay open.
+    const echoes = Promise.all(clients.map((client, i) => nextBytes(client, texts[i].length)));
+    clients.forEach((client, i) => client.write(texts[i]));
+    expect(await echoes).toEqual(texts);
+    expect(clients.map((client) => client.readyState)).toEqual(texts.map(() => 'open'));
+  } finally {
+    for (const client of clients) client.end();
+  }
 
   await expect(page.locator('#exit-code')).toHaveText('exit code 0');
   const output = page.locator('#output');

@@ -48,12 +48,12 @@ test('the default page runs http_client against the relay itself', async ({ page
   await expect(page.locator('#blocking-mode')).toContainText(blocking, { ignoreCase: true });
 });
 
-test('a relay without --dev refuses loopback targets and the guest sees permission denied', async ({ page, openDemo, httpServer }) => {
+test('a relay without --dev refuses loopback targets and the guest sees operation not permitted', async ({ page, openDemo, httpServer }) => {
   const strictRelay = await startRelay([]);
   try {
     await runHttpClient(page, openDemo, strictRelay, `127.0.0.1 ${httpServer.port} /hello`);
     await expect(page.locator('#exit-code')).toHaveText('exit code 1');
-    await expect(page.locator('#output')).toContainText(`connect to 127.0.0.1 port ${httpServer.port}: Permission denied`);
+    await expect(page.locator('#output')).toContainText(`connect to 127.0.0.1 port ${httpServer.port}: Operation not permitted`);
     expect(strictRelay.log.some((line) => line.includes('loopback'))).toBe(true);
   } finally {
     strictRelay.process.kill('SIGTERM');

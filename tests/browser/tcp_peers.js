@@ -1,6 +1,7 @@
 // TCP peers and probes on 127.0.0.1 for tests and benchmarks: a source that
 // sends fixed bytes, one that streams without end, a sink that answers the
-// SHA-256 of what it read, an echo client, and a check for a closed port.
+// SHA-256 of what it read, an echo server, an echo client, and a check for a
+// closed port.
 import crypto from 'node:crypto';
 import net from 'node:net';
 
@@ -70,6 +71,26 @@ export function startHashingSink() {
     socket.on('error', () => {});
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: /** @type {net.AddressInfo} */ (server.address()).port, server })));
+}
+
+/**
+ * A TCP echo server on 127.0.0.1: sends back every byte it reads. `received`
+ * holds what each connection sent, in the order the connections came.
+ * @returns {Promise<{ port: number, server: net.Server, received: string[] }>}
+ */
+export function startEchoServer() {
+  /** @type {string[]} */
+  const received = [];
+  const server = net.createServer((socket) => {
+    const index = received.push('') - 1;
+    socket.on('data', (chunk) => {
+      received[index] += chunk;
+      socket.write(chunk);
+    });
+    socket.on('error', () => {});
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ port: /** @type {net.AddressInfo} */ (server.address()).port, server, received })));
 }
 
 /**

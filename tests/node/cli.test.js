@@ -1,6 +1,7 @@
 // The Node CLI runner (shim-js/cli.js) end to end: real relay binary, real
-// HTTP server on 127.0.0.1, the http_client guest's Asyncify build.
+// HTTP servers on 127.0.0.1 and ::1, the http_client guest's Asyncify build.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 
 import { closedPort, startHttpServer, startRelay, siteDir } from '../browser/fixtures.js';
@@ -27,6 +28,27 @@ test('cli passes the guest stdout through and exits 0', async () => {
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^HTTP\/1\.1 200 OK\r\n/);
   assert.match(result.stdout, /hello from a real TCP server\n$/);
+});
+
+test('cli runs http_client against an IPv6 literal: a real server on ::1 answers', async () => {
+  /** @type {string[]} */
+  const hosts = [];
+  const server = createServer((request, response) => {
+    hosts.push(request.headers.host ?? '');
+    response.end(`hello over IPv6 from ${request.socket.remoteAddress}\n`);
+  });
+  await new Promise((resolve) => server.listen(0, '::1', resolve));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  try {
+    const result = await runCli([guest, '::1', String(port), '/', '--relay', wispUrl()]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(result.stdout, /hello over IPv6 from ::1\n$/, 'the relay reached the server over IPv6 loopback');
+    assert.deepEqual(hosts, [`[::1]:${port}`], 'the Host header brackets the literal');
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 test('cli reports connection refused on stderr with the guest exit code', async () => {

@@ -83,6 +83,28 @@ TEST_F(datagram_test, send_without_a_peer_is_edestaddrreq_and_oversized_is_emsgs
   EXPECT_EQ(k.sock_sendto(fd, memory_bytes - 2, 16, 0, 0, 0), -SB_EFAULT);
 }
 
+TEST_F(datagram_test, sendto_and_recvfrom_with_bad_address_pointers_are_efault) {
+  handshake_v2();
+  const auto fd = udp_socket(k);
+  put_text(buffer_at, "x");
+  EXPECT_EQ(k.sock_sendto(fd, buffer_at, 1, 0, memory_bytes - 4, SB_SOCKADDR_IN_SIZE), -SB_EFAULT);
+  EXPECT_FALSE(k.has_outgoing()) << "no stream was opened";
+  ASSERT_EQ(k.sock_sendto(fd, buffer_at, 1, 0, addr_at, put_ipv4(7000)), 1);
+  relay_data(k.find(fd)->stream_id, "reply");
+  put_int(len_at, SB_SOCKADDR_IN6_SIZE);
+  EXPECT_EQ(k.sock_recvfrom(fd, buffer_at, 16, 0, memory_bytes - 8, len_at), -SB_EFAULT);
+  EXPECT_EQ(k.sock_recvfrom(fd, buffer_at, 16, 0, from_at, memory_bytes - 2), -SB_EFAULT);
+  EXPECT_EQ(k.sock_recvfrom(fd, buffer_at, 16, 0, from_at, len_at), 5) << "the datagram waited";
+  EXPECT_EQ(text_at(buffer_at, 5), "reply");
+}
+
+TEST_F(datagram_test, listen_on_a_udp_socket_is_enotsup) {
+  handshake_v2(16, true);
+  const auto fd = udp_socket(k);
+  EXPECT_EQ(k.sock_listen(fd, 1), -SB_ENOTSUP);
+  EXPECT_FALSE(k.has_outgoing());
+}
+
 TEST_F(datagram_test, refused_udp_stream_reports_econnrefused_once) {
   handshake_v2();
   const auto fd = udp_socket(k);

@@ -50,7 +50,7 @@ TEST_F(extension_test, getaddrinfo_maps_relay_refusals_to_errno) {
   wisp::bytes answer;
   wisp::encode_resolved(answer, request.stream_id, {static_cast<std::uint8_t>(wisp::close_reason::blocked), {}});
   k.on_frame(answer);
-  EXPECT_EQ(lookup("intranet.test"), -SB_EACCES);
+  EXPECT_EQ(lookup("intranet.test"), -SB_EPERM);
 
   ASSERT_EQ(lookup("missing.test"), would_block);
   request = only_frame(take_outgoing(), wisp::packet_type::resolve);
@@ -139,6 +139,91 @@ TEST_F(extension_test, listen_refused_by_the_relay_reports_the_reason) {
   auto request = only_frame(take_outgoing(), wisp::packet_type::listen);
   relay_close(request.stream_id, wisp::close_reason::address_in_use);
   EXPECT_EQ(k.sock_listen(fd, 1), -SB_EADDRINUSE);
+}
+
+// A listening socket on 127.0.0.1:7000 that the relay confirmed; returns its fd.
+std::int32_t listening_socket(extension_test& t, std::int32_t type = SB_SOCK_STREAM) {
+  const auto fd = t.k.sock_socket(SB_AF_INET, type, 0);
+  EXPECT_EQ(t.k.sock_listen(fd, 4), would_block);
+  auto request = t.only_frame(t.take_outgoing(), wisp::packet_type::listen);
+  wisp::bytes bound;
+  wisp::encode_connected(bound, request.stream_id, {t.wire_v4({127, 0, 0, 1}, 7000), {}});
+  t.k.on_frame(bound);
+  EXPECT_EQ(t.k.sock_listen(fd, 4), 0);
+  return fd;
+}
+
+// The relay announces an inbound connection from 127.0.0.1:peer_port; returns its stream id.
+std::uint32_t relay_accepts(extension_test& t, std::int32_t listener, std::uint16_t peer_port) {
+  const std::uint32_t inbound = wisp::relay_stream_id_bit | peer_port;
+  wisp::bytes accepted;
+  wisp::encode_accepted(accepted, t.k.find(listener)->stream_id,
+                        {inbound, t.wire_v4({127, 0, 0, 1}, peer_port), t.wire_v4({127, 0, 0, 1}, 7000)});
+  t.k.on_frame(accepted);
+  return inbound;
+}
+
+TEST_F(extension_test, accept_on_a_nonblocking_listener_without_connections_is_eagain) {
+  const auto fd = listening_socket(*this);
+  ASSERT_EQ(k.set_nonblocking(fd, true), 0);
+  EXPECT_EQ(k.sock_accept(fd, 0, 0), -SB_EAGAIN);
+  relay_accepts(*this, fd, 50001);
+  EXPECT_GE(k.sock_accept(fd, 0, 0), first_socket_fd);
+  EXPECT_EQ(k.sock_accept(fd, 0, 0), -SB_EAGAIN);
+}
+
+TEST_F(extension_test, accept_with_bad_address_pointers_is_efault_and_keeps_the_connection) {
+  const auto fd = listening_socket(*this);
+  relay_accepts(*this, fd, 50002);
+  EXPECT_EQ(k.sock_accept(fd, 0x2000, memory_bytes - 2), -SB_EFAULT) << "addrlen outside guest memory";
+  ASSERT_TRUE(memory.write_u32(0x3000, SB_SOCKADDR_IN_SIZE));
+  EXPECT_EQ(k.sock_accept(fd, memory_bytes - 4, 0x3000), -SB_EFAULT) << "addr outside guest memory";
+  const auto client = k.sock_accept(fd, 0x2000, 0x3000);
+  ASSERT_GE(client, first_socket_fd) << "the connection waited for a good call";
+  EXPECT_EQ(memory.bytes()[0x2002], 50002 >> 8);
+  EXPECT_EQ(memory.bytes()[0x2003], 50002 & 0xff);
+  EXPECT_EQ(k.sock_accept(fd, 0, 0), would_block);
+}
+
+TEST_F(extension_test, listen_error_paths) {
+  const auto connected = connected_socket();
+  EXPECT_EQ(k.sock_listen(connected, 1), -SB_EINVAL) << "a connected socket cannot listen";
+  EXPECT_EQ(k.sock_listen(99, 1), -SB_EBADF);
+  EXPECT_EQ(k.sock_listen(1, 1), -SB_ENOTSOCK);
+  const auto udp = k.sock_socket(SB_AF_INET, SB_SOCK_DGRAM, 0);
+  EXPECT_EQ(k.sock_listen(udp, 1), -SB_ENOTSUP);
+  EXPECT_EQ(k.sock_accept(udp, 0, 0), -SB_EINVAL) << "accept on a socket that is not listening";
+
+  const auto listener = listening_socket(*this);
+  EXPECT_EQ(k.sock_listen(listener, 64), 0) << "listen twice only changes the backlog";
+  EXPECT_EQ(k.sock_connect(listener, addr_at, put_ipv4(80)), -SB_EINVAL);
+  EXPECT_EQ(k.sock_send(listener, buffer_at, 1, 0), -SB_ENOTCONN);
+  EXPECT_EQ(k.sock_recv(listener, buffer_at, 1, 0), -SB_ENOTCONN);
+}
+
+TEST_F(extension_test, listen_blocked_by_relay_policy_is_eperm) {
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_listen(fd, 1), would_block);
+  relay_close(only_frame(take_outgoing(), wisp::packet_type::listen).stream_id, wisp::close_reason::blocked);
+  EXPECT_EQ(k.sock_listen(fd, 1), -SB_EPERM);
+}
+
+TEST_F(extension_test, relay_loss_fails_a_pending_listen_with_enetunreach_and_a_listener_with_econnreset) {
+  const auto listener = listening_socket(*this);
+  const auto pending = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_listen(pending, 1), would_block);
+  k.on_transport_closed();
+  EXPECT_EQ(k.sock_listen(pending, 1), -SB_ENETUNREACH);
+  EXPECT_EQ(k.sock_accept(listener, 0, 0), -SB_ECONNRESET);
+  const auto late = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  EXPECT_EQ(k.sock_listen(late, 1), -SB_ENETUNREACH);
+}
+
+TEST_F(extension_test, a_listener_closed_by_the_relay_fails_accept_with_econnaborted) {
+  const auto fd = listening_socket(*this);
+  relay_close(k.find(fd)->stream_id, wisp::close_reason::network_error);
+  EXPECT_EQ(k.sock_accept(fd, 0, 0), -SB_ECONNABORTED);
+  EXPECT_EQ(k.sock_accept(fd, 0, 0), -SB_EINVAL) << "reported once";
 }
 
 TEST_F(extension_test, closing_a_listener_refuses_connections_nobody_accepted) {

@@ -72,12 +72,84 @@ TEST_F(kernel_test, connect_refused_by_the_relay_returns_econnrefused) {
   EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -SB_ECONNREFUSED);
 }
 
-TEST_F(kernel_test, connect_blocked_by_policy_returns_eacces) {
+TEST_F(kernel_test, connect_blocked_by_policy_returns_eperm) {
   handshake_v2();
   const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
   ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(80, {10, 0, 0, 1})), would_block);
   relay_close(k.find(fd)->stream_id, wisp::close_reason::blocked);
-  EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -SB_EACCES);
+  EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -SB_EPERM);
+}
+
+// What the guest sees for each close reason, written out here rather than
+// taken from SB_CLOSE_REASON_ERRNO, so a change to the table has to change this too.
+struct reason_errno {
+  wisp::close_reason reason;
+  std::int32_t connecting;
+  std::int32_t connected;  // 0: end of stream
+};
+
+constexpr reason_errno every_close_reason[] = {
+    {wisp::close_reason::unspecified, SB_EIO, SB_ECONNRESET},
+    {wisp::close_reason::voluntary, SB_ECONNABORTED, 0},
+    {wisp::close_reason::network_error, SB_ENETDOWN, SB_ECONNRESET},
+    {wisp::close_reason::incompatible_extensions, SB_EPROTONOSUPPORT, SB_EPROTONOSUPPORT},
+    {wisp::close_reason::invalid_info, SB_EINVAL, SB_EINVAL},
+    {wisp::close_reason::unreachable, SB_EHOSTUNREACH, SB_EHOSTUNREACH},
+    {wisp::close_reason::connect_timeout, SB_ETIMEDOUT, SB_ETIMEDOUT},
+    {wisp::close_reason::refused, SB_ECONNREFUSED, SB_ECONNREFUSED},
+    {wisp::close_reason::transfer_timeout, SB_ETIMEDOUT, SB_ETIMEDOUT},
+    {wisp::close_reason::blocked, SB_EPERM, SB_EPERM},
+    {wisp::close_reason::throttled, SB_ENOBUFS, SB_ENOBUFS},
+    {wisp::close_reason::client_error, SB_EPROTO, SB_EPROTO},
+    {wisp::close_reason::auth_bad_password, SB_EACCES, SB_EACCES},
+    {wisp::close_reason::auth_bad_signature, SB_EACCES, SB_EACCES},
+    {wisp::close_reason::auth_required, SB_EACCES, SB_EACCES},
+    {wisp::close_reason::address_in_use, SB_EADDRINUSE, SB_EADDRINUSE},
+    {wisp::close_reason::address_not_available, SB_EADDRNOTAVAIL, SB_EADDRNOTAVAIL},
+    {wisp::close_reason::name_not_found, SB_ENOENT, SB_ENOENT},
+    {wisp::close_reason::connection_reset, SB_ECONNRESET, SB_ECONNRESET},
+};
+
+TEST_F(kernel_test, every_close_reason_fails_a_pending_connect_with_its_own_errno) {
+  handshake_v2();
+  for (const auto& expected : every_close_reason) {
+    SCOPED_TRACE(wisp::describe(expected.reason));
+    const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+    ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(80)), would_block);
+    relay_close(k.find(fd)->stream_id, expected.reason);
+    EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -expected.connecting);
+    ASSERT_EQ(k.sock_close(fd), 0);
+  }
+}
+
+TEST_F(kernel_test, every_close_reason_reaches_recv_on_a_connected_socket_as_its_errno) {
+  handshake_v2();
+  for (const auto& expected : every_close_reason) {
+    SCOPED_TRACE(wisp::describe(expected.reason));
+    const auto fd = connected_socket();
+    relay_close(k.find(fd)->stream_id, expected.reason);
+    EXPECT_EQ(k.sock_recv(fd, buffer_at, 16, 0), -expected.connected);
+    ASSERT_EQ(k.sock_close(fd), 0);
+  }
+}
+
+TEST_F(kernel_test, connect_errnos_tell_every_distinct_reason_apart) {
+  // The only shared errnos are POSIX's: two timeouts, three refused logins.
+  for (const auto& a : every_close_reason)
+    for (const auto& b : every_close_reason) {
+      if (&a == &b || a.connecting != b.connecting) continue;
+      const bool timeouts = a.connecting == SB_ETIMEDOUT;
+      const bool logins = a.connecting == SB_EACCES;
+      EXPECT_TRUE(timeouts || logins) << wisp::describe(a.reason) << " and " << wisp::describe(b.reason);
+    }
+}
+
+TEST_F(kernel_test, an_unknown_close_reason_fails_a_connect_as_unspecified) {
+  handshake_v2();
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(80)), would_block);
+  relay_close(k.find(fd)->stream_id, static_cast<wisp::close_reason>(0x7e));
+  EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -SB_EIO);
 }
 
 TEST_F(kernel_test, nonblocking_connect_returns_einprogress_then_ealready) {
@@ -93,7 +165,7 @@ TEST_F(kernel_test, v1_connect_is_optimistic_and_a_later_refusal_surfaces_on_rec
   const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
   EXPECT_EQ(k.sock_connect(fd, addr_at, put_ipv4(1)), 0);
   relay_close(k.find(fd)->stream_id, wisp::close_reason::refused);
-  EXPECT_EQ(k.sock_recv(fd, buffer_at, 16, 0), -SB_ECONNRESET);
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 16, 0), -SB_ECONNREFUSED);
 }
 
 TEST_F(kernel_test, connect_with_bad_address_pointer_or_length_fails_cleanly) {
@@ -233,6 +305,86 @@ TEST_F(kernel_test, listen_and_half_close_need_the_sockbridge_extension) {
   EXPECT_EQ(k.sock_accept(fd, 0, 0), -SB_EINVAL);
   const auto connected = connected_socket();
   EXPECT_EQ(k.sock_shutdown(connected, SB_SHUT_WR), -SB_ENOTSUP);
+}
+
+TEST_F(kernel_test, bind_twice_is_einval_and_a_bad_address_changes_nothing) {
+  handshake_v2();
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  EXPECT_EQ(k.sock_bind(fd, memory_bytes - 4, SB_SOCKADDR_IN_SIZE), -SB_EFAULT);
+  EXPECT_EQ(k.sock_bind(fd, 0xfffffff0u, SB_SOCKADDR_IN_SIZE), -SB_EFAULT);
+  ASSERT_EQ(k.sock_bind(fd, addr_at, put_ipv4(7000, {0, 0, 0, 0})), 0) << "the failed binds left it unbound";
+  EXPECT_EQ(k.sock_bind(fd, addr_at, put_ipv4(7001, {0, 0, 0, 0})), -SB_EINVAL);
+  ASSERT_TRUE(memory.write_u32(0x3000, SB_SOCKADDR_IN_SIZE));
+  ASSERT_EQ(k.sock_getsockname(fd, 0x2000, 0x3000), 0);
+  EXPECT_EQ(memory.bytes()[0x2002], 7000 >> 8) << "the first address stays";
+  EXPECT_EQ(memory.bytes()[0x2003], 7000 & 0xff);
+}
+
+TEST_F(kernel_test, bind_to_the_other_family_is_eafnosupport) {
+  handshake_v2();
+  const auto fd = k.sock_socket(SB_AF_INET6, SB_SOCK_STREAM, 0);
+  EXPECT_EQ(k.sock_bind(fd, addr_at, put_ipv4(7000)), -SB_EAFNOSUPPORT);
+  EXPECT_EQ(k.sock_bind(fd, addr_at, 4), -SB_EINVAL) << "shorter than a sockaddr_in";
+  const auto connected = connected_socket();
+  EXPECT_EQ(k.sock_bind(connected, addr_at, put_ipv4(7000)), -SB_EINVAL);
+}
+
+TEST_F(kernel_test, send_recv_and_shutdown_on_an_unconnected_socket_are_enotconn) {
+  handshake_v2();
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  EXPECT_EQ(k.sock_send(fd, buffer_at, 1, 0), -SB_ENOTCONN);
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 1, 0), -SB_ENOTCONN);
+  EXPECT_EQ(k.sock_shutdown(fd, SB_SHUT_RDWR), -SB_ENOTCONN);
+  EXPECT_EQ(k.sock_sendto(fd, buffer_at, 1, 0, 0, 0), -SB_ENOTCONN);
+  EXPECT_EQ(k.sock_recvfrom(fd, buffer_at, 1, 0, 0, 0), -SB_ENOTCONN);
+  ASSERT_TRUE(memory.write_u32(0x3000, SB_SOCKADDR_IN_SIZE));
+  EXPECT_EQ(k.sock_getpeername(fd, 0x2000, 0x3000), -SB_ENOTCONN);
+  EXPECT_FALSE(k.has_outgoing()) << "nothing reaches the relay";
+}
+
+TEST_F(kernel_test, recvfrom_with_a_bad_address_pointer_is_efault_and_keeps_the_data) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  relay_data(k.find(fd)->stream_id, "keep me");
+  ASSERT_TRUE(memory.write_u32(0x3000, SB_SOCKADDR_IN_SIZE));
+  EXPECT_EQ(k.sock_recvfrom(fd, buffer_at, 16, 0, memory_bytes - 4, 0x3000), -SB_EFAULT);
+  EXPECT_EQ(k.sock_recvfrom(fd, buffer_at, 16, 0, 0x2000, memory_bytes - 2), -SB_EFAULT);
+  ASSERT_EQ(k.sock_recvfrom(fd, buffer_at, 16, 0, 0x2000, 0x3000), 7);
+  EXPECT_EQ(text_at(buffer_at, 7), "keep me");
+  EXPECT_EQ(memory.bytes()[0x2000], SB_AF_INET);
+  EXPECT_EQ(memory.read_u32(0x3000), SB_SOCKADDR_IN_SIZE);
+}
+
+TEST_F(kernel_test, recv_after_a_relay_close_with_reason_reset_returns_the_data_then_econnreset) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  const auto stream = k.find(fd)->stream_id;
+  relay_data(stream, "last words");
+  relay_close(stream, wisp::close_reason::connection_reset);
+  EXPECT_EQ(k.poll_events(fd) & SB_POLLIN, SB_POLLIN);
+  ASSERT_EQ(k.sock_recv(fd, buffer_at, 64, 0), 10);
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 64, 0), -SB_ECONNRESET);
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 64, 0), 0) << "reported once, then end of stream";
+  EXPECT_EQ(k.sock_send(fd, buffer_at, 1, 0), -SB_EPIPE);
+}
+
+TEST_F(kernel_test, so_sndtimeo_turns_a_send_without_credit_into_eagain) {
+  handshake_v2(1);
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(80)), would_block);
+  relay_continue(k.find(fd)->stream_id, 1);
+  ASSERT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), 0);
+  ASSERT_EQ(k.sock_setsockopt(fd, SB_SOL_SOCKET, SB_SO_SNDTIMEO, 0x2000, put_timeval(0x2000, 2, 0)), 0);
+  put_text(buffer_at, "ab");
+  ASSERT_EQ(k.sock_send(fd, buffer_at, 1, 0), 1) << "the one credit";
+  EXPECT_EQ(k.sock_send(fd, buffer_at + 1, 1, 0), would_block);
+  EXPECT_EQ(k.wake_after_ms(), 2000);
+  now += 1999;
+  EXPECT_EQ(k.sock_send(fd, buffer_at + 1, 1, 0), would_block);
+  now += 1;
+  EXPECT_EQ(k.sock_send(fd, buffer_at + 1, 1, 0), -SB_EAGAIN);
+  relay_continue(k.find(fd)->stream_id, 1);
+  EXPECT_EQ(k.sock_send(fd, buffer_at + 1, 1, 0), 1) << "a new call gets a new timeout and the new credit";
 }
 
 }  // namespace

@@ -81,6 +81,8 @@ std::int32_t kernel::sock_sendto(std::int32_t fd, guest_ptr buf, std::uint32_t l
 std::int32_t kernel::sock_recvfrom(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags,
                                    guest_ptr addr, guest_ptr addrlen_ptr) {
   return blocking_call(fd, [&](socket& s) {
+    // Checked first, so a bad address pointer loses no data.
+    if (addr != 0 && !can_write_socket_address(memory_, addr, addrlen_ptr, s.peer)) return error(SB_EFAULT);
     const auto received = receive(s, buf, len, flags);
     if (received < 0 || addr == 0) return received;
     if (auto e = write_socket_address(memory_, addr, addrlen_ptr, s.peer)) return error(e);

@@ -213,10 +213,11 @@ std::int32_t kernel::sock_bind(std::int32_t fd, guest_ptr addr, std::uint32_t ad
   socket_address local;
   if (auto e = read_socket_address(memory_, addr, addrlen, local)) return error(e);
   if (local.family != s->domain) return error(SB_EAFNOSUPPORT);
-  if (s->state != socket_state::created) return error(SB_EINVAL);
+  if (s->state != socket_state::created || s->bound) return error(SB_EINVAL);
   // Listening sockets need the relay's listen extension (protocol issue); until
   // then a bound address has no effect on outgoing connections.
   s->local = local;
+  s->bound = true;
   return 0;
 }
 

@@ -38,7 +38,8 @@ std::int32_t kernel::listen(socket& s, std::int32_t fd, std::int32_t backlog) {
     if (s.state == socket_state::listening) return 0;
     return error(s.pending_error ? std::exchange(s.pending_error, 0) : SB_EADDRNOTAVAIL);
   }
-  if (s.state == socket_state::listening) return 0;  // listen() twice only changes the backlog
+  if (s.state == socket_state::listening) return 0;       // listen() twice only changes the backlog
+  if (s.type == SB_SOCK_DGRAM) return error(SB_ENOTSUP);  // EOPNOTSUPP: UDP has no connections to accept
   if (s.state != socket_state::created) return error(SB_EINVAL);
   if (link_ == link_state::closed) return error(SB_ENETUNREACH);
   // Whether the relay can listen is known once the handshake is done; until then wait.
@@ -61,12 +62,15 @@ std::int32_t kernel::sock_accept(std::int32_t fd, guest_ptr addr, guest_ptr addr
   std::int32_t err = 0;
   socket* s = lookup(fd, err);
   if (!s) return err;
-  if (s->state != socket_state::listening) return error(s->pending_error ? std::exchange(s->pending_error, 0) : SB_EINVAL);
+  if (s->state != socket_state::listening)
+    return error(s->pending_error ? std::exchange(s->pending_error, 0) : SB_EINVAL);
   if (s->accept_queue.empty()) return s->nonblocking ? error(SB_EAGAIN) : block_forever();
   if (sockets_.size() >= max_open_sockets) return error(SB_EMFILE);
-  if (addr != 0 && !memory_.contains(addrlen_ptr, 4)) return error(SB_EFAULT);
-
   const auto stream_id = s->accept_queue.front();
+  const auto& peer = embryos_.at(stream_id).peer;
+  // A bad out-pointer fails the call and leaves the connection queued for the next accept.
+  if (addr != 0 && !can_write_socket_address(memory_, addr, addrlen_ptr, peer)) return error(SB_EFAULT);
+
   auto embryo = embryos_.extract(stream_id);
   s->accept_queue.pop_front();
   std::int32_t new_fd = first_socket_fd;

@@ -31,7 +31,7 @@ std::int32_t lookup_errno(std::uint8_t status) {
     case protocol::close_reason::name_not_found:
       return SB_ENOENT;
     case protocol::close_reason::blocked:
-      return SB_EACCES;
+      return SB_EPERM;
     case protocol::close_reason::throttled:
     case protocol::close_reason::connect_timeout:  // the relay's DNS timeout: try again later
       return SB_EAGAIN;

@@ -45,7 +45,8 @@ std::int32_t read_socket_address(const guest_memory& memory, guest_ptr addr, std
   return 0;
 }
 
-std::uint32_t encode_socket_address(const socket_address& address, std::array<std::uint8_t, SB_SOCKADDR_IN6_SIZE>& raw) {
+std::uint32_t encode_socket_address(const socket_address& address,
+                                    std::array<std::uint8_t, SB_SOCKADDR_IN6_SIZE>& raw) {
   raw = {};
   const bool v4 = address.family == SB_AF_INET;
   raw[0] = static_cast<std::uint8_t>(address.family);
@@ -65,6 +66,14 @@ std::int32_t write_socket_address(guest_memory& memory, guest_ptr addr, guest_pt
   if (!memory.write(addr, std::span(raw.data(), length))) return SB_EFAULT;
   if (!memory.write_u32(addrlen_ptr, full_length)) return SB_EFAULT;
   return 0;
+}
+
+bool can_write_socket_address(const guest_memory& memory, guest_ptr addr, guest_ptr addrlen_ptr,
+                              const socket_address& address) {
+  auto capacity = memory.read_u32(addrlen_ptr);
+  if (!capacity) return false;
+  std::array<std::uint8_t, SB_SOCKADDR_IN6_SIZE> raw;
+  return memory.contains(addr, std::min(*capacity, encode_socket_address(address, raw)));
 }
 
 }  // namespace sb::host

@@ -89,6 +89,7 @@ struct socket {
   bool call_in_progress = false;    // a blocking listen returned would_block and will be retried
   std::deque<std::uint32_t> accept_queue;  // listening: accepted streams not yet returned by accept()
   socket_address local;             // bound address; unspecified until bind
+  bool bound = false;               // bind() succeeded: a second bind is EINVAL
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
   // Options: stored and reported back; the relay applies its own TCP settings.

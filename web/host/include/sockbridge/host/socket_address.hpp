@@ -36,4 +36,9 @@ std::uint32_t encode_socket_address(const socket_address& address, std::array<st
 std::int32_t write_socket_address(guest_memory& memory, guest_ptr addr, guest_ptr addrlen_ptr,
                                   const socket_address& address);
 
+// True if write_socket_address with these arguments would not fault: a call
+// checks its out-parameters with it before it consumes a connection or bytes.
+bool can_write_socket_address(const guest_memory& memory, guest_ptr addr, guest_ptr addrlen_ptr,
+                              const socket_address& address);
+
 }  // namespace sb::host
