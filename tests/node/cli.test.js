@@ -72,3 +72,9 @@ test('cli without --relay prints usage and exits 125', async () => {
   assert.equal(result.code, 125);
   assert.match(result.stderr, /--relay is required/);
 });
+
+test('calls the host does not serve return ENOSYS instead of trapping the guest', async () => {
+  const result = await runCli([`${siteDir}/guests/unsupported_calls.wasm`, '--relay', wispUrl()]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'fd_renumber: 52\nsockatmark: -52\n');
+});
