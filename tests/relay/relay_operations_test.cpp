@@ -159,6 +159,31 @@ TEST(relay_limits, sessions_per_address_beyond_the_limit_are_refused_with_503) {
   EXPECT_EQ(metric(relay.port(), "sockbridge_denials_total{reason=\"max_sessions_per_address\"}"), 1);
 }
 
+TEST(relay_limits, sessions_beyond_the_relay_wide_limit_are_refused_with_503) {
+  relay_process relay({"--max-sessions", "1"});
+  wisp_client first(relay.port(), "wisp-v2");
+  ASSERT_TRUE(first.wait_open());
+  wisp_client second(relay.port(), "wisp-v2");
+  EXPECT_EQ(second.refused_status(), 503);
+  EXPECT_EQ(metric(relay.port(), "sockbridge_denials_total{reason=\"max_sessions\"}"), 1);
+  EXPECT_EQ(metric(relay.port(), "sockbridge_sessions"), 1) << "the first session is untouched";
+}
+
+TEST(relay_limits, streams_beyond_the_relay_wide_limit_are_throttled_in_any_session) {
+  relay_process relay({"--dev", "--max-streams-total", "1"});
+  tcp_peer peer(false, echo);
+  wisp_client first(relay.port(), "wisp-v2");
+  first.handshake_v2();
+  ASSERT_TRUE(open_stream(first, 1, peer.port()));
+  wisp_client second(relay.port(), "wisp-v2");
+  second.handshake_v2();
+  second.send(connect_frame(1, "127.0.0.1", peer.port()));
+  EXPECT_EQ(read_stream(second, 1, 1).second, close_throttled);
+  EXPECT_EQ(metric(relay.port(), "sockbridge_denials_total{reason=\"max_streams_total\"}"), 1);
+  first.send(data_frame(1, "still open"));
+  EXPECT_EQ(read_stream(first, 1, 10).first, "still open");
+}
+
 TEST(relay_limits, a_freed_session_slot_can_be_used_again) {
   relay_process relay({"--max-sessions", "1"});
   {
@@ -331,6 +356,27 @@ TEST(relay_drain, sigterm_lets_an_open_stream_finish_then_exits) {
   busy.send(frame(0x04, 1, {0x02}));  // the client closes its stream
   EXPECT_EQ(relay.wait_exit(5000ms), 0);
   EXPECT_NE(relay.later_log().find("\"drained\":true"), std::string::npos) << relay.later_log();
+}
+
+TEST(relay_drain, a_draining_relay_accepts_no_new_session) {
+  relay_process relay({"--dev", "--drain-timeout", "20"});
+  tcp_peer peer(false, echo);
+  wisp_client busy(relay.port(), "wisp-v2");
+  busy.handshake_v2();
+  ASSERT_TRUE(open_stream(busy, 1, peer.port()));
+  relay.signal(SIGTERM);
+  bool refused = false;
+  // The signal reaches the relay's loop a moment after kill() returns.
+  for (int attempt = 0; attempt < 50 && !refused; ++attempt) {
+    wisp_client late(relay.port(), "wisp-v2");
+    refused = !late.wait_open();
+    if (!refused) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(refused) << "a new session opened while draining";
+  busy.send(data_frame(1, "the open stream still works"));
+  EXPECT_EQ(read_stream(busy, 1, 27).first, "the open stream still works");
+  busy.send(frame(0x04, 1, {0x02}));
+  EXPECT_EQ(relay.wait_exit(5000ms), 0);
 }
 
 TEST(relay_drain, drain_deadline_stops_the_relay_with_streams_still_open) {
