@@ -242,7 +242,11 @@ decode_error decode_accepted(byte_view payload, accepted_payload& out) {
   return payload.empty() ? decode_error::ok : decode_error::payload_too_long;
 }
 
-void encode_shutdown(bytes& out, std::uint32_t stream_id) { encode_frame_header(out, packet_type::shutdown, stream_id); }
+void encode_shutdown(bytes& out, std::uint32_t stream_id) {
+  encode_frame_header(out, packet_type::shutdown, stream_id);
+}
+
+decode_error decode_shutdown(byte_view payload) { return check_exact_size(payload, 0); }
 
 void encode_window_update(bytes& out, std::uint32_t stream_id, std::uint32_t increment) {
   encode_frame_header(out, packet_type::window_update, stream_id);

@@ -186,6 +186,8 @@ void websocket_session::on_extension_frame(const protocol::frame& frame) {
     case protocol::packet_type::listen:
       return on_listen(frame);
     case protocol::packet_type::shutdown:
+      if (auto error = protocol::decode_shutdown(frame.payload); error != protocol::decode_error::ok)
+        return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
       if (auto it = streams_.find(frame.stream_id); it != streams_.end()) it->second->shutdown_send();
       return;
     case protocol::packet_type::window_update:

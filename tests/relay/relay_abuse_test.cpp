@@ -348,8 +348,27 @@ TEST(relay_abuse, relay_only_packets_from_a_client_close_that_session_with_inval
   EXPECT_TRUE(other.still_served());
 }
 
-TEST(relay_abuse, data_and_close_for_streams_that_are_gone_or_never_were_are_ignored) {
+TEST(relay_abuse, shutdown_with_a_payload_closes_that_session_with_invalid_info) {
   relay_process relay({"--dev"});
+  bystander other(relay.port());
+  tcp_peer peer(false, echo);
+  wisp_client abuser(relay.port(), "wisp-v2");
+  abuser.handshake_v2(true);
+  abuser.send(connect_frame(1, "127.0.0.1", peer.port()));
+  ASSERT_TRUE(abuser.next());  // CONNECTED
+  abuser.send(frame(0x85, 1, {0x01}));
+  std::optional<bytes> close;
+  while ((close = abuser.next()) && ((*close)[0] != 0x04 || u32_at(*close, 1) != 0)) {
+  }
+  ASSERT_TRUE(close) << "the session was not closed";
+  EXPECT_EQ((*close)[5], close_invalid_info);
+  EXPECT_TRUE(abuser.wait_closed());
+  EXPECT_TRUE(other.still_served());
+}
+
+TEST(relay_abuse, data_and_close_for_streams_that_are_gone_or_never_were_are_ignored) {
+  // 127.0.0.2 is denied by the list: a refusal without naming an address beyond loopback.
+  relay_process relay({"--dev", "--deny", "127.0.0.2/32"});
   tcp_peer first(false, echo), second(false, echo);
   wisp_client client(relay.port(), "wisp-v2");
   client.handshake_v2();
@@ -359,7 +378,7 @@ TEST(relay_abuse, data_and_close_for_streams_that_are_gone_or_never_were_are_ign
   client.send(data_frame(1, "after my close"));  // … and still sends on it
   client.send(data_frame(77, "never opened"));
   client.send(frame(0x04, 78, {0x02}));
-  client.send(connect_frame(2, "10.0.0.1", 80));  // refused by policy
+  client.send(connect_frame(2, "127.0.0.2", 80));  // refused by policy
   EXPECT_EQ(read_stream(client, 2, 1).second, 0x48);
   client.send(data_frame(2, "after the refusal"));
   client.send(connect_frame(3, "127.0.0.1", second.port()));

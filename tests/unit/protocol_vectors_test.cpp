@@ -172,8 +172,9 @@ std::map<wisp::packet_type, codec> codecs() {
       wisp::decode_accepted, wisp::encode_accepted, [](const wisp::accepted_payload& p) {
         return json{{"stream_id", p.stream_id}, {"peer", endpoint_fields(p.peer)}, {"local", endpoint_fields(p.local)}};
       });
-  // SHUTDOWN has no payload and no decoder; re-encoding shows the payload was empty.
+  // SHUTDOWN has no fields: its decoder only checks that the payload is empty.
   table[packet_type::shutdown] = [](const wisp::frame& frame, json& fields, wisp::bytes& encoded) {
+    if (auto error = wisp::decode_shutdown(frame.payload); error != wisp::decode_error::ok) return error;
     fields = json::object();
     wisp::encode_shutdown(encoded, frame.stream_id);
     return wisp::decode_error::ok;

@@ -303,6 +303,8 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
     case protocol::packet_type::accepted:
       return on_accepted(*s, frame);
     case protocol::packet_type::shutdown:
+      if (protocol::decode_shutdown(frame.payload) != protocol::decode_error::ok)
+        return fail_link("relay sent a malformed SHUTDOWN");
       s->peer_finished = true;
       return;
     case protocol::packet_type::data:

@@ -42,25 +42,25 @@ enum class packet_type : std::uint8_t {
 };
 
 // Close reasons as published by Wisp: X(name, value, description).
-#define SB_CLOSE_REASONS(X)                                                        \
-  X(unspecified, 0x01, "reason unspecified")                                      \
-  X(voluntary, 0x02, "voluntary stream closure")                                  \
-  X(network_error, 0x03, "network error")                                         \
-  X(incompatible_extensions, 0x04, "incompatible extensions")                     \
-  X(invalid_info, 0x41, "stream creation failed: invalid information")           \
-  X(unreachable, 0x42, "destination unreachable")                                 \
-  X(connect_timeout, 0x43, "connection timed out")                                \
-  X(refused, 0x44, "connection refused")                                          \
-  X(transfer_timeout, 0x47, "data transfer timed out")                            \
-  X(blocked, 0x48, "destination blocked by relay policy")                         \
-  X(throttled, 0x49, "connection throttled by the relay")                         \
-  X(client_error, 0x81, "client error")                                           \
-  X(auth_bad_password, 0xc0, "authentication failed: bad password")              \
-  X(auth_bad_signature, 0xc1, "authentication failed: bad signature")            \
-  X(auth_required, 0xc2, "authentication required")                             \
-  X(address_in_use, 0x90, "address already in use")                              \
-  X(address_not_available, 0x91, "address not available")                        \
-  X(name_not_found, 0x92, "host name not found")                                  \
+#define SB_CLOSE_REASONS(X)                                            \
+  X(unspecified, 0x01, "reason unspecified")                           \
+  X(voluntary, 0x02, "voluntary stream closure")                       \
+  X(network_error, 0x03, "network error")                              \
+  X(incompatible_extensions, 0x04, "incompatible extensions")          \
+  X(invalid_info, 0x41, "stream creation failed: invalid information") \
+  X(unreachable, 0x42, "destination unreachable")                      \
+  X(connect_timeout, 0x43, "connection timed out")                     \
+  X(refused, 0x44, "connection refused")                               \
+  X(transfer_timeout, 0x47, "data transfer timed out")                 \
+  X(blocked, 0x48, "destination blocked by relay policy")              \
+  X(throttled, 0x49, "connection throttled by the relay")              \
+  X(client_error, 0x81, "client error")                                \
+  X(auth_bad_password, 0xc0, "authentication failed: bad password")    \
+  X(auth_bad_signature, 0xc1, "authentication failed: bad signature")  \
+  X(auth_required, 0xc2, "authentication required")                    \
+  X(address_in_use, 0x90, "address already in use")                    \
+  X(address_not_available, 0x91, "address not available")              \
+  X(name_not_found, 0x92, "host name not found")                       \
   X(connection_reset, 0x93, "connection reset by peer")
 
 enum class close_reason : std::uint8_t {
@@ -224,7 +224,9 @@ void encode_accepted(bytes& out, std::uint32_t listener_id, const accepted_paylo
 decode_error decode_accepted(byte_view payload, accepted_payload& out);
 
 // SHUTDOWN has no payload: "no more DATA from me on this stream" (TCP FIN).
+// Decoding only checks that the payload is empty (payload_too_long otherwise).
 void encode_shutdown(bytes& out, std::uint32_t stream_id);
+decode_error decode_shutdown(byte_view payload);
 
 // WINDOW_UPDATE (client → relay, on a TCP stream): the relay may send `increment`
 // more DATA bytes on the stream. u32, never 0 (zero_window).
