@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 
 import { WebSocket } from 'ws';
 
-import { rssKiB, WispSession } from './wisp_client.mjs';
+import { cpuSeconds, rssKiB, WispSession } from './wisp_client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: flags } = parseArgs({
@@ -34,56 +34,19 @@ const PINGS = Number(flags.pings);
 const OPENS = Number(flags.opens);
 const IDLE = Number(flags.idle);
 
-// ---------- TCP peers ----------
+// ---------- TCP peer (its own process) ----------
 
+/** What the client uploads. */
 const chunk = Buffer.alloc(1024 * 1024, 0x5a);
 
-/** "D<bytes>\n" → sends that many bytes; "U<bytes>\n" → reads them, answers "ok"; else echo. */
+/** Starts bench/relay/peer.mjs; resolves to { port, close() }. */
 function startPeer() {
-  const server = net.createServer((socket) => {
-    socket.setNoDelay(true);
-    let header = '';
-    const onData = (data) => {
-      header += data.toString('latin1');
-      const newline = header.indexOf('\n');
-      if (newline < 0) return;
-      socket.off('data', onData);
-      const command = header.slice(0, newline);
-      const rest = Buffer.from(header.slice(newline + 1), 'latin1');
-      if (command[0] === 'D') return download(socket, Number(command.slice(1)));
-      if (command[0] === 'U') return upload(socket, Number(command.slice(1)), rest.length);
-      if (command[0] === 'E') {
-        if (rest.length) socket.write(rest);
-        socket.pipe(socket);
-      }
-      // 'I': idle, hold the connection open
-    };
-    socket.on('data', onData);
-    socket.on('error', () => {});
+  const child = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'peer.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-function download(socket, total) {
-  let left = total;
-  const pump = () => {
-    while (left > 0) {
-      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
-      left -= piece.length;
-      if (!socket.write(piece)) return socket.once('drain', pump);
-    }
-    // The client closes once it has every byte (some relays drop data queued at a close).
-  };
-  pump();
-}
-
-function upload(socket, total, already) {
-  let got = already;
-  const finish = () => socket.end('ok');
-  if (got >= total) return finish();
-  socket.on('data', (data) => {
-    got += data.length;
-    if (got >= total) finish();
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`peer exited with ${code}`)));
+    child.stdout.once('data', (data) => resolve({ port: JSON.parse(String(data)).port, close: () => child.kill('SIGTERM') }));
   });
 }
 
@@ -444,9 +407,13 @@ async function bounded(name, relay, work, limitMs = 60_000) {
 
 async function measure(relay, peerPort) {
   const wisp = relay.kind === 'wisp';
-  const result = { download: [], upload: [], p50: [], p99: [], opens: [] };
+  const result = { download: [], upload: [], p50: [], p99: [], opens: [], cpuPerGiB: [] };
   for (let run = 0; run < RUNS; ++run) {
+    const cpuBefore = cpuSeconds(relay.child.pid);
     result.download.push(await bounded('download', relay, () => (wisp ? wispDownload(relay, peerPort) : wsDownload(relay))));
+    // websockify's per-connection child is counted once reaped.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    result.cpuPerGiB.push((cpuSeconds(relay.child.pid) - cpuBefore) / (BYTES / 2 ** 30));
     result.upload.push(await bounded('upload', relay, () => (wisp ? wispUpload(relay, peerPort) : wsUpload(relay))));
     const ping = await bounded('ping', relay, () => (wisp ? wispPing(relay, peerPort) : wsPing(relay)));
     result.p50.push(ping?.p50 ?? NaN);
@@ -460,7 +427,7 @@ async function measure(relay, peerPort) {
 
 async function main() {
   const peer = await startPeer();
-  const peerPort = peer.address().port;
+  const peerPort = peer.port;
   const rows = [];
   const starters = [startSockbridge, startWispJs];
   if (await haveWebsockify()) starters.push(() => startWebsockify(peerPort));
@@ -488,15 +455,15 @@ async function main() {
   const lines = [];
   lines.push(`Runs: ${RUNS} (medians), ${BYTES / 1048576} MiB transfers, ${PINGS} pings of 32 bytes, ${OPENS} sequential stream opens, ${IDLE} idle streams.`);
   lines.push('');
-  lines.push('| relay | download MB/s | upload MB/s | ping p50 µs | ping p99 µs | opens/s | KiB per idle stream |');
-  lines.push('|---|---|---|---|---|---|---|');
+  lines.push('| relay | download MB/s | relay CPU s per GiB down | upload MB/s | ping p50 µs | ping p99 µs | opens/s | KiB per idle stream |');
+  lines.push('|---|---|---|---|---|---|---|---|');
   for (const r of rows)
-    lines.push(`| ${r.name} | ${fmt(median(r.download))} | ${fmt(median(r.upload))} | ${fmt(median(r.p50))} | ${fmt(median(r.p99))} | ${fmt(median(r.opens), 0)} | ${fmt(r.idle, 2)} |`);
-  lines.push(`| raw TCP (no relay) | ${fmt(median(raw.download))} | — | ${fmt(median(raw.p50))} | ${fmt(median(raw.p99))} | — | — |`);
+    lines.push(`| ${r.name} | ${fmt(median(r.download))} | ${fmt(median(r.cpuPerGiB), 2)} | ${fmt(median(r.upload))} | ${fmt(median(r.p50))} | ${fmt(median(r.p99))} | ${fmt(median(r.opens), 0)} | ${fmt(r.idle, 2)} |`);
+  lines.push(`| raw TCP (no relay) | ${fmt(median(raw.download))} | — | — | ${fmt(median(raw.p50))} | ${fmt(median(raw.p99))} | — | — |`);
   lines.push('');
   for (const r of rows.slice(1)) {
     lines.push(`sockbridge-relay / ${r.name}: download ×${fmt(median(ours.download) / median(r.download), 2)}, upload ×${fmt(median(ours.upload) / median(r.upload), 2)}, ` +
-      `p50 latency ×${fmt(median(ours.p50) / median(r.p50), 2)} (lower is better), opens ×${fmt(median(ours.opens) / median(r.opens), 2)}, idle memory ×${fmt(ours.idle / r.idle, 2)} (lower is better).`);
+      `relay CPU per GiB down ×${fmt(median(ours.cpuPerGiB) / median(r.cpuPerGiB), 2)} (lower is better), p50 latency ×${fmt(median(ours.p50) / median(r.p50), 2)} (lower is better), opens ×${fmt(median(ours.opens) / median(r.opens), 2)}, idle memory ×${fmt(ours.idle / r.idle, 2)} (lower is better).`);
   }
   lines.push(`sockbridge-relay download / raw TCP: ${fmt((100 * median(ours.download)) / median(raw.download), 0)} %.`);
   process.stdout.write(lines.join('\n') + '\n');
