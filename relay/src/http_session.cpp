@@ -77,7 +77,7 @@ void http_session::run() {
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     auto* tls = self->stream_.tls();
     if (!tls) return self->do_read();
-    // The TLS handshake counts toward the handshake timeout like the HTTP request.
+    // The TLS handshake gets handshake_timeout of its own; the HTTP request then another.
     self->stream_.next_layer().expires_after(self->config_->handshake_timeout);
     tls->async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) { self->on_tls_handshake(ec); });
   });

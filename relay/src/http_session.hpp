@@ -36,7 +36,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void send(Response&& response);
   void close();
 
-  std::shared_ptr<boost::asio::ssl::context> tls_;  // keeps the context alive as long as the stream
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // the context stream_ was made with (nullptr: plain)
   client_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<const relay_config> config_;

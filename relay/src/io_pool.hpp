@@ -17,6 +17,9 @@ class io_pool {
  public:
   // threads ≥ 1 contexts, each to be run by one thread.
   explicit io_pool(unsigned threads);
+  // Stops the contexts' work and destroys them first to last: the listener's
+  // pending accept on main() holds a socket of another context.
+  ~io_pool();
   io_pool(const io_pool&) = delete;
   io_pool& operator=(const io_pool&) = delete;
 

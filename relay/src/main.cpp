@@ -229,7 +229,7 @@ class drain_on_signal {
     check();
   }
 
-  // Polls rather than counting down per session: sessions end on their own strands.
+  // Polls rather than counting down per session: sessions end on their own threads.
   // At the deadline the sessions still open are closed (their clients get a
   // WebSocket close, not a reset) and get close_grace to finish the handshake.
   void check() {

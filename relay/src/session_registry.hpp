@@ -1,6 +1,6 @@
 // session_registry: every open WebSocket session, for the session limits
 // (total and per client address) and for graceful drain. Process-wide and
-// thread-safe; sessions run on their own strands.
+// thread-safe; sessions run on their own threads (io_pool).
 #pragma once
 
 #include <cstddef>

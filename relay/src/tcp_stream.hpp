@@ -1,6 +1,6 @@
 // tcp_stream: one Wisp TCP stream — resolve the target, check every address
 // against policy, connect to a checked address, then pump bytes both ways.
-// All its handlers run on the owning session's strand.
+// All its handlers run on the owning session's executor (one thread, io_pool).
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>

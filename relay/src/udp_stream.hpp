@@ -2,7 +2,7 @@
 // connected to one target, so that only that peer's replies come back. Each
 // DATA packet is one datagram in either direction. The target is resolved and
 // checked against policy like a TCP target. All handlers run on the owning
-// session's strand.
+// session's executor.
 #pragma once
 
 #include <boost/asio/ip/udp.hpp>

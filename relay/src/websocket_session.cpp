@@ -73,22 +73,26 @@ void websocket_session::on_accept(beast::error_code ec) {
     log_event(log_level::info, "websocket_handshake_failed", {{"remote", remote_}, {"error", ec.message()}});
     return;
   }
+  if (phase_ == phase::closing) return;  // the drain deadline came during the handshake
   log_event(log_level::info, "session_open", {{"remote", remote_}, {"version", version_name()}});
   ++metrics().sessions_total;
   last_packet_ = std::chrono::steady_clock::now();
   arm_idle_timer();
-  if (sessions().draining()) begin_drain();
   if (v2_) {
     phase_ = phase::awaiting_client_info;
     send(encode_relay_info(*config_));
-    return do_read();
+  } else {
+    phase_ = phase::open;
+    // Wisp v1 has no INFO, so a v1 client cannot log in.
+    if (!config_->users.empty())
+      return refuse_login(protocol::close_reason::auth_required, "Wisp v1 cannot log in", "");
+    protocol::bytes ready;
+    protocol::encode_continue(ready, protocol::session_stream_id, config_->stream_buffer_packets);
+    send(std::move(ready));
   }
-  // Wisp v1 has no INFO, so a v1 client cannot log in.
-  if (!config_->users.empty()) return refuse_login(protocol::close_reason::auth_required, "Wisp v1 cannot log in", "");
-  protocol::bytes ready;
-  protocol::encode_continue(ready, protocol::session_stream_id, config_->stream_buffer_packets);
-  send(std::move(ready));
-  do_read();
+  // A drain that began during the handshake takes effect now (see close_session).
+  if (sessions().draining()) begin_drain();
+  if (phase_ != phase::closing) do_read();
 }
 
 void websocket_session::refuse_login(protocol::close_reason reason, std::string_view why, std::string_view username) {
@@ -409,6 +413,14 @@ void websocket_session::protocol_error(std::string_view what, protocol::close_re
 
 void websocket_session::close_session(protocol::close_reason reason, websocket::close_code code) {
   if (phase_ == phase::closing) return;
+  if (phase_ == phase::accepting) {
+    // Beast writes nothing beside its handshake: end the connection instead;
+    // the handshake fails and on_accept lets the session go.
+    phase_ = phase::closing;
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    return;
+  }
   phase_ = phase::closing;
   idle_timer_.cancel();
   end_streams();

@@ -67,12 +67,13 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void end_drain();
 
   const relay_config& config() const { return *config_; }
-  // The session's strand: every stream of the session runs its handlers here.
+  // The session's executor (one io_context of the io_pool): every stream of the session runs its handlers here.
   auto executor() { return ws_.get_executor(); }
   const std::string& remote() const { return remote_; }
 
  private:
-  enum class phase { awaiting_client_info, open, closing };
+  // accepting: the WebSocket handshake is under way, and nothing else may be written.
+  enum class phase { accepting, awaiting_client_info, open, closing };
 
   void on_accept(boost::beast::error_code ec);
   void do_read();
@@ -132,7 +133,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   bool extension_ = false;  // the client negotiated the sockbridge extension
   std::optional<std::uint32_t> stream_window_;
   bool draining_ = false;
-  phase phase_ = phase::open;
+  phase phase_ = phase::accepting;
 };
 
 }  // namespace sb::relay
