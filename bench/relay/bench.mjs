@@ -125,10 +125,16 @@ function canConnect(port) {
 
 async function startWebsockify(targetPort) {
   const port = await freePort();
-  const child = spawn('websockify', [`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: the per-connection children it forks are stopped with it (stop()).
+  const child = spawn('websockify', [`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   child.on('error', () => {});
   await waitFor(() => canConnect(port), 5_000);
-  return { name: 'websockify', child, url: `ws://127.0.0.1:${port}/`, kind: 'websockify' };
+  // A child stuck in a stalled connection ignores SIGTERM: the whole group gets SIGKILL.
+  const stop = () => process.kill(-child.pid, 'SIGKILL');
+  return { name: 'websockify', child, url: `ws://127.0.0.1:${port}/`, kind: 'websockify', stop };
 }
 
 function haveWebsockify() {
@@ -439,7 +445,8 @@ async function main() {
       rows.push({ name: relay.name, ...r });
       process.stderr.write(`${relay.name}: done\n`);
     } finally {
-      relay.child.kill('SIGTERM');
+      if (relay.stop) relay.stop();
+      else relay.child.kill('SIGTERM');
     }
   }
   const raw = { download: [], p50: [], p99: [] };
