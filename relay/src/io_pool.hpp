@@ -31,7 +31,6 @@ class io_pool {
   void run();
   // Stops every context; safe from any thread and from inside a handler.
   void stop();
-  std::size_t size() const { return contexts_.size(); }
 
  private:
   using work_guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;

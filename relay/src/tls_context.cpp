@@ -1,7 +1,5 @@
 #include "tls_context.hpp"
 
-#include <openssl/ssl.h>
-
 #include "config_file.hpp"
 
 namespace sb::relay {
@@ -27,8 +25,6 @@ std::shared_ptr<ssl::context> make_tls_context(const relay_config& config) {
   // OpenSSL checks here that the key belongs to the certificate ("key values mismatch").
   if (ec)
     throw config_error(key + ": cannot use it as the PEM private key of " + certificate + " (" + ec.message() + ")");
-  if (SSL_CTX_check_private_key(context->native_handle()) != 1)
-    throw config_error(key + ": this private key does not belong to the certificate in " + certificate);
   return context;
 }
 

@@ -129,12 +129,13 @@ struct kernel_harness : ::testing::Test {
     return {reinterpret_cast<const char*>(memory.bytes().data() + at), length};
   }
 
-  // A blocking TCP socket connected to 127.0.0.1:port over a v2 link; returns its fd.
-  std::int32_t connected_socket(std::uint16_t port = 80) {
+  // A blocking TCP socket connected to 127.0.0.1:port over a v2 link, with
+  // `credit` packets of relay buffer; returns its fd.
+  std::int32_t connected_socket(std::uint16_t port = 80, std::uint32_t credit = 16) {
     const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
     EXPECT_GE(fd, first_socket_fd);
     EXPECT_EQ(k.sock_connect(fd, addr_at, put_ipv4(port)), would_block);
-    relay_continue(k.find(fd)->stream_id, 16);
+    relay_continue(k.find(fd)->stream_id, credit);
     EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), 0);
     take_outgoing();
     return fd;

@@ -370,10 +370,7 @@ TEST_F(kernel_test, recv_after_a_relay_close_with_reason_reset_returns_the_data_
 
 TEST_F(kernel_test, so_sndtimeo_turns_a_send_without_credit_into_eagain) {
   handshake_v2(1);
-  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
-  ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(80)), would_block);
-  relay_continue(k.find(fd)->stream_id, 1);
-  ASSERT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), 0);
+  const auto fd = connected_socket(80, 1);
   ASSERT_EQ(k.sock_setsockopt(fd, SB_SOL_SOCKET, SB_SO_SNDTIMEO, 0x2000, put_timeval(0x2000, 2, 0)), 0);
   put_text(buffer_at, "ab");
   ASSERT_EQ(k.sock_send(fd, buffer_at, 1, 0), 1) << "the one credit";
