@@ -261,4 +261,27 @@ decode_error decode_window_update(byte_view payload, std::uint32_t& increment) {
   return decode_error::ok;
 }
 
+void encode_udp_bind(bytes& out, std::uint32_t stream_id, const endpoint& address) {
+  encode_frame_header(out, packet_type::udp_bind, stream_id);
+  put_endpoint(out, address);
+}
+
+decode_error decode_udp_bind(byte_view payload, endpoint& out) {
+  if (auto error = take_endpoint(payload, out); error != decode_error::ok) return error;
+  return payload.empty() ? decode_error::ok : decode_error::payload_too_long;
+}
+
+void encode_datagram(bytes& out, std::uint32_t stream_id, const datagram_payload& payload) {
+  encode_frame_header(out, packet_type::datagram, stream_id);
+  put_endpoint(out, payload.peer);
+  out.insert(out.end(), payload.data.begin(), payload.data.end());
+}
+
+decode_error decode_datagram(byte_view payload, datagram_payload& out) {
+  if (auto error = take_endpoint(payload, out.peer); error != decode_error::ok) return error;
+  if (payload.size() > max_datagram_bytes) return decode_error::payload_too_long;
+  out.data = payload;
+  return decode_error::ok;
+}
+
 }  // namespace sb::protocol

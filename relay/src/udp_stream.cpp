@@ -113,8 +113,8 @@ void udp_stream::on_readable(error_code ec) {
   protocol::bytes frame;
   protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
   const auto header = frame.size();
-  frame.resize(header + max_udp_datagram_bytes);
-  const auto got = socket_.receive(net::buffer(frame.data() + header, max_udp_datagram_bytes), 0, ec);
+  frame.resize(header + protocol::max_datagram_bytes);
+  const auto got = socket_.receive(net::buffer(frame.data() + header, protocol::max_datagram_bytes), 0, ec);
   if (ec == net::error::would_block) return do_receive();
   // A connected UDP socket reports an ICMP "port unreachable" from the target as refused.
   if (ec == net::error::connection_refused) return finish(protocol::close_reason::refused);

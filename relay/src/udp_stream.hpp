@@ -18,8 +18,6 @@ namespace sb::relay {
 
 class websocket_session;
 
-// Largest datagram over IPv4 (65535 minus the IP and UDP headers).
-inline constexpr std::size_t max_udp_datagram_bytes = 65507;
 // Datagrams read from the target but not yet written to the WebSocket; beyond
 // this the relay stops reading and the kernel drops what overflows, as UDP may.
 inline constexpr std::size_t max_udp_datagrams_in_flight = 16;

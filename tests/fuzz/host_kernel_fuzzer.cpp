@@ -92,6 +92,16 @@ void check_outgoing(const wisp::bytes& bytes) {
       ok = wisp::decode_listen(frame.payload, request);
       break;
     }
+    case wisp::packet_type::udp_bind: {
+      wisp::endpoint address;
+      ok = wisp::decode_udp_bind(frame.payload, address);
+      break;
+    }
+    case wisp::packet_type::datagram: {
+      wisp::datagram_payload datagram;
+      ok = wisp::decode_datagram(frame.payload, datagram);
+      break;
+    }
     case wisp::packet_type::data:
       check(frame.payload.size() <= max_data_payload_bytes, "DATA is at most max_data_payload_bytes");
       break;
@@ -188,7 +198,7 @@ class program {
   wisp::bytes relay_packet() {
     wisp::bytes out;
     const auto id = stream_id();
-    switch (input_.ConsumeIntegralInRange(0, 8)) {
+    switch (input_.ConsumeIntegralInRange(0, 9)) {
       case 0: {
         wisp::info_payload info{2, 0, {}};
         for (auto ext : {wisp::extension_id::stream_open_confirmation, wisp::extension_id::sockbridge})
@@ -223,6 +233,11 @@ class program {
       case 7:
         wisp::encode_shutdown(out, id);
         break;
+      case 8: {
+        const auto bytes = input_.ConsumeBytes<std::uint8_t>(input_.ConsumeIntegralInRange(0, 2048));
+        wisp::encode_datagram(out, id, {endpoint(), bytes});
+        break;
+      }
       default:
         out = input_.ConsumeBytes<std::uint8_t>(input_.ConsumeIntegralInRange(0, 512));
     }

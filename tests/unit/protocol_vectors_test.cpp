@@ -183,6 +183,14 @@ std::map<wisp::packet_type, codec> codecs() {
       make_codec<std::uint32_t>(wisp::decode_window_update, wisp::encode_window_update, [](std::uint32_t increment) {
         return json{{"increment", increment}};
       });
+  table[packet_type::udp_bind] =
+      make_codec<wisp::endpoint>(wisp::decode_udp_bind, wisp::encode_udp_bind, [](const wisp::endpoint& address) {
+        return json{{"address", endpoint_fields(address)}};
+      });
+  table[packet_type::datagram] = make_codec<wisp::datagram_payload>(
+      wisp::decode_datagram, wisp::encode_datagram, [](const wisp::datagram_payload& p) {
+        return json{{"peer", endpoint_fields(p.peer)}, {"data_hex", hex(p.data)}};
+      });
   return table;
 }
 

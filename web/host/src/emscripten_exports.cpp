@@ -229,6 +229,10 @@ const char* state_name(socket_state state) {
       return "opening listener";
     case socket_state::listening:
       return "listening";
+    case socket_state::bind_pending:
+      return "binding";
+    case socket_state::bound:
+      return "bound";
     case socket_state::closed:
       return "closed";
   }

@@ -207,26 +207,24 @@ std::int32_t kernel::receive(socket& s, guest_ptr buf, std::uint32_t len, std::i
 }
 
 std::int32_t kernel::sock_bind(std::int32_t fd, guest_ptr addr, std::uint32_t addrlen) {
-  std::int32_t err = 0;
-  socket* s = lookup(fd, err);
-  if (!s) return err;
-  socket_address local;
-  if (auto e = read_socket_address(memory_, addr, addrlen, local)) return error(e);
-  if (local.family != s->domain) return error(SB_EAFNOSUPPORT);
-  if (s->state != socket_state::created || s->bound) return error(SB_EINVAL);
-  // Listening sockets need the relay's listen extension (protocol issue); until
-  // then a bound address has no effect on outgoing connections.
-  s->local = local;
-  s->bound = true;
-  return 0;
+  return blocking_call(fd, [&](socket& s) {
+    if (s.type == SB_SOCK_DGRAM) return bind_datagram(s, fd, addr, addrlen);
+    socket_address local;
+    if (auto e = read_socket_address(memory_, addr, addrlen, local)) return error(e);
+    if (local.family != s.domain) return error(SB_EAFNOSUPPORT);
+    if (s.state != socket_state::created || s.bound) return error(SB_EINVAL);
+    // Used by listen(); outgoing connections leave from the relay's own address.
+    s.local = local;
+    s.bound = true;
+    return 0;
+  });
 }
 
 std::int32_t kernel::sock_close(std::int32_t fd) {
   std::int32_t err = 0;
   socket* s = lookup(fd, err);
   if (!s) return err;
-  const bool stream_open = s->state == socket_state::connecting || s->state == socket_state::connected ||
-                           s->state == socket_state::listen_pending || s->state == socket_state::listening;
+  const bool stream_open = s->state != socket_state::created && s->state != socket_state::closed;
   if (stream_open) {
     protocol::bytes frame;
     protocol::encode_close(frame, s->stream_id, protocol::close_reason::voluntary);
@@ -312,9 +310,12 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
       if (!take_window(*s, frame.payload.size())) return;
       if (s->read_shut) return release_window(*s, frame.payload.size());
       if (s->type == SB_SOCK_STREAM) return s->received.push(frame.payload);
-      if (s->datagrams.size() < max_queued_datagrams)
-        s->datagrams.emplace_back(frame.payload.begin(), frame.payload.end());
+      // A bound UDP socket's datagrams come as DATAGRAM, with their sender.
+      if (!s->bound_stream && s->datagrams.size() < max_queued_datagrams)
+        s->datagrams.push_back({s->peer, protocol::bytes(frame.payload.begin(), frame.payload.end())});
       return;
+    case protocol::packet_type::datagram:
+      return on_datagram(*s, frame);
     case protocol::packet_type::continue_: {
       std::uint32_t credit = 0;
       if (protocol::decode_continue(frame.payload, credit) != protocol::decode_error::ok) return;
@@ -333,6 +334,16 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
 }
 
 void kernel::on_stream_closed(socket& s, protocol::close_reason reason) {
+  if (s.state == socket_state::bind_pending && s.call_in_progress) {
+    // bind() failed: the socket stays usable, unbound, and the retried bind reports why.
+    s.pending_error = connect_errno(reason);
+    s.state = socket_state::created;
+    s.bound = false;
+    s.bound_stream = false;
+    s.local = {};
+    fd_by_stream_.erase(s.stream_id);
+    return;
+  }
   if (s.state == socket_state::connecting || s.state == socket_state::listen_pending || s.type == SB_SOCK_DGRAM) {
     s.pending_error = connect_errno(reason);
   } else if (s.state == socket_state::listening) {
@@ -356,8 +367,9 @@ void kernel::fail_link(std::string message, std::int32_t opening_errno) {
   outgoing_.clear();
   for (auto& [fd, s] : sockets_) {
     if (s.state == socket_state::connecting) s.pending_error = opening_errno;
-    if (s.state == socket_state::connected || s.state == socket_state::listening) s.pending_error = SB_ECONNRESET;
-    if (s.state == socket_state::listen_pending) s.pending_error = opening_errno;
+    if (s.state == socket_state::connected || s.state == socket_state::listening || s.state == socket_state::bound)
+      s.pending_error = SB_ECONNRESET;
+    if (s.state == socket_state::listen_pending || s.state == socket_state::bind_pending) s.pending_error = opening_errno;
     if (s.state != socket_state::created) s.state = socket_state::closed;
   }
   fd_by_stream_.clear();

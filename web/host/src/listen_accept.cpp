@@ -9,22 +9,6 @@ namespace {
 
 constexpr std::int32_t error(std::int32_t errno_value) { return -errno_value; }
 
-socket_address from_wire(const protocol::endpoint& e) {
-  socket_address out;
-  out.family = e.family == 6 ? SB_AF_INET6 : SB_AF_INET;
-  out.ip = e.ip;
-  out.port = e.port;
-  return out;
-}
-
-protocol::endpoint to_wire(const socket_address& a) {
-  protocol::endpoint out;
-  out.family = a.family == SB_AF_INET6 ? 6 : 4;
-  out.ip = a.ip;
-  out.port = a.port;
-  return out;
-}
-
 }  // namespace
 
 std::int32_t kernel::sock_listen(std::int32_t fd, std::int32_t backlog) {
@@ -87,6 +71,10 @@ void kernel::on_connected(socket& s, const protocol::frame& frame) {
   if (protocol::decode_connected(frame.payload, addresses) != protocol::decode_error::ok)
     return fail_link("relay sent a malformed CONNECTED");
   s.local = from_wire(addresses.local);
+  if (s.bound_stream) {  // a UDP port of its own: there is no peer to learn
+    if (s.state == socket_state::bind_pending) s.state = socket_state::bound;
+    return;
+  }
   if (s.state == socket_state::listen_pending) {
     s.state = socket_state::listening;
     return;

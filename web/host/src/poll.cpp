@@ -27,6 +27,8 @@ std::int16_t kernel::poll_events(std::int32_t fd) const {
       return 0;
     case socket_state::listening:
       return s->accept_queue.empty() ? 0 : SB_POLLIN;
+    case socket_state::bind_pending:
+    case socket_state::bound:
     case socket_state::connected: {
       if (s->type == SB_SOCK_DGRAM)
         return static_cast<std::int16_t>(SB_POLLOUT | (s->datagrams.empty() ? 0 : SB_POLLIN) |

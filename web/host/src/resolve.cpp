@@ -97,9 +97,8 @@ void kernel::on_resolved(const protocol::frame& frame) {
   lookup_->done = true;
   lookup_->status = answer.status;
   for (const auto& e : answer.addresses) {
-    socket_address address;
-    address.family = e.family == 6 ? SB_AF_INET6 : SB_AF_INET;
-    address.ip = e.ip;
+    auto address = from_wire(e);
+    address.port = 0;  // a lookup has no port; the guest's getaddrinfo sets it
     if (lookup_->family == SB_AF_UNSPEC || lookup_->family == address.family) lookup_->addresses.push_back(address);
   }
   if (lookup_->status == 0 && lookup_->addresses.empty())

@@ -25,6 +25,22 @@ std::string socket_address::ip_text() const {
   return text;
 }
 
+socket_address from_wire(const protocol::endpoint& endpoint) {
+  socket_address out;
+  out.family = endpoint.family == 6 ? SB_AF_INET6 : SB_AF_INET;
+  out.ip = endpoint.ip;
+  out.port = endpoint.port;
+  return out;
+}
+
+protocol::endpoint to_wire(const socket_address& address) {
+  protocol::endpoint out;
+  out.family = address.family == SB_AF_INET6 ? 6 : 4;
+  out.ip = address.ip;
+  out.port = address.port;
+  return out;
+}
+
 std::int32_t read_socket_address(const guest_memory& memory, guest_ptr addr, std::uint32_t addrlen,
                                  socket_address& out) {
   if (addrlen < 2) return SB_EINVAL;

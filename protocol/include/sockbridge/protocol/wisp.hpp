@@ -8,6 +8,7 @@
 // Encoders append to a caller-owned byte vector.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -33,7 +34,9 @@ using byte_view = std::span<const std::uint8_t>;
   X(listen, 0x83)          \
   X(accepted, 0x84)        \
   X(shutdown, 0x85)        \
-  X(window_update, 0x86)
+  X(window_update, 0x86)   \
+  X(udp_bind, 0x87)        \
+  X(datagram, 0x88)
 
 enum class packet_type : std::uint8_t {
 #define SB_X(name, value) name = value,
@@ -188,6 +191,19 @@ struct accepted_payload {
   bool operator==(const accepted_payload&) const = default;
 };
 
+// Largest datagram a DATAGRAM packet carries (IPv4's UDP limit: 65535 minus the IP and UDP headers).
+inline constexpr std::size_t max_datagram_bytes = 65507;
+
+// DATAGRAM (both directions, on a UDP_BIND stream): one UDP datagram and the
+// other end's address — the destination from the client, the source from the relay.
+struct datagram_payload {
+  endpoint peer;
+  byte_view data;  // at most max_datagram_bytes
+  bool operator==(const datagram_payload& other) const {
+    return peer == other.peer && std::equal(data.begin(), data.end(), other.data.begin(), other.data.end());
+  }
+};
+
 // Stream ids the relay creates (ACCEPTED) have this bit set; clients never use them.
 inline constexpr std::uint32_t relay_stream_id_bit = 0x80000000u;
 
@@ -232,5 +248,15 @@ decode_error decode_shutdown(byte_view payload);
 // more DATA bytes on the stream. u32, never 0 (zero_window).
 void encode_window_update(bytes& out, std::uint32_t stream_id, std::uint32_t increment);
 decode_error decode_window_update(byte_view payload, std::uint32_t& increment);
+
+// UDP_BIND (client → relay, on a new stream id): open an unconnected UDP socket
+// on the relay host, bound to `address` (port 0: any free port). The payload is
+// exactly one endpoint.
+void encode_udp_bind(bytes& out, std::uint32_t stream_id, const endpoint& address);
+decode_error decode_udp_bind(byte_view payload, endpoint& out);
+
+// DATAGRAM: endpoint, then the datagram (payload_too_long beyond max_datagram_bytes).
+void encode_datagram(bytes& out, std::uint32_t stream_id, const datagram_payload& payload);
+decode_error decode_datagram(byte_view payload, datagram_payload& out);
 
 }  // namespace sb::protocol

@@ -32,8 +32,8 @@ namespace sb::host {
 // Returned to shim-js only: "park the guest until the next transport event, then retry".
 inline constexpr std::int32_t would_block = -0x10000;
 
-// Largest UDP datagram a guest may send (IPv4's limit; the relay's too).
-inline constexpr std::size_t max_datagram_bytes = 65507;
+// Largest UDP datagram a guest may send (the wire's limit, IPv4's).
+using protocol::max_datagram_bytes;
 // Datagrams queued for the guest per UDP socket; more are dropped, as a full
 // socket buffer drops them (the relay→browser direction has no backpressure for UDP).
 inline constexpr std::size_t max_queued_datagrams = 256;
@@ -58,13 +58,23 @@ inline constexpr std::uint8_t lookup_status_link_lost = 0xff;
 using clock_ms = std::function<std::uint64_t()>;
 std::uint64_t steady_clock_ms();
 
-enum class socket_state { created, connecting, connected, listen_pending, listening, closed };
+// bind_pending and bound are UDP sockets with a port of their own on the relay
+// (sockbridge UDP_BIND): waiting for the relay's answer, then bound with no
+// peer (sendto/recvfrom any address). A bound socket that connect()s becomes
+// connected and keeps its port.
+enum class socket_state { created, connecting, connected, listen_pending, listening, bind_pending, bound, closed };
 
 // The link to the relay, from the kernel's point of view.
 enum class link_state {
   handshaking,  // WebSocket not ready or Wisp handshake not finished: frames wait
   ready,        // handshake done; frames flow
   closed,       // transport gone; every stream fails
+};
+
+// One datagram waiting for the guest, with its sender.
+struct received_datagram {
+  socket_address from;
+  protocol::bytes data;
 };
 
 struct socket {
@@ -75,7 +85,10 @@ struct socket {
   std::uint32_t stream_id = 0;
   socket_address peer;
   byte_queue received;                      // TCP: the byte stream
-  std::deque<protocol::bytes> datagrams;    // UDP: whole datagrams from the peer, oldest first
+  std::deque<received_datagram> datagrams;  // UDP: whole datagrams, oldest first
+  // UDP: stream_id is a UDP_BIND stream, whose DATAGRAM packets carry the
+  // other end's address (else a CONNECT stream to `peer`, plain Wisp DATA).
+  bool bound_stream = false;
   bool peer_finished = false;       // remote closed; recv returns 0 once `received` is empty
   std::int32_t pending_error = 0;   // positive errno reported by the next call (SO_ERROR)
   std::uint32_t send_credit = 0;    // DATA packets the relay still accepts (Wisp CONTINUE)
@@ -86,7 +99,7 @@ struct socket {
   bool connect_in_progress = false; // a blocking connect returned would_block and will be retried
   bool read_shut = false;           // shutdown(SHUT_RD): recv returns 0, arriving data is dropped
   bool write_shut = false;          // shutdown(SHUT_WR): send fails with EPIPE
-  bool call_in_progress = false;    // a blocking listen returned would_block and will be retried
+  bool call_in_progress = false;    // a blocking listen or UDP bind returned would_block and will be retried
   std::deque<std::uint32_t> accept_queue;  // listening: accepted streams not yet returned by accept()
   socket_address local;             // bound address; unspecified until bind
   bool bound = false;               // bind() succeeded: a second bind is EINVAL
@@ -112,13 +125,19 @@ class kernel {
   std::int32_t sock_connect(std::int32_t fd, guest_ptr addr, std::uint32_t addrlen);
   std::int32_t sock_send(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags);
   std::int32_t sock_recv(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags);
-  // send with a destination: a UDP socket (re)connects its one relay stream to
-  // addr first; a TCP socket ignores addr, as Linux does for connected sockets.
+  // send with a destination. A UDP socket on a relay with the sockbridge
+  // extension sends from a port of its own (bound at the first sendto if
+  // bind() did not), so replies from anyone reach recvfrom; on a plain Wisp
+  // relay it (re)connects its one relay stream to addr first. A TCP socket
+  // ignores addr, as Linux does for connected sockets.
   std::int32_t sock_sendto(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags, guest_ptr addr,
                            std::uint32_t addrlen);
-  // recv that also writes the sender's address (the connected peer) when addr is not 0.
+  // recv that also writes the sender's address when addr is not 0.
   std::int32_t sock_recvfrom(std::int32_t fd, guest_ptr buf, std::uint32_t len, std::int32_t flags, guest_ptr addr,
                              guest_ptr addrlen_ptr);
+  // A UDP socket on a relay with the sockbridge extension gets its port on the
+  // relay now (the call blocks for the relay's answer: EADDRINUSE, EPERM, ...);
+  // otherwise the address is only recorded (for listen, and getsockname).
   std::int32_t sock_bind(std::int32_t fd, guest_ptr addr, std::uint32_t addrlen);
   std::int32_t sock_listen(std::int32_t fd, std::int32_t backlog);
   std::int32_t sock_accept(std::int32_t fd, guest_ptr addr, guest_ptr addrlen_ptr);
@@ -207,7 +226,12 @@ class kernel {
   std::int32_t receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
   // UDP (datagram.cpp): one Wisp UDP stream per socket, to its current peer.
   std::int32_t connect_datagram(socket& s, std::int32_t fd, const socket_address& peer);
-  std::int32_t send_datagram(socket& s, guest_ptr buf, std::uint32_t len);
+  // `to`: sendto's destination on a bound stream; null sends to the connected peer.
+  std::int32_t send_datagram(socket& s, guest_ptr buf, std::uint32_t len, const socket_address* to = nullptr);
+  std::int32_t bind_datagram(socket& s, std::int32_t fd, guest_ptr addr, std::uint32_t addrlen);
+  // Sends UDP_BIND for s.local: s gets its own relay port (state bind_pending).
+  void open_bound_stream(socket& s, std::int32_t fd);
+  void on_datagram(socket& s, const protocol::frame& frame);
   std::int32_t receive_datagram(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
   void open_stream(socket& s, std::int32_t fd, protocol::stream_type type);
 

@@ -9,6 +9,7 @@
 
 #include "posix_sockets.h"
 #include "sockbridge/host/guest_memory.hpp"
+#include "sockbridge/protocol/wisp.hpp"
 
 namespace sb::host {
 
@@ -21,6 +22,10 @@ struct socket_address {
   std::string ip_text() const;
   bool operator==(const socket_address&) const = default;
 };
+
+// Between the guest's view and the wire's endpoint (sockbridge extension packets).
+socket_address from_wire(const protocol::endpoint& endpoint);
+protocol::endpoint to_wire(const socket_address& address);
 
 // Reads a sockaddr of addrlen bytes at addr. Returns 0 or a positive errno:
 // EFAULT (outside guest memory), EINVAL (length too short for its family),
