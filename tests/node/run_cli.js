@@ -7,9 +7,11 @@ const cli = new URL('../../shim-js/cli.js', import.meta.url).pathname;
 /**
  * @param {string[]} args  guest, its arguments, and CLI options such as --relay
  * @param {Record<string, string>} [env]  variables added to this process's environment
- * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
+ * @param {{ timeoutMs?: number }} [options]  timeoutMs: SIGKILL the run after this long
+ *   (it then ends with code null and `timedOut`)
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string, timedOut: boolean }>}
  */
-export function runCli(args, env = {}) {
+export function runCli(args, env = {}, { timeoutMs } = {}) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -17,8 +19,16 @@ export function runCli(args, env = {}) {
     });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, timedOut });
+    });
   });
 }

@@ -168,6 +168,50 @@ TEST_F(kernel_test, v1_connect_is_optimistic_and_a_later_refusal_surfaces_on_rec
   EXPECT_EQ(k.sock_recv(fd, buffer_at, 16, 0), -SB_ECONNREFUSED);
 }
 
+// Plain Wisp servers (wisp-js) close every failed connect with network_error,
+// in v1 and in a v2 session without stream-open confirmation.
+TEST_F(kernel_test, network_error_on_an_unconfirmed_stream_is_a_refused_connect) {
+  handshake_v1();
+  const auto v1 = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_connect(v1, addr_at, put_ipv4(1)), 0);
+  EXPECT_EQ(k.sock_send(v1, buffer_at, 4, 0), 4) << "optimistic: the request goes out before any answer";
+  relay_close(k.find(v1)->stream_id, wisp::close_reason::network_error);
+  EXPECT_EQ(k.sock_recv(v1, buffer_at, 16, 0), -SB_ECONNREFUSED);
+}
+
+TEST_F(kernel_test, network_error_on_an_unconfirmed_v2_stream_held_for_the_handshake_is_a_refused_connect) {
+  wisp::bytes info;
+  wisp::encode_info(info, {2, 0, {{static_cast<std::uint8_t>(wisp::extension_id::udp), {}}}});
+  k.on_frame(info);  // no stream-open confirmation offered, as wisp-js's server
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(1)), would_block) << "held until the session's CONTINUE";
+  relay_continue(0, 16);
+  ASSERT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), 0);
+  relay_close(k.find(fd)->stream_id, wisp::close_reason::network_error);
+  EXPECT_EQ(k.sock_send(fd, buffer_at, 4, 0), -SB_ECONNREFUSED);
+}
+
+TEST_F(kernel_test, network_error_after_the_peer_was_heard_from_is_still_a_reset) {
+  handshake_v1();
+  const auto data = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_connect(data, addr_at, put_ipv4(80)), 0);
+  relay_data(k.find(data)->stream_id, "hi");
+  relay_close(k.find(data)->stream_id, wisp::close_reason::network_error);
+  EXPECT_EQ(k.sock_recv(data, buffer_at, 16, 0), 2);
+  EXPECT_EQ(k.sock_recv(data, buffer_at, 16, 0), -SB_ECONNRESET);
+
+  const auto granted = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_connect(granted, addr_at, put_ipv4(80)), 0);
+  relay_continue(k.find(granted)->stream_id, 16);
+  relay_close(k.find(granted)->stream_id, wisp::close_reason::network_error);
+  EXPECT_EQ(k.sock_recv(granted, buffer_at, 16, 0), -SB_ECONNRESET);
+
+  const auto ended = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_connect(ended, addr_at, put_ipv4(80)), 0);
+  relay_close(k.find(ended)->stream_id, wisp::close_reason::voluntary);
+  EXPECT_EQ(k.sock_recv(ended, buffer_at, 16, 0), 0) << "a server that closes at once has just ended the stream";
+}
+
 TEST_F(kernel_test, connect_with_bad_address_pointer_or_length_fails_cleanly) {
   handshake_v2();
   const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);

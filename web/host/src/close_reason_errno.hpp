@@ -16,7 +16,9 @@ namespace sb::host {
 // exceptions are where POSIX has one word for two reasons: both timeouts are
 // ETIMEDOUT, the three refused logins are EACCES. Once connected, the reasons
 // that carry no cause (unspecified, and network_error, which plain Wisp peers
-// send for a reset) read as ECONNRESET, as a dropped TCP connection does.
+// send for a reset) read as ECONNRESET, as a dropped TCP connection does
+// (but network_error on an optimistic connect nothing has answered yet is
+// ECONNREFUSED: kernel::on_stream_closed).
 #define SB_CLOSE_REASON_ERRNO(X)                                     \
   X(unspecified, SB_EIO, SB_ECONNRESET)                              \
   X(voluntary, SB_ECONNABORTED, 0)                                   \

@@ -127,6 +127,7 @@ std::int32_t kernel::connect(socket& s, std::int32_t fd, guest_ptr addr, std::ui
     // Wisp v1 has no connect result: the stream is usable at once and a
     // failure arrives later as a CLOSE, seen by the next send or recv.
     s.state = socket_state::connected;
+    s.unconfirmed = true;
     return 0;
   }
   if (s.nonblocking) return error(SB_EINPROGRESS);
@@ -268,7 +269,10 @@ void kernel::on_session_frame(const protocol::frame& frame) {
       for (auto& [fd, s] : sockets_)
         if (s.state == socket_state::connecting) {
           s.send_credit = credit;
-          if (!open_confirmation_) s.state = socket_state::connected;
+          if (!open_confirmation_) {
+            s.state = socket_state::connected;
+            s.unconfirmed = true;
+          }
         }
       while (!held_.empty()) {
         outgoing_.push_back(std::move(held_.front()));
@@ -297,6 +301,7 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
   if (!s) return;  // the guest already closed this stream; late frames are expected
   switch (frame.type) {
     case protocol::packet_type::connected:
+      s->unconfirmed = false;
       return on_connected(*s, frame);
     case protocol::packet_type::accepted:
       return on_accepted(*s, frame);
@@ -306,6 +311,7 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
       s->peer_finished = true;
       return;
     case protocol::packet_type::data:
+      s->unconfirmed = false;
       if (s->state == socket_state::connecting) s->state = socket_state::connected;
       if (!take_window(*s, frame.payload.size())) return;
       if (s->read_shut) return release_window(*s, frame.payload.size());
@@ -320,6 +326,7 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
       std::uint32_t credit = 0;
       if (protocol::decode_continue(frame.payload, credit) != protocol::decode_error::ok) return;
       s->send_credit = credit;
+      s->unconfirmed = false;
       if (s->state == socket_state::connecting) s->state = socket_state::connected;
       return;
     }
@@ -348,6 +355,11 @@ void kernel::on_stream_closed(socket& s, protocol::close_reason reason) {
     s.pending_error = connect_errno(reason);
   } else if (s.state == socket_state::listening) {
     s.pending_error = SB_ECONNABORTED;
+  } else if (s.unconfirmed && reason == protocol::close_reason::network_error) {
+    // Nobody confirmed the connect and nothing came back: it failed. Plain Wisp
+    // servers (wisp-js) close every failed connect with network_error, and
+    // "refused" is what a guest expects of a closed port (PROTOCOL.md, choices).
+    s.pending_error = SB_ECONNREFUSED;
   } else if (auto e = connected_errno(reason)) {
     s.pending_error = e;
   } else {

@@ -97,6 +97,9 @@ struct socket {
   std::uint32_t receive_window = stream_receive_window_bytes;
   std::uint32_t read_since_window_update = 0;
   bool connect_in_progress = false; // a blocking connect returned would_block and will be retried
+  // TCP connected optimistically (no stream-open confirmation) and nothing has
+  // come back on the stream yet: a CLOSE now means the connect failed.
+  bool unconfirmed = false;
   bool read_shut = false;           // shutdown(SHUT_RD): recv returns 0, arriving data is dropped
   bool write_shut = false;          // shutdown(SHUT_WR): send fails with EPIPE
   bool call_in_progress = false;    // a blocking listen or UDP bind returned would_block and will be retried
