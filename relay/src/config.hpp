@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hosts_file.hpp"
@@ -81,13 +82,22 @@ struct relay_config {
   // Name lookups one session may have in flight (RESOLVE).
   std::size_t max_pending_resolves = 16;
 
-  // Listening sockets for guests (LISTEN): off unless enabled (--allow-listen or --dev).
+  // Listening sockets for guests (LISTEN, and UDP_BIND to a chosen port): off
+  // unless enabled (--allow-listen or --dev).
   bool listen_enabled = false;
-  // Interface guest listeners bind to, whatever address the guest asked for.
+  // Interface guest listeners (and UDP ports) bind to, whatever address the guest asked for.
   std::string listen_bind_address = "127.0.0.1";
   std::uint16_t listen_port_min = 1024;
   std::uint16_t listen_port_max = 65535;
   std::uint32_t max_listen_backlog = 128;
 };
+
+// Why a guest may not listen on (or bind a UDP socket to) port: "" if it may,
+// else "listen_disabled" or "listen_port". Port 0 (any) is within every range.
+inline std::string_view listen_denial(const relay_config& config, std::uint16_t port) {
+  if (!config.listen_enabled) return "listen_disabled";
+  if (port != 0 && (port < config.listen_port_min || port > config.listen_port_max)) return "listen_port";
+  return {};
+}
 
 }  // namespace sb::relay

@@ -18,8 +18,7 @@ listen_stream::listen_stream(std::shared_ptr<websocket_session> session, std::ui
 void listen_stream::start(const protocol::listen_payload& request) {
   const auto& config = session_->config();
   const auto port = request.address.port;
-  if (!config.listen_enabled || (port != 0 && (port < config.listen_port_min || port > config.listen_port_max))) {
-    const auto reason = config.listen_enabled ? "listen_port" : "listen_disabled";
+  if (const auto reason = listen_denial(config, port); !reason.empty()) {
     metrics().count_denial(reason);
     log_event(log_level::warn, "listen_denied",
               {{"remote", session_->remote()}, {"stream", id_}, {"port", port}, {"reason", reason}});

@@ -1,6 +1,6 @@
 // stream: what a websocket_session needs from any of its streams (TCP or
-// UDP), so that DATA, SHUTDOWN, WINDOW_UPDATE and CLOSE from the client reach
-// the right kind.
+// UDP), so that DATA, DATAGRAM, SHUTDOWN, WINDOW_UPDATE and CLOSE from the
+// client reach the right kind.
 #pragma once
 
 #include "sockbridge/protocol/wisp.hpp"
@@ -17,6 +17,9 @@ class stream {
   // The client accepts `bytes` more DATA bytes on this stream (sockbridge
   // WINDOW_UPDATE); only TCP streams are windowed.
   virtual void open_window(std::uint32_t bytes) = 0;
+  // DATAGRAM from the client: one datagram for `to`. false: this stream is not
+  // a bound UDP socket (UDP_BIND), which is the client's protocol error.
+  virtual bool write_to(const protocol::endpoint& /*to*/, protocol::byte_view /*datagram*/) { return false; }
   // The client closed the stream, or the session ended: stop everything, say nothing.
   virtual void abort() = 0;
 };

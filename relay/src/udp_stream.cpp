@@ -1,5 +1,8 @@
 #include "udp_stream.hpp"
 
+#include <algorithm>
+#include <optional>
+
 #include "log.hpp"
 #include "metrics.hpp"
 #include "resolver.hpp"
@@ -9,6 +12,35 @@ namespace sb::relay {
 
 namespace net = boost::asio;
 using boost::system::error_code;
+
+namespace {
+
+net::ip::address address_of(const protocol::endpoint& endpoint) {
+  if (endpoint.family == 4) {
+    net::ip::address_v4::bytes_type bytes;
+    std::copy_n(endpoint.ip.begin(), bytes.size(), bytes.begin());
+    return net::ip::address_v4(bytes);
+  }
+  net::ip::address_v6::bytes_type bytes;
+  std::copy_n(endpoint.ip.begin(), bytes.size(), bytes.begin());
+  return net::ip::address_v6(bytes);
+}
+
+// The relay's listen interface in the family a guest's UDP socket has: the
+// same address, or its any/loopback counterpart in the other family.
+std::optional<net::ip::address> listen_interface(const std::string& configured, bool v6) {
+  error_code ec;
+  const auto address = net::ip::make_address(configured, ec);
+  if (ec) return std::nullopt;
+  if (address.is_v6() == v6) return address;
+  if (address.is_unspecified())
+    return v6 ? net::ip::address{net::ip::address_v6::any()} : net::ip::address{net::ip::address_v4::any()};
+  if (address.is_loopback())
+    return v6 ? net::ip::address{net::ip::address_v6::loopback()} : net::ip::address{net::ip::address_v4::loopback()};
+  return std::nullopt;
+}
+
+}  // namespace
 
 udp_stream::udp_stream(std::shared_ptr<websocket_session> session, std::uint32_t id)
     : session_(std::move(session)), id_(id), socket_(session_->executor()), timer_(session_->executor()) {}
@@ -41,6 +73,51 @@ void udp_stream::start(std::string host, std::uint16_t port) {
                            [self = shared_from_this()](error_code ec, net::ip::udp::resolver::results_type results) {
                              self->on_resolve(ec, std::move(results));
                            });
+}
+
+void udp_stream::start_bound(const protocol::endpoint& requested) {
+  bound_ = true;
+  ++metrics().streams_total;
+  if (const auto reason = listen_denial(session_->config(), requested.port);
+      requested.port != 0 && !reason.empty()) {
+    metrics().count_denial(reason);
+    log_event(log_level::warn, "udp_bind_denied",
+              {{"remote", session_->remote()}, {"stream", id_}, {"port", requested.port}, {"reason", reason}});
+    return finish(protocol::close_reason::blocked);
+  }
+  if (const auto ec = bind(requested)) {
+    log_event(log_level::info, "udp_bind_failed",
+              {{"remote", session_->remote()}, {"stream", id_}, {"port", requested.port}, {"error", ec.message()}});
+    return finish(ec == net::error::address_in_use ? protocol::close_reason::address_in_use
+                                                   : protocol::close_reason::address_not_available);
+  }
+  open_ = true;
+  ++metrics().streams_open;
+  error_code ec;
+  const auto local = socket_.local_endpoint(ec);
+  session_->confirm_stream(id_, to_wire(local.address(), local.port()), protocol::endpoint{});
+  last_activity_ = std::chrono::steady_clock::now();
+  arm_timer(session_->config().stream_idle_timeout);
+  do_receive();
+}
+
+error_code udp_stream::bind(const protocol::endpoint& requested) {
+  const bool v6 = requested.family == 6;
+  // Any port: every interface, like an unbound socket's implicit bind. A
+  // chosen port: the relay's listen interface, like LISTEN.
+  auto address = v6 ? net::ip::address{net::ip::address_v6::any()} : net::ip::address{net::ip::address_v4::any()};
+  if (requested.port != 0) {
+    const auto chosen = listen_interface(session_->config().listen_bind_address, v6);
+    if (!chosen) return net::error::address_family_not_supported;
+    address = *chosen;
+  }
+  error_code ec;
+  socket_.open(v6 ? net::ip::udp::v6() : net::ip::udp::v4(), ec);
+  // An IPv6 socket hears only IPv6: no IPv4-mapped senders to check twice.
+  if (!ec && v6) socket_.set_option(net::ip::v6_only(true), ec);
+  if (!ec) socket_.bind({address, requested.port}, ec);
+  if (!ec) socket_.non_blocking(true, ec);
+  return ec;
 }
 
 void udp_stream::on_resolve(error_code ec, net::ip::udp::resolver::results_type results) {
@@ -88,7 +165,7 @@ void udp_stream::open(const net::ip::udp::endpoint& target) {
 }
 
 void udp_stream::write(protocol::byte_view datagram) {
-  if (done_) return;
+  if (done_ || bound_) return;  // a bound socket's datagrams come as DATAGRAM, with their destination
   if (!open_) {
     if (early_.size() < max_udp_datagrams_in_flight) early_.emplace_back(datagram.begin(), datagram.end());
     return;
@@ -98,6 +175,36 @@ void udp_stream::write(protocol::byte_view datagram) {
   // A full socket buffer drops the datagram, as a local UDP send may.
   const auto sent = socket_.send(net::buffer(datagram.data(), datagram.size()), 0, ec);
   if (!ec) metrics().bytes_from_clients.fetch_add(sent, std::memory_order_relaxed);
+}
+
+bool udp_stream::write_to(const protocol::endpoint& to, protocol::byte_view datagram) {
+  if (!bound_) return false;
+  if (done_) return true;
+  last_activity_ = std::chrono::steady_clock::now();
+  const auto address = address_of(to);
+  const auto& policy = session_->config().policy;
+  auto why = policy.check_port(to.port);
+  if (why.empty()) why = policy.check_address(address, "");
+  if (!why.empty()) {
+    drop_denied(why, address, "to");
+    return true;
+  }
+  error_code ec;
+  // A full socket buffer, or a destination of the other family, drops the datagram as a local UDP send may.
+  const auto sent = socket_.send_to(net::buffer(datagram.data(), datagram.size()), {address, to.port}, 0, ec);
+  if (!ec) metrics().bytes_from_clients.fetch_add(sent, std::memory_order_relaxed);
+  return true;
+}
+
+void udp_stream::drop_denied(std::string_view reason, const net::ip::address& address, std::string_view direction) {
+  metrics().count_denial(reason);
+  if (std::exchange(denial_logged_, true)) return;  // one line per stream; the metric counts the rest
+  log_event(log_level::warn, "datagram_denied",
+            {{"remote", session_->remote()},
+             {"stream", id_},
+             {"address", address.to_string()},
+             {"direction", direction},
+             {"reason", reason}});
 }
 
 void udp_stream::do_receive() {
@@ -111,16 +218,31 @@ void udp_stream::on_readable(error_code ec) {
   if (done_) return;
   if (ec) return finish(protocol::close_reason::network_error);
   protocol::bytes frame;
-  protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
-  const auto header = frame.size();
-  frame.resize(header + protocol::max_datagram_bytes);
-  const auto got = socket_.receive(net::buffer(frame.data() + header, protocol::max_datagram_bytes), 0, ec);
-  if (ec == net::error::would_block) return do_receive();
-  // A connected UDP socket reports an ICMP "port unreachable" from the target as refused.
-  if (ec == net::error::connection_refused) return finish(protocol::close_reason::refused);
-  if (ec) return finish(protocol::close_reason::network_error);
-  frame.resize(header + got);
-  frame.shrink_to_fit();
+  std::size_t got = 0;
+  if (bound_) {
+    thread_local std::vector<std::uint8_t> scratch(protocol::max_datagram_bytes);
+    net::ip::udp::endpoint sender;
+    got = socket_.receive_from(net::buffer(scratch), sender, 0, ec);
+    // An unconnected socket may still see an ICMP error for an earlier datagram: not this socket's end.
+    if (ec == net::error::would_block || ec == net::error::connection_refused) return do_receive();
+    if (ec) return finish(protocol::close_reason::network_error);
+    if (const auto why = session_->config().policy.check_address(sender.address(), ""); !why.empty()) {
+      drop_denied(why, sender.address(), "from");
+      return do_receive();
+    }
+    protocol::encode_datagram(frame, id_, {to_wire(sender.address(), sender.port()), {scratch.data(), got}});
+  } else {
+    protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
+    const auto header = frame.size();
+    frame.resize(header + protocol::max_datagram_bytes);
+    got = socket_.receive(net::buffer(frame.data() + header, protocol::max_datagram_bytes), 0, ec);
+    if (ec == net::error::would_block) return do_receive();
+    // A connected UDP socket reports an ICMP "port unreachable" from the target as refused.
+    if (ec == net::error::connection_refused) return finish(protocol::close_reason::refused);
+    if (ec) return finish(protocol::close_reason::network_error);
+    frame.resize(header + got);
+    frame.shrink_to_fit();
+  }
   last_activity_ = std::chrono::steady_clock::now();
   metrics().bytes_to_clients.fetch_add(got, std::memory_order_relaxed);
   ++in_flight_;

@@ -1,11 +1,18 @@
-// udp_stream: one Wisp UDP stream (CONNECT type 2) — a UDP socket on the relay
-// connected to one target, so that only that peer's replies come back. Each
-// DATA packet is one datagram in either direction. The target is resolved and
-// checked against policy like a TCP target. All handlers run on the owning
-// session's executor.
+// udp_stream: one Wisp UDP stream, in one of two modes.
+//  - Connected (CONNECT type 2): a UDP socket on the relay connected to one
+//    target, so that only that peer's replies come back. Each DATA packet is
+//    one datagram in either direction. The target is resolved and checked
+//    against policy like a TCP target.
+//  - Bound (sockbridge UDP_BIND): an unconnected UDP socket with a port of its
+//    own. Each DATAGRAM packet is one datagram and the other end's address;
+//    every destination is checked against policy before it is sent, and
+//    datagrams from sources the policy forbids are dropped, as a firewall that
+//    drops does (an unconnected socket hears of no refusal).
+// All handlers run on the owning session's executor.
 #pragma once
 
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
@@ -28,7 +35,12 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   ~udp_stream() override;
 
   void start(std::string host, std::uint16_t port);
+  // UDP_BIND: port 0 is any free port on every interface (an unbound socket's
+  // first sendto); another port follows the listen rules (listening enabled,
+  // port in range, the relay's listen interface).
+  void start_bound(const protocol::endpoint& requested);
   void write(protocol::byte_view datagram) override;
+  bool write_to(const protocol::endpoint& to, protocol::byte_view datagram) override;
   void shutdown_send() override {}  // datagrams have no half-close
   // Datagrams are not windowed: what the client cannot take is dropped (max_udp_datagrams_in_flight).
   void open_window(std::uint32_t) override {}
@@ -38,6 +50,9 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   void on_resolve(boost::system::error_code ec, boost::asio::ip::udp::resolver::results_type results);
   void open(const boost::asio::ip::udp::endpoint& target);
   void deny(std::string_view reason, const std::string& address);
+  // A bound socket's datagram to or from a forbidden address is dropped: counted, logged once per stream.
+  void drop_denied(std::string_view reason, const boost::asio::ip::address& address, std::string_view direction);
+  boost::system::error_code bind(const protocol::endpoint& requested);
   void do_receive();
   void on_readable(boost::system::error_code ec);
   void arm_timer(std::chrono::steady_clock::duration after);
@@ -54,6 +69,8 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   std::chrono::steady_clock::time_point last_activity_;
   std::vector<protocol::bytes> early_;  // datagrams sent before the socket opened (bounded)
   std::size_t in_flight_ = 0;
+  bool bound_ = false;        // UDP_BIND: unconnected, DATAGRAM packets
+  bool denial_logged_ = false;
   bool receiving_ = false;
   bool open_ = false;
   bool done_ = false;

@@ -196,6 +196,10 @@ void websocket_session::on_extension_frame(const protocol::frame& frame) {
       return;
     case protocol::packet_type::window_update:
       return on_window_update(frame);
+    case protocol::packet_type::udp_bind:
+      return on_udp_bind(frame);
+    case protocol::packet_type::datagram:
+      return on_datagram(frame);
     default:
       return protocol_error("packet the relay does not accept", protocol::close_reason::invalid_info);
   }
@@ -235,15 +239,48 @@ void websocket_session::on_listen(const protocol::frame& frame) {
   protocol::listen_payload request;
   if (auto error = protocol::decode_listen(frame.payload, request); error != protocol::decode_error::ok)
     return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
-  if (frame.stream_id == protocol::session_stream_id || (frame.stream_id & protocol::relay_stream_id_bit))
-    return protocol_error("LISTEN on a reserved stream id", protocol::close_reason::invalid_info);
-  if (streams_.contains(frame.stream_id) || listeners_.contains(frame.stream_id))
-    return close_reused_stream(frame.stream_id);
-  if (const auto limit = stream_limit_reached(); !limit.empty())
-    return refuse_stream(frame.stream_id, protocol::close_reason::throttled, limit);
+  if (!admit_new_stream(frame.stream_id, "LISTEN")) return;
   auto listener = std::make_shared<listen_stream>(shared_from_this(), frame.stream_id);
   listeners_.emplace(frame.stream_id, listener);
   listener->start(request);
+}
+
+bool websocket_session::admit_new_stream(std::uint32_t stream_id, std::string_view packet) {
+  if (stream_id == protocol::session_stream_id || (stream_id & protocol::relay_stream_id_bit)) {
+    protocol_error(std::string(packet) + " on a reserved stream id", protocol::close_reason::invalid_info);
+    return false;
+  }
+  if (streams_.contains(stream_id) || listeners_.contains(stream_id)) {
+    close_reused_stream(stream_id);
+    return false;
+  }
+  if (const auto limit = stream_limit_reached(); !limit.empty()) {
+    refuse_stream(stream_id, protocol::close_reason::throttled, limit);
+    return false;
+  }
+  return true;
+}
+
+void websocket_session::on_udp_bind(const protocol::frame& frame) {
+  protocol::endpoint address;
+  if (auto error = protocol::decode_udp_bind(frame.payload, address); error != protocol::decode_error::ok)
+    return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
+  if (!admit_new_stream(frame.stream_id, "UDP_BIND")) return;
+  log_event(log_level::info, "stream_open",
+            {{"remote", remote_}, {"stream", frame.stream_id}, {"kind", "udp_bound"}, {"port", address.port}});
+  auto stream = std::make_shared<udp_stream>(shared_from_this(), frame.stream_id);
+  streams_.emplace(frame.stream_id, stream);
+  stream->start_bound(address);
+}
+
+void websocket_session::on_datagram(const protocol::frame& frame) {
+  protocol::datagram_payload datagram;
+  if (auto error = protocol::decode_datagram(frame.payload, datagram); error != protocol::decode_error::ok)
+    return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
+  auto it = streams_.find(frame.stream_id);
+  if (it == streams_.end()) return;  // it may have closed while this packet was in flight
+  if (!it->second->write_to(datagram.peer, datagram.data))
+    protocol_error("DATAGRAM on a stream that is not a bound UDP socket", protocol::close_reason::invalid_info);
 }
 
 void websocket_session::adopt_inbound(std::uint32_t listener_id, net::ip::tcp::socket socket) {

@@ -86,6 +86,11 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_extension_frame(const protocol::frame& frame);
   void on_resolve(const protocol::frame& frame);
   void on_listen(const protocol::frame& frame);
+  void on_udp_bind(const protocol::frame& frame);
+  void on_datagram(const protocol::frame& frame);
+  // For LISTEN and UDP_BIND: false if the new stream id or a limit refused the
+  // packet (the refusal has been sent).
+  bool admit_new_stream(std::uint32_t stream_id, std::string_view packet);
   void on_window_update(const protocol::frame& frame);
   // Closes a session whose login failed (or that cannot log in: Wisp v1).
   void refuse_login(protocol::close_reason reason, std::string_view why, std::string_view username);
