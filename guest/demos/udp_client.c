@@ -1,7 +1,9 @@
-/* udp_client HOST PORT MESSAGE...: sends each MESSAGE as one UDP datagram to
- * HOST:PORT (a name, IPv4 or IPv6) and prints the reply to each, or says that
- * none came within two seconds. Plain POSIX: getaddrinfo, socket(SOCK_DGRAM),
- * sendto, poll, recvfrom. */
+/* udp_client [-c] HOST PORT MESSAGE...: sends each MESSAGE as one UDP datagram
+ * to HOST:PORT (a name, IPv4 or IPv6) and prints the reply to each with its
+ * sender, or says that none came within two seconds. Plain POSIX:
+ * getaddrinfo, socket(SOCK_DGRAM), sendto, poll, recvfrom. With -c the socket
+ * connect()s to HOST:PORT first, so it hears only that peer and learns of an
+ * ICMP "port unreachable" (ECONNREFUSED), as connected UDP sockets do. */
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -31,8 +33,13 @@ static void print_sender(const struct sockaddr_storage *from) {
 }
 
 int main(int argc, char **argv) {
+  const int connected = argc > 1 && strcmp(argv[1], "-c") == 0;
+  if (connected) {
+    --argc;
+    ++argv;
+  }
   if (argc < 4) {
-    fprintf(stderr, "usage: udp_client HOST PORT MESSAGE...\n");
+    fprintf(stderr, "usage: udp_client [-c] HOST PORT MESSAGE...\n");
     return 2;
   }
   struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM};
@@ -47,10 +54,16 @@ int main(int argc, char **argv) {
     perror("udp_client: socket");
     return 1;
   }
+  if (connected && connect(fd, target->ai_addr, target->ai_addrlen) < 0) {
+    perror("udp_client: connect");
+    return 1;
+  }
   static char reply[max_datagram + 1];
   int missing = 0;
   for (int i = 3; i < argc; ++i) {
-    if (sendto(fd, argv[i], strlen(argv[i]), 0, target->ai_addr, target->ai_addrlen) < 0) {
+    const ssize_t sent = connected ? send(fd, argv[i], strlen(argv[i]), 0)
+                                   : sendto(fd, argv[i], strlen(argv[i]), 0, target->ai_addr, target->ai_addrlen);
+    if (sent < 0) {
       perror("udp_client: sendto");
       return 1;
     }

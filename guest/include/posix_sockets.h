@@ -154,23 +154,31 @@ SB_IMPORT(send) int32_t wasm_sock_send(int32_t fd, const void *buf, uint32_t len
 SB_IMPORT(recv) int32_t wasm_sock_recv(int32_t fd, void *buf, uint32_t len, int32_t flags);
 
 /* send with a destination. On a UDP socket (SB_SOCK_DGRAM) each call is one
- * datagram; an addr different from the current peer re-targets the socket
- * (the relay opens a UDP socket connected to addr, so only addr's replies
+ * datagram. A socket that was not connect()ed sends from a UDP port of its own
+ * on the relay host (bound at the first sendto if bind() did not), so replies
+ * from every peer arrive; a datagram to an address the relay's policy forbids
+ * is dropped. On a plain Wisp relay, or a socket connect()ed first, an addr
+ * different from the current peer re-targets the socket (only addr's replies
  * arrive). On a TCP socket addr is ignored. addr may be NULL (addrlen 0).
  * Errors: those of send, plus EMSGSIZE (datagram over 65507 bytes),
- * EDESTADDRREQ (UDP without a peer), EAFNOSUPPORT, ECONNREFUSED (the last
- * datagram met a closed port), EPERM (relay policy), EINVAL. */
+ * EDESTADDRREQ (UDP without a peer), EAFNOSUPPORT, ECONNREFUSED (a connected
+ * socket's last datagram met a closed port), EPERM (relay policy), EINVAL. */
 SB_IMPORT(sendto)
 int32_t wasm_sock_sendto(int32_t fd, const void *buf, uint32_t len, int32_t flags, const void *addr, uint32_t addrlen);
 
-/* recv that also writes the sender (the socket's peer) to addr/addrlen if addr
- * is not NULL. On a UDP socket each call returns one datagram; bytes beyond
- * len are discarded. Errors: those of recv, plus ECONNREFUSED (UDP). */
+/* recv that also writes the sender to addr/addrlen if addr is not NULL (a TCP
+ * socket's peer; a UDP datagram's own sender). On a UDP socket each call
+ * returns one datagram; bytes beyond len are discarded. Errors: those of recv,
+ * plus ECONNREFUSED (connected UDP). */
 SB_IMPORT(recvfrom)
 int32_t wasm_sock_recvfrom(int32_t fd, void *buf, uint32_t len, int32_t flags, void *addr, uint32_t *addrlen);
 
-/* Binds a local address. Errors: EBADF, ENOTSOCK, EFAULT, EAFNOSUPPORT (not the
- * socket's family), EINVAL (bad length, already bound, connected or listening). */
+/* Binds a local address. A TCP socket records it for listen(). A UDP socket
+ * gets the port on the relay host now (blocking until the relay answers; port
+ * 0 = any): EPERM (the relay does not allow that port), EADDRINUSE,
+ * EADDRNOTAVAIL, ENETUNREACH (relay gone). Errors: EBADF, ENOTSOCK, EFAULT,
+ * EAFNOSUPPORT (not the socket's family), EINVAL (bad length, already bound,
+ * connected or listening). */
 SB_IMPORT(bind) int32_t wasm_sock_bind(int32_t fd, const void *addr, uint32_t addrlen);
 
 /* Marks a socket as listening: the relay opens a real listening socket on

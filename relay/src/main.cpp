@@ -123,7 +123,7 @@ std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_co
   app.add_option("--deny", deny, "Always deny this CIDR block or host name (repeatable)");
   app.add_option("--ports", ports, "Allowed target ports, as PORT or FIRST-LAST (repeatable; default: all)");
   app.add_flag("--allow-listen", config.listen_enabled,
-               "Let guests open listening sockets (bound to 127.0.0.1); --dev implies it");
+               "Let guests open listening sockets and bind UDP sockets to chosen ports (on the listen interface); --dev implies it");
   std::string listen_ports;
   app.add_option("--listen-ports", listen_ports, "Ports guests may listen on, as FIRST-LAST (default: 1024-65535)");
   app.add_option("--listen-bind-address", config.listen_bind_address,

@@ -32,6 +32,7 @@ const BLOCKING = {
     recvfrom: '_sb_sock_recvfrom',
     accept: '_sb_sock_accept',
     listen: '_sb_sock_listen',
+    bind: '_sb_sock_bind', // a UDP bind waits for the relay's port
     poll: '_sb_sock_poll',
     getaddrinfo: '_sb_sock_getaddrinfo',
   },
@@ -46,7 +47,6 @@ const BLOCKING = {
 const IMMEDIATE = {
   posix_sockets: {
     socket: '_sb_sock_socket',
-    bind: '_sb_sock_bind',
     close: '_sb_sock_close',
     shutdown: '_sb_sock_shutdown',
     setsockopt: '_sb_sock_setsockopt',

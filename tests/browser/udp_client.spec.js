@@ -1,6 +1,7 @@
 // The udp_client guest in Chromium: datagrams from the page cross host kernel
-// → WebSocket → relay (a Wisp UDP stream) → a real UDP echo peer on 127.0.0.1,
-// and the replies come back with their sender, in the terminal and the socket table.
+// → WebSocket → relay (a bound UDP port, or with -c a connected Wisp UDP
+// stream) → a real UDP echo peer on 127.0.0.1, and the replies come back with
+// their sender, in the terminal and the socket table.
 import dgram from 'node:dgram';
 
 import { closedPort, expect, test as base } from './fixtures.js';
@@ -39,9 +40,10 @@ test('a waiting udp_client shows its UDP socket in the table, then says no reply
     const port = silent.address().port;
     await openDemo(relay.url, { demo: 'udp_client', args: `127.0.0.1 ${port} hello?` });
     await page.getByRole('button', { name: 'Run' }).click();
-    const row = page.getByRole('row').filter({ hasText: `127.0.0.1:${port}` });
-    await expect(row).toContainText('UDP');
-    await expect(row).toContainText('connected');
+    // An unconnected socket: its own port on the relay, no peer.
+    const row = page.getByRole('row').filter({ hasText: 'UDP' });
+    await expect(row).toContainText('bound');
+    await expect(row).toContainText(/0\.0\.0\.0:\d+/);
     await expect(page.locator('#exit-code')).toHaveText('exit code 1');
     await expect(page.locator('#output')).toContainText('no reply within 2000 ms');
   } finally {
@@ -49,9 +51,9 @@ test('a waiting udp_client shows its UDP socket in the table, then says no reply
   }
 });
 
-test('udp_client reports a closed UDP port as connection refused', async ({ page, openDemo, relay }) => {
+test('a connected udp_client reports a closed UDP port as connection refused', async ({ page, openDemo, relay }) => {
   const port = await closedPort();
-  await openDemo(relay.url, { demo: 'udp_client', args: `127.0.0.1 ${port} anyone` });
+  await openDemo(relay.url, { demo: 'udp_client', args: `-c 127.0.0.1 ${port} anyone` });
   await page.getByRole('button', { name: 'Run' }).click();
   await expect(page.locator('#exit-code')).toHaveText('exit code 1');
   await expect(page.locator('#output')).toContainText('udp_client: recvfrom: Connection refused');

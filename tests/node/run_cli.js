@@ -7,11 +7,12 @@ const cli = new URL('../../shim-js/cli.js', import.meta.url).pathname;
 /**
  * @param {string[]} args  guest, its arguments, and CLI options such as --relay
  * @param {Record<string, string>} [env]  variables added to this process's environment
- * @param {{ timeoutMs?: number }} [options]  timeoutMs: SIGKILL the run after this long
- *   (it then ends with code null and `timedOut`)
+ * @param {{ timeoutMs?: number, onStdout?: (text: string) => void }} [options]  timeoutMs: SIGKILL
+ *   the run after this long (it then ends with code null and `timedOut`); onStdout: called with
+ *   everything printed so far, after each chunk (for guests that announce something while running)
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string, timedOut: boolean }>}
  */
-export function runCli(args, env = {}, { timeoutMs } = {}) {
+export function runCli(args, env = {}, { timeoutMs, onStdout } = {}) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -24,7 +25,10 @@ export function runCli(args, env = {}, { timeoutMs } = {}) {
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
-    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      onStdout?.(stdout);
+    });
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('exit', (code) => {
       clearTimeout(timer);
