@@ -6,8 +6,11 @@
 //           close handshake (else drop the TCP connection)
 //   then messages: u16 little-endian length, that many bytes (one binary
 //           WebSocket message each; a short tail is sent as it is)
-// After the last message the client leaves and the relay must end the session
-// within a few seconds (a hang is a bug, reported by aborting).
+// Two clients play each input at once, and the relay runs two I/O threads, so
+// the two sessions live on different threads and meet only where the relay
+// shares state (session registry, metrics, stream counts, drain).
+// After the last message the clients leave and the relay must end both
+// sessions within a few seconds (a hang is a bug, reported by aborting).
 // The policy denies every address (no stream reaches anything real); ctest runs
 // this in a network namespace with only loopback, so name lookups stay local.
 #include <sys/socket.h>
@@ -38,9 +41,11 @@ using tcp = net::ip::tcp;
 
 constexpr auto session_end_limit = std::chrono::seconds(5);
 constexpr std::size_t max_messages = 256;
+// One session per I/O thread: io_pool hands connections out round robin.
+constexpr unsigned relay_threads = 2;
 
 struct relay_in_process {
-  sb::relay::io_pool pool{1};
+  sb::relay::io_pool pool{relay_threads};
   std::shared_ptr<sb::relay::listener> server;
   std::thread thread;
   tcp::endpoint endpoint;
@@ -53,7 +58,7 @@ struct relay_in_process {
     config->dns_timeout = std::chrono::seconds(1);
     config->connect_timeout = std::chrono::seconds(1);
     config->handshake_timeout = std::chrono::seconds(2);
-    config->threads = 1;
+    config->threads = relay_threads;
     server = std::make_shared<sb::relay::listener>(pool, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0), config);
     endpoint = server->local_endpoint();
     server->run();
@@ -66,7 +71,7 @@ relay_in_process& relay() {
   return *instance;
 }
 
-// Sends the input's messages; returns quietly when the relay closes first.
+// Sends the input's messages; returns quietly when the relay closes first. Called from two threads at once.
 void play(const std::uint8_t* data, std::size_t size) {
   net::io_context client_context;
   websocket::stream<tcp::socket> ws(client_context);
@@ -105,7 +110,9 @@ void play(const std::uint8_t* data, std::size_t size) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::thread second([&] { play(data, size); });
   play(data, size);
+  second.join();
   const auto deadline = std::chrono::steady_clock::now() + session_end_limit;
   while (sb::relay::sessions().size() != 0) {
     if (std::chrono::steady_clock::now() > deadline) {
