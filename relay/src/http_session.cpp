@@ -70,8 +70,11 @@ client_stream make_stream(net::ip::tcp::socket socket, net::ssl::context* tls) {
 }  // namespace
 
 http_session::http_session(net::ip::tcp::socket socket, std::shared_ptr<const relay_config> config,
-                           std::shared_ptr<net::ssl::context> tls)
-    : tls_(std::move(tls)), stream_(make_stream(std::move(socket), tls_.get())), config_(std::move(config)) {}
+                           std::shared_ptr<net::ssl::context> tls, lookup_pool& lookups)
+    : tls_(std::move(tls)),
+      stream_(make_stream(std::move(socket), tls_.get())),
+      config_(std::move(config)),
+      lookups_(lookups) {}
 
 void http_session::run() {
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
@@ -163,7 +166,8 @@ void http_session::upgrade(http::request<http::string_body> request) {
     return send(std::move(response));
   }
   stream_.next_layer().expires_never();
-  std::make_shared<websocket_session>(std::move(stream_), config_, std::move(ticket))->run(std::move(request));
+  std::make_shared<websocket_session>(std::move(stream_), config_, std::move(ticket), lookups_)
+      ->run(std::move(request));
 }
 
 void http_session::serve_file(const http::request<http::string_body>& request) {

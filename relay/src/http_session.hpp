@@ -10,14 +10,16 @@
 
 #include "client_stream.hpp"
 #include "config.hpp"
+#include "lookup_pool.hpp"
 
 namespace sb::relay {
 
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  // tls: the relay's TLS context, or nullptr for plain HTTP.
+  // tls: the relay's TLS context, or nullptr for plain HTTP. lookups: for the
+  // WebSocket session, if the connection becomes one; it must outlive both.
   http_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<const relay_config> config,
-               std::shared_ptr<boost::asio::ssl::context> tls);
+               std::shared_ptr<boost::asio::ssl::context> tls, lookup_pool& lookups);
   void run();
 
  private:
@@ -40,6 +42,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   client_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<const relay_config> config_;
+  lookup_pool& lookups_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<void> response_;  // keeps the response alive during async_write
 };

@@ -33,10 +33,11 @@ std::string first_subprotocol(const http::request<http::string_body>& request) {
 }  // namespace
 
 websocket_session::websocket_session(client_stream stream, std::shared_ptr<const relay_config> config,
-                                     std::unique_ptr<session_registry::ticket> ticket)
+                                     std::unique_ptr<session_registry::ticket> ticket, lookup_pool& lookups)
     : ws_(std::move(stream)),
       config_(std::move(config)),
       ticket_(std::move(ticket)),
+      lookups_(lookups),
       idle_timer_(ws_.get_executor()),
       rate_(config_->session_bytes_per_second) {
   beast::error_code ec;
@@ -212,7 +213,7 @@ void websocket_session::on_resolve(const protocol::frame& frame) {
     return send(std::move(reply));
   }
   ++pending_resolves_;
-  resolve_for_guest(executor(), std::string(request.hostname), request.family, *config_,
+  resolve_for_guest(lookups_, executor(), std::string(request.hostname), request.family, *config_,
                     [self = shared_from_this(), request_id](std::uint8_t status, auto addresses) {
                       --self->pending_resolves_;
                       protocol::bytes reply;

@@ -40,7 +40,7 @@ constexpr auto session_end_limit = std::chrono::seconds(5);
 constexpr std::size_t max_messages = 256;
 
 struct relay_in_process {
-  sb::relay::io_pool pool{1};
+  sb::relay::io_pool pool{1, 1};
   std::shared_ptr<sb::relay::listener> server;
   std::thread thread;
   tcp::endpoint endpoint;
