@@ -92,8 +92,12 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_window_update(const protocol::frame& frame);
   // Closes a session whose login failed (or that cannot log in: Wisp v1).
   void refuse_login(protocol::close_reason reason, std::string_view why, std::string_view username);
-  // The stream limits; "" if one more stream may open, else the limit's name.
-  std::string_view stream_limit_reached() const;
+  // The stream limits: "" if one more stream may open, and then its slot of
+  // max_streams_total is taken (the stream must go into streams_ or
+  // listeners_ at once), else the name of the limit reached.
+  std::string_view reserve_stream_slot();
+  // Streams left streams_ / listeners_: gives their slots back.
+  void release_stream_slots(std::size_t count);
   // A CONNECT or LISTEN reused an open id: CLOSE(invalid_info) ends the stream holding it.
   void close_reused_stream(std::uint32_t stream_id);
   void refuse_stream(std::uint32_t stream_id, protocol::close_reason reason, std::string_view why);

@@ -164,6 +164,20 @@ TEST(relay_fault, name_lookup_is_answered_while_another_one_hangs) {
   EXPECT_LT(took, std::chrono::seconds(netns::resolver_give_up_seconds) / 2);
 }
 
+// A stream waiting for its lookup already holds one of max_streams_total.
+TEST(relay_fault, udp_stream_waiting_for_its_lookup_counts_against_max_streams_total) {
+  if (!netns::resolver_redirected()) GTEST_SKIP() << "could not point resolv.conf at the test's DNS server";
+  silent_dns_server dns;
+  tcp_peer peer(false, echo);
+  relay_process relay({"--dev", "--max-streams-total", "1", "--dns-timeout", "30"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  client.send(udp_connect_frame(1, "slow.example", 53));
+  ASSERT_TRUE(wait_for_query(dns));
+  client.send(connect_frame(2, "127.0.0.1", peer.port()));
+  EXPECT_EQ(read_stream(client, 2, 1).second, 0x49) << "CLOSE throttled";
+}
+
 // --- what the peer does ---
 
 TEST(relay_fault, peer_reset_after_data_delivers_the_data_then_closes_with_connection_reset) {
