@@ -36,7 +36,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   template <class Response>
   void send(Response&& response);
+  // Ends the connection: TLS close_notify first on a TLS connection, then TCP FIN.
   void close();
+  void close_tcp();
 
   std::shared_ptr<boost::asio::ssl::context> tls_;  // the context stream_ was made with (nullptr: plain)
   client_stream stream_;
