@@ -164,6 +164,30 @@ TEST(relay_fault, name_lookup_is_answered_while_another_one_hangs) {
   EXPECT_LT(took, std::chrono::seconds(netns::resolver_give_up_seconds) / 2);
 }
 
+// With every lookup thread taken, the next lookup waits in the queue, and its
+// deadline runs while it waits.
+TEST(relay_fault, lookup_queued_behind_busy_lookup_threads_still_times_out) {
+  if (!netns::resolver_redirected()) GTEST_SKIP() << "could not point resolv.conf at the test's DNS server";
+  silent_dns_server dns;
+  relay_process relay({"--dev", "--dns-threads", "1", "--dns-timeout", "1"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  client.send(resolve_frame(1, 0, "slow.example"));
+  ASSERT_TRUE(wait_for_query(dns));
+  const auto started = clock_type::now();
+  client.send(resolve_frame(2, 4, "localhost"));
+  std::optional<bytes> answer;
+  while (!answer) {
+    const auto f = client.next();
+    ASSERT_TRUE(f) << "no answer within the wait limit";
+    if ((*f)[0] == 0x82 && u32_at(*f, 1) == 2) answer = f;
+  }
+  const auto took = clock_type::now() - started;
+  EXPECT_EQ((*answer)[5], close_connect_timeout) << "the only lookup thread was busy until glibc gave up";
+  EXPECT_GE(took, 900ms);
+  EXPECT_LT(took, std::chrono::seconds(netns::resolver_give_up_seconds) - 500ms);
+}
+
 // A stream waiting for its lookup already holds one of max_streams_total.
 TEST(relay_fault, udp_stream_waiting_for_its_lookup_counts_against_max_streams_total) {
   if (!netns::resolver_redirected()) GTEST_SKIP() << "could not point resolv.conf at the test's DNS server";
