@@ -72,6 +72,9 @@ struct relay_config {
   std::chrono::seconds connect_timeout{10};
   // Time one name lookup may take.
   std::chrono::seconds dns_timeout{5};
+  // Threads doing name lookups for all sessions: as many lookups run at once,
+  // the rest wait (within their dns_timeout) for a thread to be free.
+  unsigned dns_threads = 8;
   // Wisp buffer granted per stream, in DATA packets (CONTINUE).
   std::uint32_t stream_buffer_packets = 128;
   // Bytes read from a target per DATA packet sent to the client.

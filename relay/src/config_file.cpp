@@ -265,6 +265,7 @@ void load_config_file(const std::string& path, relay_config& config) {
     limits.seconds("stream_idle_timeout_seconds", config.stream_idle_timeout, 1, 86400);
     limits.seconds("connect_timeout_seconds", config.connect_timeout, 1, 3600);
     limits.seconds("dns_timeout_seconds", config.dns_timeout, 1, 3600);
+    limits.number("dns_threads", config.dns_threads, 1, 256);
     limits.number("stream_buffer_packets", config.stream_buffer_packets, 2, 65535);
     limits.finish();
     top.finish();

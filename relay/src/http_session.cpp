@@ -70,8 +70,11 @@ client_stream make_stream(net::ip::tcp::socket socket, net::ssl::context* tls) {
 }  // namespace
 
 http_session::http_session(net::ip::tcp::socket socket, std::shared_ptr<const relay_config> config,
-                           std::shared_ptr<net::ssl::context> tls)
-    : tls_(std::move(tls)), stream_(make_stream(std::move(socket), tls_.get())), config_(std::move(config)) {}
+                           std::shared_ptr<net::ssl::context> tls, lookup_pool& lookups)
+    : tls_(std::move(tls)),
+      stream_(make_stream(std::move(socket), tls_.get())),
+      config_(std::move(config)),
+      lookups_(lookups) {}
 
 void http_session::run() {
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
@@ -87,7 +90,7 @@ void http_session::on_tls_handshake(beast::error_code ec) {
   if (ec) {
     metrics().count_denial("tls_handshake");
     log_event(log_level::info, "tls_handshake_failed", {{"error", ec.message()}});
-    return close();
+    return close_tcp();  // no TLS session to close
   }
   do_read();
 }
@@ -163,7 +166,8 @@ void http_session::upgrade(http::request<http::string_body> request) {
     return send(std::move(response));
   }
   stream_.next_layer().expires_never();
-  std::make_shared<websocket_session>(std::move(stream_), config_, std::move(ticket))->run(std::move(request));
+  std::make_shared<websocket_session>(std::move(stream_), config_, std::move(ticket), lookups_)
+      ->run(std::move(request));
 }
 
 void http_session::serve_file(const http::request<http::string_body>& request) {
@@ -211,7 +215,17 @@ void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) 
   do_read();
 }
 
+// Without close_notify a TLS client cannot tell the end of the connection
+// from a truncation. The TLS closing handshake gets handshake_timeout, like
+// the opening one, so a client that never answers cannot hold the connection.
 void http_session::close() {
+  auto* tls = stream_.tls();
+  if (!tls) return close_tcp();
+  stream_.next_layer().expires_after(config_->handshake_timeout);
+  tls->async_shutdown([self = shared_from_this()](beast::error_code) { self->close_tcp(); });
+}
+
+void http_session::close_tcp() {
   beast::error_code ignored;
   stream_.next_layer().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
 }

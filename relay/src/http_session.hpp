@@ -10,14 +10,16 @@
 
 #include "client_stream.hpp"
 #include "config.hpp"
+#include "lookup_pool.hpp"
 
 namespace sb::relay {
 
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  // tls: the relay's TLS context, or nullptr for plain HTTP.
+  // tls: the relay's TLS context, or nullptr for plain HTTP. lookups: for the
+  // WebSocket session, if the connection becomes one; it must outlive both.
   http_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<const relay_config> config,
-               std::shared_ptr<boost::asio::ssl::context> tls);
+               std::shared_ptr<boost::asio::ssl::context> tls, lookup_pool& lookups);
   void run();
 
  private:
@@ -34,12 +36,15 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   template <class Response>
   void send(Response&& response);
+  // Ends the connection: TLS close_notify first on a TLS connection, then TCP FIN.
   void close();
+  void close_tcp();
 
   std::shared_ptr<boost::asio::ssl::context> tls_;  // the context stream_ was made with (nullptr: plain)
   client_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<const relay_config> config_;
+  lookup_pool& lookups_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<void> response_;  // keeps the response alive during async_write
 };

@@ -6,7 +6,7 @@ namespace sb::relay {
 
 namespace net = boost::asio;
 
-io_pool::io_pool(unsigned threads) {
+io_pool::io_pool(unsigned threads, unsigned lookup_threads) : lookups_(std::make_unique<lookup_pool>(lookup_threads)) {
   if (threads == 0) threads = 1;
   for (unsigned i = 0; i < threads; ++i) {
     // Concurrency hint 1: each context is run by exactly one thread.
@@ -16,6 +16,7 @@ io_pool::io_pool(unsigned threads) {
 }
 
 io_pool::~io_pool() {
+  lookups_.reset();
   work_.clear();
   for (auto& context : contexts_) context.reset();
 }

@@ -2,6 +2,8 @@
 // one context, round robin, and all of its session's work (WebSocket, target
 // sockets, timers, lookups) runs there: a session never changes threads, so
 // it needs no strand and a packet never waits for another thread to wake up.
+// Name lookups, which block, run on the pool's lookup workers instead and
+// post their answers back to the session's context.
 #pragma once
 
 #include <atomic>
@@ -11,13 +13,16 @@
 #include <memory>
 #include <vector>
 
+#include "lookup_pool.hpp"
+
 namespace sb::relay {
 
 class io_pool {
  public:
-  // threads ≥ 1 contexts, each to be run by one thread.
-  explicit io_pool(unsigned threads);
-  // Stops the contexts' work and destroys them first to last: the listener's
+  // threads ≥ 1 contexts, each to be run by one thread, and lookup_threads ≥ 1 lookup workers.
+  io_pool(unsigned threads, unsigned lookup_threads);
+  // Waits for the lookup workers (their answers go to the contexts), then
+  // stops the contexts' work and destroys them first to last: the listener's
   // pending accept on main() holds a socket of another context.
   ~io_pool();
   io_pool(const io_pool&) = delete;
@@ -31,12 +36,15 @@ class io_pool {
   void run();
   // Stops every context; safe from any thread and from inside a handler.
   void stop();
+  // The workers every session's name lookups run on.
+  lookup_pool& lookups() { return *lookups_; }
 
  private:
   using work_guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<work_guard> work_;  // keeps an idle context running until stop()
   std::atomic<std::size_t> next_{0};
+  std::unique_ptr<lookup_pool> lookups_;
 };
 
 }  // namespace sb::relay

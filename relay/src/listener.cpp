@@ -42,7 +42,7 @@ void listener::on_accept(boost::system::error_code ec, net::ip::tcp::socket sock
   } else {
     boost::system::error_code ignored;
     socket.set_option(net::ip::tcp::no_delay(true), ignored);  // small Wisp frames must not wait for Nagle
-    std::make_shared<http_session>(std::move(socket), config_, tls_)->run();
+    std::make_shared<http_session>(std::move(socket), config_, tls_, pool_.lookups())->run();
   }
   do_accept();
 }

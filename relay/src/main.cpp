@@ -98,6 +98,10 @@ std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_co
       ->envname("SOCKBRIDGE_TLS_KEY")
       ->check(CLI::ExistingFile);
   app.add_option("--threads", config.threads, "I/O threads (default: one per core)")->check(CLI::Range(0u, 256u));
+  app.add_option("--dns-threads", config.dns_threads,
+                 "Threads doing name lookups for all sessions (lookups beyond them wait in a queue)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 256u));
   app.add_option("--allowed-origin", config.allowed_origins,
                  "Origin allowed to open a WebSocket (repeat, or comma-separate in the variable); default: any")
       ->envname("SOCKBRIDGE_ALLOWED_ORIGINS")
@@ -265,7 +269,7 @@ class drain_on_signal {
 int serve(std::shared_ptr<const sb::relay::relay_config> config, const net::ip::tcp::endpoint& endpoint,
           std::shared_ptr<net::ssl::context> tls) {
   const unsigned threads = config->threads ? config->threads : std::max(1u, std::thread::hardware_concurrency());
-  sb::relay::io_pool pool(threads);
+  sb::relay::io_pool pool(threads, config->dns_threads);
   std::shared_ptr<sb::relay::listener> server;
   try {
     server = std::make_shared<sb::relay::listener>(pool, endpoint, config, tls);
@@ -283,6 +287,7 @@ int serve(std::shared_ptr<const sb::relay::relay_config> config, const net::ip::
             {{"address", bound.address().to_string()},
              {"port", bound.port()},
              {"threads", threads},
+             {"dns_threads", config->dns_threads},
              {"tls", tls != nullptr},
              {"web_root", config->web_root}});
   server->run();

@@ -33,8 +33,6 @@ class relay_metrics {
   void count_denial(std::string_view reason);
   void observe_connect(std::chrono::steady_clock::duration elapsed);
   std::uint64_t denials(std::string_view reason) const;
-  // Streams of every kind now held, for the max_streams_total limit.
-  std::int64_t streams_held() const { return streams_connecting + streams_open + listeners; }
 
   // The Prometheus text exposition format (version 0.0.4).
   std::string render() const;

@@ -1,7 +1,6 @@
 #include "resolver.hpp"
 
 #include <algorithm>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <iterator>
 #include <memory>
@@ -66,8 +65,8 @@ void answer(const std::vector<net::ip::address>& found, const std::string& host,
 
 }  // namespace
 
-void resolve_for_guest(net::any_io_executor executor, std::string host, std::uint8_t family, const relay_config& config,
-                       resolve_handler done) {
+void resolve_for_guest(lookup_pool& lookups, net::any_io_executor executor, std::string host, std::uint8_t family,
+                       const relay_config& config, resolve_handler done) {
   const auto& policy = config.policy;
   if (const auto denied = policy.check_host(host); !denied.empty()) {
     metrics().count_denial(denied);
@@ -82,32 +81,25 @@ void resolve_for_guest(net::any_io_executor executor, std::string host, std::uin
     return answer(found, host, policy, done);
   }
   // Whichever comes first answers: the lookup, or the deadline. Cancelling
-  // the resolver cannot interrupt a getaddrinfo already running, so the
-  // deadline answers by itself rather than waiting for that call to return.
+  // cannot interrupt a getaddrinfo already running, so the deadline answers
+  // by itself rather than waiting for that call to return.
   auto pending = std::make_shared<resolve_handler>(std::move(done));
-  auto resolver = std::make_shared<net::ip::tcp::resolver>(executor);
   auto deadline = std::make_shared<net::steady_timer>(executor, config.dns_timeout);
-  deadline->async_wait([resolver, pending, host](boost::system::error_code ec) {
+  auto lookup = lookups.async_lookup(
+      host, family, executor,
+      [deadline, pending, host, &policy](boost::system::error_code ec, std::vector<net::ip::address> found) {
+        deadline->cancel();
+        if (!*pending) return;
+        const auto done = std::exchange(*pending, {});
+        if (ec) return done(static_cast<std::uint8_t>(protocol::close_reason::name_not_found), {});
+        answer(found, host, policy, done);
+      });
+  deadline->async_wait([lookup, pending, host](boost::system::error_code ec) {
     if (ec || !*pending) return;
-    resolver->cancel();
+    lookup->cancel();
     log_event(log_level::info, "resolve_timeout", {{"host", host}});
     std::exchange(*pending, {})(static_cast<std::uint8_t>(protocol::close_reason::connect_timeout), {});
   });
-  auto on_resolve = [resolver, deadline, pending, host, &policy](boost::system::error_code ec,
-                                                                 net::ip::tcp::resolver::results_type results) {
-    deadline->cancel();
-    if (!*pending) return;
-    const auto done = std::exchange(*pending, {});
-    if (ec) return done(static_cast<std::uint8_t>(protocol::close_reason::name_not_found), {});
-    std::vector<net::ip::address> found;
-    for (const auto& entry : results) found.push_back(entry.endpoint().address());
-    answer(found, host, policy, done);
-  };
-  const auto protocol = family == 6 ? net::ip::tcp::v6() : net::ip::tcp::v4();
-  if (family == 0)
-    resolver->async_resolve(host, "0", std::move(on_resolve));
-  else
-    resolver->async_resolve(protocol, host, "0", std::move(on_resolve));
 }
 
 }  // namespace sb::relay

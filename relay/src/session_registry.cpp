@@ -68,6 +68,16 @@ bool session_registry::draining() const {
   return draining_;
 }
 
+bool session_registry::reserve_stream(std::size_t max_streams_total) {
+  auto held = streams_.load(std::memory_order_relaxed);
+  do {
+    if (held >= max_streams_total) return false;
+  } while (!streams_.compare_exchange_weak(held, held + 1, std::memory_order_relaxed));
+  return true;
+}
+
+void session_registry::release_streams(std::size_t count) { streams_.fetch_sub(count, std::memory_order_relaxed); }
+
 std::size_t session_registry::size() const {
   std::lock_guard lock(mutex_);
   return entries_.size();

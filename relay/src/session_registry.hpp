@@ -1,8 +1,10 @@
 // session_registry: every open WebSocket session, for the session limits
-// (total and per client address) and for graceful drain. Process-wide and
-// thread-safe; sessions run on their own threads (io_pool).
+// (total and per client address) and for graceful drain, and the streams of
+// all sessions, for max_streams_total. Process-wide and thread-safe; sessions
+// run on their own threads (io_pool).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <list>
 #include <memory>
@@ -50,6 +52,13 @@ class session_registry {
   bool draining() const;
   std::size_t size() const;
 
+  // Takes one of max_streams_total slots for a new stream (stream, UDP stream
+  // or listener) in one atomic step, so sessions on other threads cannot take
+  // the same last slot; false, taking nothing, if all are held.
+  bool reserve_stream(std::size_t max_streams_total);
+  // Gives back count slots taken with reserve_stream.
+  void release_streams(std::size_t count);
+
  private:
   void release(std::list<entry>::iterator slot);
   // Marks the registry draining and returns the sessions still alive.
@@ -59,6 +68,7 @@ class session_registry {
   std::list<entry> entries_;
   std::unordered_map<std::string, std::size_t> per_address_;
   bool draining_ = false;
+  std::atomic<std::size_t> streams_{0};
 };
 
 // The process's sessions.

@@ -68,24 +68,23 @@ void tcp_stream::start(std::string host, std::uint16_t port) {
     return check_targets(std::move(endpoints));
   }
   arm_timer(std::min(config.dns_timeout, config.connect_timeout));
-  resolver_ = std::make_unique<net::ip::tcp::resolver>(session_->executor());
-  resolver_->async_resolve(host_, std::to_string(port_), net::ip::tcp::resolver::numeric_service,
-                           [self = shared_from_this()](error_code ec, net::ip::tcp::resolver::results_type results) {
-                             self->on_resolve(ec, std::move(results));
-                           });
+  lookup_ = session_->lookups().async_lookup(
+      host_, 0, session_->executor(),
+      [self = shared_from_this()](error_code ec, std::vector<net::ip::address> addresses) {
+        self->on_resolve(ec, addresses);
+      });
 }
 
-void tcp_stream::on_resolve(error_code ec, net::ip::tcp::resolver::results_type results) {
-  resolver_.reset();
-  if (done_) return;
-  if (ec == net::error::operation_aborted) return;  // the DNS timeout already finished the stream
+// Never after abort(): that cancels the lookup (the DNS timeout, or the stream's end).
+void tcp_stream::on_resolve(error_code ec, const std::vector<net::ip::address>& addresses) {
+  lookup_.reset();
   if (ec) {
     log_event(log_level::info, "resolve_failed",
               {{"remote", session_->remote()}, {"stream", id_}, {"host", host_}, {"error", ec.message()}});
     return finish(protocol::close_reason::unreachable);
   }
   std::vector<net::ip::tcp::endpoint> endpoints;
-  for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+  for (const auto& address : addresses) endpoints.emplace_back(address, port_);
   // The rest of connect_timeout is for connecting.
   arm_timer(session_->config().connect_timeout -
             std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_));
@@ -182,7 +181,7 @@ void tcp_stream::arm_timer(std::chrono::steady_clock::duration after) {
 void tcp_stream::on_timer(error_code ec) {
   if (ec || done_) return;
   if (!connected_) {
-    const char* what = resolver_ ? "resolve_timeout" : "connect_timeout";
+    const char* what = lookup_ ? "resolve_timeout" : "connect_timeout";
     log_event(log_level::info, what, {{"remote", session_->remote()}, {"stream", id_}, {"host", host_}});
     return finish(protocol::close_reason::connect_timeout);
   }
@@ -343,7 +342,7 @@ void tcp_stream::abort() {
   if (std::exchange(paused_session_, false)) session_->resume_reading();
   timer_.cancel();
   if (throttle_timer_) throttle_timer_->cancel();
-  if (resolver_) resolver_->cancel();
+  if (auto lookup = std::exchange(lookup_, nullptr)) lookup->cancel();
   error_code ignored;
   socket_.close(ignored);
   write_queue_.clear();

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "lookup_pool.hpp"
 #include "sockbridge/protocol/wisp.hpp"
 #include "stream.hpp"
 
@@ -33,7 +34,7 @@ class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream
   void abort() override;
 
  private:
-  void on_resolve(boost::system::error_code ec, boost::asio::ip::tcp::resolver::results_type results);
+  void on_resolve(boost::system::error_code ec, const std::vector<boost::asio::ip::address>& addresses);
   // Applies the policy to every address, then connects to the allowed ones in order.
   void check_targets(std::vector<boost::asio::ip::tcp::endpoint> endpoints);
   void connect_next();
@@ -60,7 +61,7 @@ class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream
   std::uint32_t id_;
   std::string host_;
   std::uint16_t port_ = 0;
-  std::unique_ptr<boost::asio::ip::tcp::resolver> resolver_;  // only while a name is being looked up
+  std::shared_ptr<pending_lookup> lookup_;  // only while a name is being looked up
   boost::asio::ip::tcp::socket socket_;
   // Gauges in metrics() follow this state.
   enum class state { created, connecting, open, closed };

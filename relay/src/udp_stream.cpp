@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "log.hpp"
 #include "metrics.hpp"
@@ -68,11 +69,11 @@ void udp_stream::start(std::string host, std::uint16_t port) {
     return open({pinned->front(), port_});
   }
   arm_timer(session_->config().dns_timeout);
-  resolver_ = std::make_unique<net::ip::udp::resolver>(session_->executor());
-  resolver_->async_resolve(host_, std::to_string(port_), net::ip::udp::resolver::numeric_service,
-                           [self = shared_from_this()](error_code ec, net::ip::udp::resolver::results_type results) {
-                             self->on_resolve(ec, std::move(results));
-                           });
+  lookup_ = session_->lookups().async_lookup(
+      host_, 0, session_->executor(),
+      [self = shared_from_this()](error_code ec, std::vector<net::ip::address> addresses) {
+        self->on_resolve(ec, addresses);
+      });
 }
 
 void udp_stream::start_bound(const protocol::endpoint& requested) {
@@ -120,15 +121,15 @@ error_code udp_stream::bind(const protocol::endpoint& requested) {
   return ec;
 }
 
-void udp_stream::on_resolve(error_code ec, net::ip::udp::resolver::results_type results) {
-  resolver_.reset();
-  if (done_ || ec == net::error::operation_aborted) return;
-  if (ec || results.empty()) return finish(protocol::close_reason::unreachable);
+// Never after abort(): that cancels the lookup (the DNS timeout, or the stream's end).
+void udp_stream::on_resolve(error_code ec, const std::vector<net::ip::address>& addresses) {
+  lookup_.reset();
+  if (ec) return finish(protocol::close_reason::unreachable);
   // Like TCP: a name with any forbidden address is refused whole.
-  for (const auto& entry : results)
-    if (const auto why = session_->config().policy.check_address(entry.endpoint().address(), host_); !why.empty())
-      return deny(why, entry.endpoint().address().to_string());
-  open(results.begin()->endpoint());
+  for (const auto& address : addresses)
+    if (const auto why = session_->config().policy.check_address(address, host_); !why.empty())
+      return deny(why, address.to_string());
+  open({addresses.front(), port_});
 }
 
 void udp_stream::deny(std::string_view reason, const std::string& address) {
@@ -280,7 +281,7 @@ void udp_stream::finish(protocol::close_reason reason) {
 void udp_stream::abort() {
   done_ = true;
   timer_.cancel();
-  if (resolver_) resolver_->cancel();
+  if (auto lookup = std::exchange(lookup_, nullptr)) lookup->cancel();
   error_code ignored;
   socket_.close(ignored);
   early_.clear();

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "lookup_pool.hpp"
 #include "stream.hpp"
 
 namespace sb::relay {
@@ -47,7 +48,7 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   void abort() override;
 
  private:
-  void on_resolve(boost::system::error_code ec, boost::asio::ip::udp::resolver::results_type results);
+  void on_resolve(boost::system::error_code ec, const std::vector<boost::asio::ip::address>& addresses);
   void open(const boost::asio::ip::udp::endpoint& target);
   void deny(std::string_view reason, const std::string& address);
   // A bound socket's datagram to or from a forbidden address is dropped: counted, logged once per stream.
@@ -63,7 +64,7 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   std::uint32_t id_;
   std::string host_;
   std::uint16_t port_ = 0;
-  std::unique_ptr<boost::asio::ip::udp::resolver> resolver_;  // only while a name is being looked up
+  std::shared_ptr<pending_lookup> lookup_;  // only while a name is being looked up
   boost::asio::ip::udp::socket socket_;
   boost::asio::steady_timer timer_;  // DNS deadline, then the idle check
   std::chrono::steady_clock::time_point last_activity_;

@@ -33,10 +33,11 @@ std::string first_subprotocol(const http::request<http::string_body>& request) {
 }  // namespace
 
 websocket_session::websocket_session(client_stream stream, std::shared_ptr<const relay_config> config,
-                                     std::unique_ptr<session_registry::ticket> ticket)
+                                     std::unique_ptr<session_registry::ticket> ticket, lookup_pool& lookups)
     : ws_(std::move(stream)),
       config_(std::move(config)),
       ticket_(std::move(ticket)),
+      lookups_(lookups),
       idle_timer_(ws_.get_executor()),
       rate_(config_->session_bytes_per_second) {
   beast::error_code ec;
@@ -171,6 +172,7 @@ void websocket_session::on_frame(const protocol::frame& frame) {
       } else {
         return;
       }
+      release_stream_slots(1);
       log_event(log_level::info, "stream_closed", {{"remote", remote_}, {"stream", frame.stream_id}, {"by", "client"}});
       return close_if_drained();
     case protocol::packet_type::continue_:
@@ -216,7 +218,7 @@ void websocket_session::on_resolve(const protocol::frame& frame) {
     return send(std::move(reply));
   }
   ++pending_resolves_;
-  resolve_for_guest(executor(), std::string(request.hostname), request.family, *config_,
+  resolve_for_guest(lookups_, executor(), std::string(request.hostname), request.family, *config_,
                     [self = shared_from_this(), request_id](std::uint8_t status, auto addresses) {
                       --self->pending_resolves_;
                       protocol::bytes reply;
@@ -254,11 +256,11 @@ bool websocket_session::admit_new_stream(std::uint32_t stream_id, std::string_vi
     close_reused_stream(stream_id);
     return false;
   }
-  if (const auto limit = stream_limit_reached(); !limit.empty()) {
+  if (const auto limit = reserve_stream_slot(); !limit.empty()) {
     refuse_stream(stream_id, protocol::close_reason::throttled, limit);
     return false;
   }
-  return true;
+  return true;  // the slot is the new stream's: it must go into streams_ or listeners_ now
 }
 
 void websocket_session::on_udp_bind(const protocol::frame& frame) {
@@ -284,7 +286,7 @@ void websocket_session::on_datagram(const protocol::frame& frame) {
 }
 
 void websocket_session::adopt_inbound(std::uint32_t listener_id, net::ip::tcp::socket socket) {
-  if (const auto limit = stream_limit_reached(); !limit.empty()) {
+  if (const auto limit = reserve_stream_slot(); !limit.empty()) {
     // The connection is closed again at once: its client sees a reset, the guest sees nothing.
     metrics().count_denial(limit);
     log_event(log_level::warn, "inbound_refused", {{"remote", remote_}, {"listener", listener_id}, {"limit", limit}});
@@ -333,7 +335,7 @@ void websocket_session::on_connect(const protocol::frame& frame) {
     return refuse_stream(frame.stream_id, protocol::close_reason::invalid_info, "stream id in the relay's id space");
   if (streams_.contains(frame.stream_id) || listeners_.contains(frame.stream_id))
     return close_reused_stream(frame.stream_id);
-  if (const auto limit = stream_limit_reached(); !limit.empty())
+  if (const auto limit = reserve_stream_slot(); !limit.empty())
     return refuse_stream(frame.stream_id, protocol::close_reason::throttled, limit);
   const bool udp = connect.type == protocol::stream_type::udp;
   log_event(log_level::info, "stream_open",
@@ -352,11 +354,15 @@ void websocket_session::on_connect(const protocol::frame& frame) {
   stream->start(std::string(connect.hostname), connect.port);
 }
 
-std::string_view websocket_session::stream_limit_reached() const {
+std::string_view websocket_session::reserve_stream_slot() {
   if (draining_) return "draining";
   if (streams_.size() + listeners_.size() >= config_->max_streams_per_session) return "max_streams_per_session";
-  if (metrics().streams_held() >= static_cast<std::int64_t>(config_->max_streams_total)) return "max_streams_total";
+  if (!sessions().reserve_stream(config_->max_streams_total)) return "max_streams_total";
   return {};
+}
+
+void websocket_session::release_stream_slots(std::size_t count) {
+  if (count > 0) sessions().release_streams(count);
 }
 
 // After CLOSE(id) the client takes the id to be free, so the stream that
@@ -408,6 +414,7 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
 
 void websocket_session::close_stream(std::uint32_t stream_id, protocol::close_reason reason) {
   if (streams_.erase(stream_id) == 0 && listeners_.erase(stream_id) == 0) return;
+  release_stream_slots(1);
   log_event(log_level::info, "stream_closed",
             {{"remote", remote_}, {"stream", stream_id}, {"reason", protocol::describe(reason)}});
   protocol::bytes close;
@@ -519,6 +526,7 @@ void websocket_session::end_streams() {
   auto listeners = std::move(listeners_);
   streams_.clear();
   listeners_.clear();
+  release_stream_slots(streams.size() + listeners.size());
   for (auto& [id, stream] : streams) stream->abort();
   for (auto& [id, listener] : listeners) listener->abort();
 }

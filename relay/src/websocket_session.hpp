@@ -17,6 +17,7 @@
 
 #include "client_stream.hpp"
 #include "config.hpp"
+#include "lookup_pool.hpp"
 #include "rate_limiter.hpp"
 #include "session_registry.hpp"
 #include "sockbridge/protocol/wisp.hpp"
@@ -29,8 +30,9 @@ class listen_stream;
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
  public:
   // ticket: the session's slot in the registry (the session limits), held until it ends.
+  // lookups: where its name lookups run; it must outlive the session.
   websocket_session(client_stream stream, std::shared_ptr<const relay_config> config,
-                    std::unique_ptr<session_registry::ticket> ticket);
+                    std::unique_ptr<session_registry::ticket> ticket, lookup_pool& lookups);
   ~websocket_session();
 
   // Accepts the upgrade request (echoing the first offered subprotocol) and starts reading.
@@ -67,6 +69,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void end_drain();
 
   const relay_config& config() const { return *config_; }
+  lookup_pool& lookups() const { return lookups_; }
   // The session's executor (one io_context of the io_pool): every stream of the session runs its handlers here.
   auto executor() { return ws_.get_executor(); }
   const std::string& remote() const { return remote_; }
@@ -94,8 +97,12 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_window_update(const protocol::frame& frame);
   // Closes a session whose login failed (or that cannot log in: Wisp v1).
   void refuse_login(protocol::close_reason reason, std::string_view why, std::string_view username);
-  // The stream limits; "" if one more stream may open, else the limit's name.
-  std::string_view stream_limit_reached() const;
+  // The stream limits: "" if one more stream may open, and then its slot of
+  // max_streams_total is taken (the stream must go into streams_ or
+  // listeners_ at once), else the name of the limit reached.
+  std::string_view reserve_stream_slot();
+  // Streams left streams_ / listeners_: gives their slots back.
+  void release_stream_slots(std::size_t count);
   // A CONNECT or LISTEN reused an open id: CLOSE(invalid_info) ends the stream holding it.
   void close_reused_stream(std::uint32_t stream_id);
   void refuse_stream(std::uint32_t stream_id, protocol::close_reason reason, std::string_view why);
@@ -119,6 +126,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<const relay_config> config_;
   std::unique_ptr<session_registry::ticket> ticket_;
+  lookup_pool& lookups_;
   boost::asio::steady_timer idle_timer_;
   std::chrono::steady_clock::time_point last_packet_;
   rate_limiter rate_;

@@ -45,7 +45,7 @@ constexpr std::size_t max_messages = 256;
 constexpr unsigned relay_threads = 2;
 
 struct relay_in_process {
-  sb::relay::io_pool pool{relay_threads};
+  sb::relay::io_pool pool{relay_threads, /*lookup threads*/ 2};
   std::shared_ptr<sb::relay::listener> server;
   std::thread thread;
   tcp::endpoint endpoint;

@@ -8,6 +8,7 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { after, before, test } from 'node:test';
 
 import { relayBinary, siteDir, startHttpServer, startRelay } from '../browser/fixtures.js';
@@ -70,6 +71,50 @@ test('health check and site are served over https', async () => {
   const page = await httpsGet(relay.port, '/');
   assert.equal(page.status, 200);
   assert.match(page.body, /<title>/);
+});
+
+/**
+ * GET /healthz over TLS 1.2 (whose alerts travel as records of their own type)
+ * with Connection: close, through a TCP proxy that keeps the raw bytes from
+ * the relay; resolves to the reply and the content types of those records.
+ */
+function tlsCloseRecords(port) {
+  return new Promise((resolve, reject) => {
+    const fromRelay = [];
+    const proxy = net.createServer((inbound) => {
+      const outbound = net.connect(port, '127.0.0.1');
+      inbound.pipe(outbound);
+      outbound.on('data', (chunk) => fromRelay.push(chunk));
+      outbound.pipe(inbound);
+      outbound.on('error', () => inbound.destroy());
+      inbound.on('error', () => outbound.destroy());
+    });
+    proxy.listen(0, '127.0.0.1', () => {
+      const socket = tls.connect({ host: '127.0.0.1', port: proxy.address().port, ca: readFileSync(cert), maxVersion: 'TLSv1.2' });
+      let reply = '';
+      let failure = null;
+      socket.on('secureConnect', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      socket.on('data', (chunk) => (reply += chunk.toString('latin1')));
+      socket.on('error', (error) => (failure = error));
+      socket.on('close', () => {
+        proxy.close();
+        if (failure) return reject(failure);
+        const raw = Buffer.concat(fromRelay);
+        const types = [];
+        for (let at = 0; at + 5 <= raw.length; at += 5 + raw.readUInt16BE(at + 3)) types.push(raw[at]);
+        resolve({ reply, types });
+      });
+    });
+  });
+}
+
+test('the relay ends an https connection with a TLS close_notify', async () => {
+  const { reply, types } = await tlsCloseRecords(relay.port);
+  assert.match(reply, /^HTTP\/1\.1 200 OK\r\n/);
+  const alert = 21;
+  const applicationData = 23;
+  assert.equal(types.at(-1), alert, `records from the relay: ${types.join(', ')}`);
+  assert.equal(types.at(-2), applicationData, 'the alert comes after the response');
 });
 
 test('a plain-text client gets no HTTP answer from a TLS port', async () => {

@@ -128,6 +128,80 @@ TEST(relay_fault, name_lookup_that_gets_no_answer_times_out_for_connect_udp_and_
   EXPECT_GT(dns.queries(), 0) << "the relay's resolver never asked our server";
 }
 
+// Waits until the server has received a query, so that a lookup is surely hanging.
+bool wait_for_query(silent_dns_server& dns) {
+  const auto deadline = clock_type::now() + wait_limit;
+  while (dns.queries() == 0 && clock_type::now() < deadline) std::this_thread::sleep_for(10ms);
+  return dns.queries() > 0;
+}
+
+// Lookups run beside one another: one that hangs at the DNS server does not
+// hold up the next. localhost comes from /etc/hosts, but through getaddrinfo
+// like any name the relay's own hosts file does not pin.
+TEST(relay_fault, name_lookup_is_answered_while_another_one_hangs) {
+  if (!netns::resolver_redirected()) GTEST_SKIP() << "could not point resolv.conf at the test's DNS server";
+  silent_dns_server dns;
+  tcp_peer peer(false, echo);
+  relay_process relay({"--dev", "--dns-timeout", "30", "--connect-timeout", "30"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  client.send(resolve_frame(1, 0, "slow.example"));
+  ASSERT_TRUE(wait_for_query(dns)) << "the first lookup never reached the DNS server";
+  const auto started = clock_type::now();
+  client.send(resolve_frame(2, 4, "localhost"));
+  client.send(connect_frame(3, "localhost", peer.port()));
+  std::map<std::uint32_t, bytes> answers;  // request or stream → its RESOLVED or CONNECTED
+  while (answers.size() < 2) {
+    const auto f = client.next();
+    ASSERT_TRUE(f) << "no answer within the wait limit";
+    ASSERT_NE(u32_at(*f, 1), 1u) << "the hanging lookup ended first: the others waited for it";
+    if ((*f)[0] == 0x82 || (*f)[0] == 0x80 || (*f)[0] == 0x04) answers[u32_at(*f, 1)] = *f;
+  }
+  const auto took = clock_type::now() - started;
+  EXPECT_EQ(answers[2][0], 0x82);
+  EXPECT_EQ(answers[2][5], 0) << "RESOLVED status";
+  EXPECT_EQ(answers[3][0], 0x80) << "CONNECTED, not CLOSE";
+  EXPECT_LT(took, std::chrono::seconds(netns::resolver_give_up_seconds) / 2);
+}
+
+// With every lookup thread taken, the next lookup waits in the queue, and its
+// deadline runs while it waits.
+TEST(relay_fault, lookup_queued_behind_busy_lookup_threads_still_times_out) {
+  if (!netns::resolver_redirected()) GTEST_SKIP() << "could not point resolv.conf at the test's DNS server";
+  silent_dns_server dns;
+  relay_process relay({"--dev", "--dns-threads", "1", "--dns-timeout", "1"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  client.send(resolve_frame(1, 0, "slow.example"));
+  ASSERT_TRUE(wait_for_query(dns));
+  const auto started = clock_type::now();
+  client.send(resolve_frame(2, 4, "localhost"));
+  std::optional<bytes> answer;
+  while (!answer) {
+    const auto f = client.next();
+    ASSERT_TRUE(f) << "no answer within the wait limit";
+    if ((*f)[0] == 0x82 && u32_at(*f, 1) == 2) answer = f;
+  }
+  const auto took = clock_type::now() - started;
+  EXPECT_EQ((*answer)[5], close_connect_timeout) << "the only lookup thread was busy until glibc gave up";
+  EXPECT_GE(took, 900ms);
+  EXPECT_LT(took, std::chrono::seconds(netns::resolver_give_up_seconds) - 500ms);
+}
+
+// A stream waiting for its lookup already holds one of max_streams_total.
+TEST(relay_fault, udp_stream_waiting_for_its_lookup_counts_against_max_streams_total) {
+  if (!netns::resolver_redirected()) GTEST_SKIP() << "could not point resolv.conf at the test's DNS server";
+  silent_dns_server dns;
+  tcp_peer peer(false, echo);
+  relay_process relay({"--dev", "--max-streams-total", "1", "--dns-timeout", "30"});
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  client.send(udp_connect_frame(1, "slow.example", 53));
+  ASSERT_TRUE(wait_for_query(dns));
+  client.send(connect_frame(2, "127.0.0.1", peer.port()));
+  EXPECT_EQ(read_stream(client, 2, 1).second, 0x49) << "CLOSE throttled";
+}
+
 // --- what the peer does ---
 
 TEST(relay_fault, peer_reset_after_data_delivers_the_data_then_closes_with_connection_reset) {

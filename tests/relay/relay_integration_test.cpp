@@ -456,6 +456,7 @@ TEST(relay_cli, help_documents_every_flag_on_stdout) {
                            "--tls-cert",
                            "--tls-key",
                            "--threads",
+                           "--dns-threads",
                            "--allowed-origin",
                            "--token",
                            "--motd",

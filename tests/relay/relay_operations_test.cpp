@@ -184,6 +184,43 @@ TEST(relay_limits, streams_beyond_the_relay_wide_limit_are_throttled_in_any_sess
   EXPECT_EQ(read_stream(first, 1, 10).first, "still open");
 }
 
+// Sessions on different I/O threads opening streams at the same moment still
+// hold no more than max_streams_total between them. UDP streams to a literal
+// open without a peer, so the relay does nothing between counting and opening.
+TEST(relay_limits, sessions_opening_streams_at_once_never_exceed_the_relay_wide_limit) {
+  constexpr std::size_t limit = 16;
+  constexpr std::size_t session_count = 4;
+  constexpr std::uint32_t streams_per_session = 24;
+  relay_process relay({"--dev", "--max-streams-total", std::to_string(limit)});
+  std::vector<std::unique_ptr<wisp_client>> clients;
+  for (std::size_t i = 0; i < session_count; ++i) {
+    clients.push_back(std::make_unique<wisp_client>(relay.port(), "wisp-v2"));
+    clients.back()->handshake_v2();
+  }
+  std::vector<std::thread> senders;
+  std::promise<void> go;
+  std::shared_future<void> start = go.get_future().share();
+  for (auto& client : clients)
+    senders.emplace_back([&client, start] {
+      start.wait();
+      for (std::uint32_t id = 1; id <= streams_per_session; ++id) client->send(udp_connect_frame(id, "127.0.0.1", 9));
+    });
+  go.set_value();
+  for (auto& sender : senders) sender.join();
+  std::size_t opened = 0;
+  std::size_t throttled = 0;
+  for (auto& client : clients) {
+    for (std::uint32_t answered = 0; answered < streams_per_session;) {
+      const auto f = client->next();
+      ASSERT_TRUE(f) << answered << " of " << streams_per_session << " streams answered";
+      if ((*f)[0] == 0x03 && u32_at(*f, 1) != 0) ++opened, ++answered;
+      if ((*f)[0] == 0x04 && (*f)[5] == close_throttled) ++throttled, ++answered;
+    }
+  }
+  EXPECT_EQ(opened, limit) << "streams held at once, in all sessions";
+  EXPECT_EQ(throttled, session_count * streams_per_session - limit);
+}
+
 TEST(relay_limits, a_freed_session_slot_can_be_used_again) {
   relay_process relay({"--max-sessions", "1"});
   {
