@@ -14,6 +14,7 @@
 #include "config_file.hpp"
 #include "listener.hpp"
 #include "log.hpp"
+#include "memory_release.hpp"
 #include "session_registry.hpp"
 #include "tls_context.hpp"
 
@@ -291,6 +292,8 @@ int serve(std::shared_ptr<const sb::relay::relay_config> config, const net::ip::
              {"tls", tls != nullptr},
              {"web_root", config->web_root}});
   server->run();
+  sb::relay::idle_memory_releaser releaser(pool.main());
+  releaser.start();
 
   pool.run();
   return EXIT_SUCCESS;

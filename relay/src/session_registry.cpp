@@ -44,6 +44,12 @@ void session_registry::release(std::list<entry>::iterator slot) {
   if (auto it = per_address_.find(slot->address); it != per_address_.end() && --it->second == 0) per_address_.erase(it);
   entries_.erase(slot);
   metrics().sessions = static_cast<std::int64_t>(entries_.size());
+  ++ended_;
+}
+
+std::uint64_t session_registry::ended() const {
+  std::lock_guard lock(mutex_);
+  return ended_;
 }
 
 std::vector<std::shared_ptr<websocket_session>> session_registry::open_sessions() {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -51,6 +52,8 @@ class session_registry {
   void close_all();
   bool draining() const;
   std::size_t size() const;
+  // Sessions that have ended since the process started.
+  std::uint64_t ended() const;
 
   // Takes one of max_streams_total slots for a new stream (stream, UDP stream
   // or listener) in one atomic step, so sessions on other threads cannot take
@@ -68,6 +71,7 @@ class session_registry {
   std::list<entry> entries_;
   std::unordered_map<std::string, std::size_t> per_address_;
   bool draining_ = false;
+  std::uint64_t ended_ = 0;
   std::atomic<std::size_t> streams_{0};
 };
 

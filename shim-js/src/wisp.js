@@ -46,6 +46,8 @@ export const PACKET_TYPES = Object.freeze({
   accepted: { value: 0x84, role: 'accepts' },
   shutdown: { value: 0x85, role: 'stream' },
   window_update: { value: 0x86, role: 'stream' },
+  udp_bind: { value: 0x87, role: 'opens' },
+  datagram: { value: 0x88, role: 'stream' },
 });
 
 /** SB_CLOSE_REASONS: name → value. @type {Readonly<Record<string, number>>} */
