@@ -6,7 +6,8 @@
 #include <malloc.h>
 #endif
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+// From the sanitizer runtime (sanitizer/allocator_interface.h, which gcc does not install).
+extern "C" void __sanitizer_purge_allocator();
 #endif
 
 #include "session_registry.hpp"
