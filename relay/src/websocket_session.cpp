@@ -292,8 +292,12 @@ void websocket_session::adopt_inbound(std::uint32_t listener_id, net::ip::tcp::s
     log_event(log_level::warn, "inbound_refused", {{"remote", remote_}, {"listener", listener_id}, {"limit", limit}});
     return;
   }
-  const auto id = next_inbound_id_++;
-  if (next_inbound_id_ == 0) next_inbound_id_ = protocol::relay_stream_id_bit | 1;
+  // The next id of the relay's space that no open stream holds (the ids wrap after 2^31 accepts).
+  std::uint32_t id = 0;
+  do {
+    id = next_inbound_id_++;
+    if (next_inbound_id_ == 0) next_inbound_id_ = protocol::relay_stream_id_bit | 1;
+  } while (streams_.contains(id));
   boost::system::error_code ec;
   const auto peer = socket.remote_endpoint(ec);
   const auto local = socket.local_endpoint(ec);

@@ -8,7 +8,10 @@
 //
 // Runs in the isolated network of netns.hpp: even if a check failed, nothing
 // could leave the machine.
+#include <arpa/inet.h>
+
 #include <map>
+#include <thread>
 
 #include "netns.hpp"
 #include "relay_harness.hpp"
@@ -184,6 +187,55 @@ TEST(relay_attack, every_non_public_address_form_is_blocked_over_udp) {
   wisp_client client(relay.port(), "wisp-v2");
   client.handshake_v2();
   expect_denied(relay, client, literal_targets, true);
+}
+
+// A bound UDP socket (UDP_BIND) sends each DATAGRAM to an address, never a
+// name: every target above that is one (a strict inet_pton form, brackets
+// dropped) must be dropped and counted once under its class, and the sockets
+// stay open. Names and the resolver's numeric forms cannot be written in a
+// DATAGRAM, so they are skipped here (the UDP CONNECT test covers them).
+TEST(relay_attack, every_non_public_address_is_dropped_as_a_bound_udp_destination) {
+  attack_relay relay;
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  bytes any_v4{4, 0, 0, 0, 0, 0, 0};
+  bytes any_v6(19, 0);
+  any_v6[0] = 6;
+  for (const auto& [stream, any] : {std::pair{1u, any_v4}, std::pair{2u, any_v6}}) {
+    client.send(frame(0x87, stream, any));
+    const auto bound = client.next();
+    ASSERT_TRUE(bound && (*bound)[0] == 0x80) << "an any-port bind needs no permission";
+    ASSERT_TRUE(client.next());  // the open confirmation
+  }
+  int tried = 0;
+  for (const auto& [target, reason] : literal_targets) {
+    std::string text = target;
+    if (text.front() == '[') text = text.substr(1, text.size() - 2);
+    bytes endpoint;
+    std::uint8_t address[16];
+    if (inet_pton(AF_INET, text.c_str(), address) == 1) {
+      endpoint = {4, 80, 0};
+      endpoint.insert(endpoint.end(), address, address + 4);
+    } else if (inet_pton(AF_INET6, text.c_str(), address) == 1) {
+      endpoint = {6, 80, 0};
+      endpoint.insert(endpoint.end(), address, address + 16);
+    } else {
+      continue;
+    }
+    SCOPED_TRACE(std::string("DATAGRAM to ") + target);
+    const auto before = denials(relay.port(), reason);
+    endpoint.push_back('x');
+    client.send(frame(0x88, endpoint[0] == 4 ? 1 : 2, endpoint));
+    // Nothing answers a dropped datagram: wait for the count instead.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (denials(relay.port(), reason) < before + 1 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(denials(relay.port(), reason), before + 1) << "denial not counted as " << reason;
+    ++tried;
+  }
+  EXPECT_GE(tried, 40) << "most forms above are addresses";
+  const auto late = client.next(std::chrono::milliseconds(200));
+  EXPECT_FALSE(late && (*late)[0] == 0x04) << "a dropped datagram closes nothing";
 }
 
 TEST(relay_attack, names_pointing_at_any_non_public_address_are_blocked_over_tcp) {

@@ -7,7 +7,26 @@
 namespace sb::host::testing {
 namespace {
 
-using datagram_test = kernel_harness;
+class datagram_test : public kernel_harness {
+ protected:
+  // A UDP socket over a v2 link with the sockbridge extension, bound
+  // implicitly by a one-byte sendto to 127.0.0.1:port (UDP_BIND, then DATAGRAM).
+  std::int32_t implicitly_bound_socket(std::uint16_t port) {
+    handshake_v2(16, true);
+    const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_DGRAM, 0);
+    put_text(buffer_at, "x");
+    EXPECT_EQ(k.sock_sendto(fd, buffer_at, 1, 0, addr_at, put_ipv4(port)), 1);
+    return fd;
+  }
+
+  // The destination port of the one DATAGRAM queued since the last take_outgoing().
+  std::uint16_t sent_datagram_port() {
+    const auto sent = only_frame(take_outgoing(), wisp::packet_type::datagram);
+    wisp::datagram_payload datagram;
+    EXPECT_EQ(wisp::decode_datagram(sent.payload, datagram), wisp::decode_error::ok);
+    return datagram.peer.port;
+  }
+};
 
 constexpr guest_ptr len_at = 0x200;
 constexpr guest_ptr from_at = 0x300;
@@ -215,10 +234,7 @@ TEST_F(datagram_test, sendto_on_an_unbound_socket_binds_once_and_addresses_every
 }
 
 TEST_F(datagram_test, recvfrom_on_a_bound_socket_names_each_sender) {
-  handshake_v2(16, true);
-  const auto fd = udp_socket(k);
-  put_text(buffer_at, "hi");
-  ASSERT_EQ(k.sock_sendto(fd, buffer_at, 2, 0, addr_at, put_ipv4(7000)), 2);
+  const auto fd = implicitly_bound_socket(7000);
   const auto stream = k.find(fd)->stream_id;
   relay_bound(k, stream, 40000);
   relay_datagram(k, stream, {192, 0, 2, 1}, 7000, "from one");
@@ -254,19 +270,24 @@ TEST_F(datagram_test, connect_on_a_bound_socket_keeps_its_port_and_filters_sende
   EXPECT_EQ(text_at(buffer_at, 4), "peer");
   put_text(buffer_at, "x");
   ASSERT_EQ(k.sock_send(fd, buffer_at, 1, 0), 1);
-  auto sent = only_frame(take_outgoing(), wisp::packet_type::datagram);
-  wisp::datagram_payload datagram;
-  ASSERT_EQ(wisp::decode_datagram(sent.payload, datagram), wisp::decode_error::ok);
-  EXPECT_EQ(datagram.peer.port, 7000) << "send() goes to the connected peer";
+  EXPECT_EQ(sent_datagram_port(), 7000) << "send() goes to the connected peer";
   put_int(len_at, SB_SOCKADDR_IN6_SIZE);
   EXPECT_EQ(k.sock_getpeername(fd, from_at, len_at), 0);
 }
 
+TEST_F(datagram_test, connect_right_after_an_implicit_bind_stays_connected_when_the_port_is_confirmed) {
+  const auto fd = implicitly_bound_socket(7000);
+  const auto stream = k.find(fd)->stream_id;
+  ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(7001)), 0);
+  relay_bound(k, stream, 40003);
+  EXPECT_EQ(k.find(fd)->state, socket_state::connected);
+  take_outgoing();
+  EXPECT_EQ(k.sock_send(fd, buffer_at, 1, 0), 1) << "send() still has its peer";
+  EXPECT_EQ(sent_datagram_port(), 7001);
+}
+
 TEST_F(datagram_test, a_closed_relay_port_reports_once_then_sendto_binds_a_new_one) {
-  handshake_v2(16, true);
-  const auto fd = udp_socket(k);
-  put_text(buffer_at, "x");
-  ASSERT_EQ(k.sock_sendto(fd, buffer_at, 1, 0, addr_at, put_ipv4(7000)), 1);
+  const auto fd = implicitly_bound_socket(7000);
   const auto first = k.find(fd)->stream_id;
   relay_close(first, wisp::close_reason::transfer_timeout);
   take_outgoing();
@@ -279,10 +300,7 @@ TEST_F(datagram_test, a_closed_relay_port_reports_once_then_sendto_binds_a_new_o
 }
 
 TEST_F(datagram_test, relay_loss_resets_a_bound_socket_and_a_malformed_datagram_fails_the_link) {
-  handshake_v2(16, true);
-  const auto fd = udp_socket(k);
-  put_text(buffer_at, "x");
-  ASSERT_EQ(k.sock_sendto(fd, buffer_at, 1, 0, addr_at, put_ipv4(7000)), 1);
+  const auto fd = implicitly_bound_socket(7000);
   const auto stream = k.find(fd)->stream_id;
   relay_bound(k, stream, 40002);
   wisp::bytes bad;

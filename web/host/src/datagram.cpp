@@ -66,7 +66,7 @@ std::int32_t kernel::connect_datagram(socket& s, std::int32_t fd, const socket_a
   if (s.bound_stream && s.state != socket_state::closed) {
     // Keep the relay port; only datagrams from the peer are received from now on.
     s.peer = peer;
-    if (s.state == socket_state::bound) s.state = socket_state::connected;
+    s.state = socket_state::connected;  // also before the relay confirmed the port: on_connected keeps it
     std::erase_if(s.datagrams, [&](const received_datagram& d) { return !(d.from == peer); });
     return 0;
   }
