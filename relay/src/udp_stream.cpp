@@ -97,8 +97,7 @@ void udp_stream::start_bound(const protocol::endpoint& requested) {
   error_code ec;
   const auto local = socket_.local_endpoint(ec);
   session_->confirm_stream(id_, to_wire(local.address(), local.port()), protocol::endpoint{});
-  last_activity_ = std::chrono::steady_clock::now();
-  arm_timer(session_->config().stream_idle_timeout);
+  // No idle timeout: like a listener, a bound port (a DNS or NTP server, say) lives until it is closed.
   do_receive();
 }
 
@@ -218,40 +217,62 @@ void udp_stream::on_readable(error_code ec) {
   receiving_ = false;
   if (done_) return;
   if (ec) return finish(protocol::close_reason::network_error);
+  // Room for any UDP payload (IPv6 allows 65,527 bytes), so an oversized one is seen whole and dropped.
+  thread_local std::vector<std::uint8_t> scratch(65536);
+  net::ip::udp::endpoint sender;
+  const auto got = bound_ ? socket_.receive_from(net::buffer(scratch), sender, 0, ec)
+                          : socket_.receive(net::buffer(scratch), 0, ec);
+  if (ec == net::error::would_block) return do_receive();
+  if (ec == net::error::connection_refused) {
+    // A connected UDP socket reports an ICMP "port unreachable" from its target as refused; an
+    // unconnected one may still see the ICMP error of an earlier datagram, which does not end it.
+    if (!bound_) return finish(protocol::close_reason::refused);
+    return do_receive();
+  }
+  if (ec) return finish(protocol::close_reason::network_error);
+  if (got > protocol::max_datagram_bytes) {  // larger than the wire carries: dropped, as a full buffer would
+    if (!std::exchange(oversize_logged_, true))
+      log_event(log_level::info, "datagram_too_large", {{"remote", session_->remote()}, {"stream", id_}, {"bytes", got}});
+    return do_receive();
+  }
+  const protocol::byte_view datagram{scratch.data(), got};
   protocol::bytes frame;
-  std::size_t got = 0;
   if (bound_) {
-    thread_local std::vector<std::uint8_t> scratch(protocol::max_datagram_bytes);
-    net::ip::udp::endpoint sender;
-    got = socket_.receive_from(net::buffer(scratch), sender, 0, ec);
-    // An unconnected socket may still see an ICMP error for an earlier datagram: not this socket's end.
-    if (ec == net::error::would_block || ec == net::error::connection_refused) return do_receive();
-    if (ec) return finish(protocol::close_reason::network_error);
     if (const auto why = session_->config().policy.check_address(sender.address(), ""); !why.empty()) {
       drop_denied(why, sender.address(), "from");
       return do_receive();
     }
-    protocol::encode_datagram(frame, id_, {to_wire(sender.address(), sender.port()), {scratch.data(), got}});
+    protocol::encode_datagram(frame, id_, {to_wire(sender.address(), sender.port()), datagram});
   } else {
-    protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
-    const auto header = frame.size();
-    frame.resize(header + protocol::max_datagram_bytes);
-    got = socket_.receive(net::buffer(frame.data() + header, protocol::max_datagram_bytes), 0, ec);
-    if (ec == net::error::would_block) return do_receive();
-    // A connected UDP socket reports an ICMP "port unreachable" from the target as refused.
-    if (ec == net::error::connection_refused) return finish(protocol::close_reason::refused);
-    if (ec) return finish(protocol::close_reason::network_error);
-    frame.resize(header + got);
-    frame.shrink_to_fit();
+    protocol::encode_data(frame, id_, datagram);
   }
   last_activity_ = std::chrono::steady_clock::now();
   metrics().bytes_to_clients.fetch_add(got, std::memory_order_relaxed);
   ++in_flight_;
   session_->send(std::move(frame), [self = shared_from_this()] {
     --self->in_flight_;
-    if (!self->done_ && !self->receiving_) self->do_receive();
+    self->receive_more();
   });
-  if (in_flight_ < max_udp_datagrams_in_flight) do_receive();
+  // Over session_bytes_per_second: read nothing more from this socket until the bucket refills.
+  if (const auto wait = session_->throttle(got); wait != std::chrono::steady_clock::duration::zero())
+    return pause_for(wait);
+  receive_more();
+}
+
+void udp_stream::receive_more() {
+  if (done_ || receiving_ || paused_ || in_flight_ >= max_udp_datagrams_in_flight) return;
+  do_receive();
+}
+
+void udp_stream::pause_for(std::chrono::steady_clock::duration wait) {
+  paused_ = true;
+  if (!pause_timer_) pause_timer_ = std::make_unique<net::steady_timer>(session_->executor());
+  pause_timer_->expires_after(wait);
+  pause_timer_->async_wait([self = shared_from_this()](error_code ec) {
+    if (ec) return;
+    self->paused_ = false;
+    self->receive_more();
+  });
 }
 
 void udp_stream::arm_timer(std::chrono::steady_clock::duration after) {
@@ -281,6 +302,7 @@ void udp_stream::finish(protocol::close_reason reason) {
 void udp_stream::abort() {
   done_ = true;
   timer_.cancel();
+  if (pause_timer_) pause_timer_->cancel();
   if (auto lookup = std::exchange(lookup_, nullptr)) lookup->cancel();
   error_code ignored;
   socket_.close(ignored);

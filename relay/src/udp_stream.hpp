@@ -55,6 +55,9 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   void drop_denied(std::string_view reason, const boost::asio::ip::address& address, std::string_view direction);
   boost::system::error_code bind(const protocol::endpoint& requested);
   void do_receive();
+  // Reads again unless a read is pending, the session's byte rate paused it, or enough datagrams wait.
+  void receive_more();
+  void pause_for(std::chrono::steady_clock::duration wait);
   void on_readable(boost::system::error_code ec);
   void arm_timer(std::chrono::steady_clock::duration after);
   void on_timer(boost::system::error_code ec);
@@ -72,6 +75,9 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   std::size_t in_flight_ = 0;
   bool bound_ = false;        // UDP_BIND: unconnected, DATAGRAM packets
   bool denial_logged_ = false;
+  bool oversize_logged_ = false;
+  bool paused_ = false;  // over session_bytes_per_second until pause_timer_ fires
+  std::unique_ptr<boost::asio::steady_timer> pause_timer_;
   bool receiving_ = false;
   bool open_ = false;
   bool done_ = false;

@@ -43,7 +43,8 @@ protocol::bytes encode_relay_info(const relay_config& config) {
   protocol::bytes motd;
   protocol::encode_motd(motd, config.motd);
   protocol::bytes features;
-  protocol::encode_sockbridge_offer(features, {protocol::sockbridge_feature_stream_windows});
+  protocol::encode_sockbridge_offer(
+      features, {protocol::sockbridge_feature_stream_windows | protocol::sockbridge_feature_bound_udp});
 
   protocol::info_payload info{
       2, 0, {record(id::udp), record(id::stream_open_confirmation), record(id::sockbridge, features)}};

@@ -268,6 +268,22 @@ TEST(relay_udp, binding_a_chosen_port_follows_the_listen_rules) {
   EXPECT_EQ(bind_relay_port(other, 2, false, free_port), free_port) << "a free port in range is bound as asked";
 }
 
+TEST(relay_udp, the_session_byte_rate_limits_datagrams_without_dropping_them) {
+  relay_process relay({"--dev", "--session-bytes-per-second", "131072"});
+  udp_echo_peer peer(false);
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  ASSERT_NE(bind_relay_port(client, 1, false), 0);
+  const std::string chunk(16 * 1024, 'u');
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 24; ++i) client.send(datagram_frame(1, false, peer.port(), chunk));
+  const auto deadline = started + 15s;
+  while (peer.received() < 24 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(peer.received(), 24) << "paced, not dropped";
+  // One second of burst, then 128 KiB/s for 384 KiB up (and its echo down): not in under ~2 s.
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 1500ms);
+}
+
 TEST(relay_udp, datagram_on_a_stream_that_is_not_bound_ends_the_session) {
   relay_process relay({"--dev"});
   udp_echo_peer peer(false);

@@ -3,16 +3,25 @@
 // recvfrom's sender, and errors; and, with the sockbridge extension, sockets
 // with a relay port of their own (UDP_BIND) exchanging DATAGRAMs with any peer.
 #include "kernel_harness.hpp"
+#include "sockbridge/protocol/extensions.hpp"
 
 namespace sb::host::testing {
 namespace {
 
+constexpr std::uint8_t bound_udp_feature[] = {wisp::sockbridge_feature_bound_udp};
+
 class datagram_test : public kernel_harness {
  protected:
+  // A v2 handshake with a relay that serves bound UDP (sockbridge feature 0x02).
+  void handshake_bound_udp() {
+    handshake_v2_offering({{static_cast<std::uint8_t>(wisp::extension_id::stream_open_confirmation), {}},
+                           {static_cast<std::uint8_t>(wisp::extension_id::sockbridge), bound_udp_feature}});
+  }
+
   // A UDP socket over a v2 link with the sockbridge extension, bound
   // implicitly by a one-byte sendto to 127.0.0.1:port (UDP_BIND, then DATAGRAM).
   std::int32_t implicitly_bound_socket(std::uint16_t port) {
-    handshake_v2(16, true);
+    handshake_bound_udp();
     const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_DGRAM, 0);
     put_text(buffer_at, "x");
     EXPECT_EQ(k.sock_sendto(fd, buffer_at, 1, 0, addr_at, put_ipv4(port)), 1);
@@ -172,7 +181,7 @@ void relay_datagram(kernel& k, std::uint32_t stream, std::array<std::uint8_t, 4>
 }
 
 TEST_F(datagram_test, bind_gets_a_relay_port_and_waits_for_it) {
-  handshake_v2(16, true);
+  handshake_bound_udp();
   take_outgoing();
   const auto fd = udp_socket(k);
   ASSERT_EQ(k.sock_bind(fd, addr_at, put_ipv4(5353, {0, 0, 0, 0})), would_block);
@@ -195,7 +204,7 @@ TEST_F(datagram_test, bind_gets_a_relay_port_and_waits_for_it) {
 }
 
 TEST_F(datagram_test, a_refused_bind_reports_the_reason_and_leaves_the_socket_usable) {
-  handshake_v2(16, true);
+  handshake_bound_udp();
   take_outgoing();
   const auto fd = udp_socket(k);
   ASSERT_EQ(k.sock_bind(fd, addr_at, put_ipv4(53, {0, 0, 0, 0})), would_block);
@@ -207,7 +216,7 @@ TEST_F(datagram_test, a_refused_bind_reports_the_reason_and_leaves_the_socket_us
 }
 
 TEST_F(datagram_test, sendto_on_an_unbound_socket_binds_once_and_addresses_every_datagram) {
-  handshake_v2(16, true);
+  handshake_bound_udp();
   take_outgoing();
   const auto fd = udp_socket(k);
   put_text(buffer_at, "query");
@@ -254,7 +263,7 @@ TEST_F(datagram_test, recvfrom_on_a_bound_socket_names_each_sender) {
 }
 
 TEST_F(datagram_test, connect_on_a_bound_socket_keeps_its_port_and_filters_senders) {
-  handshake_v2(16, true);
+  handshake_bound_udp();
   take_outgoing();
   const auto fd = udp_socket(k);
   ASSERT_EQ(k.sock_bind(fd, addr_at, put_ipv4(0, {0, 0, 0, 0})), would_block);
@@ -318,6 +327,29 @@ TEST_F(datagram_test, without_the_extension_bind_only_records_the_address) {
   take_outgoing();
   EXPECT_EQ(k.sock_bind(fd, addr_at, put_ipv4(5353, {0, 0, 0, 0})), 0);
   EXPECT_FALSE(k.has_outgoing());
+}
+
+TEST_F(datagram_test, a_relay_without_the_bound_udp_feature_gets_connected_streams) {
+  handshake_v2(16, true);  // the sockbridge extension, but no feature bits (an older relay)
+  take_outgoing();
+  const auto fd = udp_socket(k);
+  EXPECT_EQ(k.sock_bind(fd, addr_at, put_ipv4(5353, {0, 0, 0, 0})), 0) << "recorded, no UDP_BIND";
+  EXPECT_FALSE(k.has_outgoing());
+  put_text(buffer_at, "x");
+  ASSERT_EQ(k.sock_sendto(fd, buffer_at, 1, 0, addr_at, put_ipv4(53)), 1);
+  const auto frames = take_outgoing();
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0][0], static_cast<std::uint8_t>(wisp::packet_type::connect)) << "a plain Wisp UDP stream";
+  EXPECT_EQ(frames[1][0], static_cast<std::uint8_t>(wisp::packet_type::data));
+}
+
+TEST_F(datagram_test, an_oversized_first_sendto_is_emsgsize_and_binds_nothing) {
+  handshake_bound_udp();
+  take_outgoing();
+  const auto fd = udp_socket(k);
+  EXPECT_EQ(k.sock_sendto(fd, buffer_at, max_datagram_bytes + 1, 0, addr_at, put_ipv4(53)), -SB_EMSGSIZE);
+  EXPECT_FALSE(k.has_outgoing());
+  EXPECT_EQ(k.find(fd)->state, socket_state::created);
 }
 
 }  // namespace

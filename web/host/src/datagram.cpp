@@ -51,7 +51,7 @@ std::int32_t kernel::bind_datagram(socket& s, std::int32_t fd, guest_ptr addr, s
   // Whether the relay can bind is known once the handshake is done; until then wait.
   if (link_ == link_state::handshaking) return block_forever();
   s.local = local;
-  if (!extension_) {  // a plain Wisp relay has no bound UDP: the address is only recorded
+  if (!bound_udp_) {  // a plain Wisp (or older) relay has no bound UDP: the address is only recorded
     s.bound = true;
     return 0;
   }
@@ -107,7 +107,8 @@ std::int32_t kernel::send_datagram(socket& s, guest_ptr buf, std::uint32_t len, 
 std::int32_t kernel::receive_datagram(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
   if (s.datagrams.empty()) {
     if (s.pending_error) return error(std::exchange(s.pending_error, 0));
-    if (s.state == socket_state::closed) return 0;
+    // Its relay stream ended and that was reported: nothing can arrive (sendto binds or connects anew).
+    if (s.state == socket_state::closed) return error(SB_ENOTCONN);
     if (s.nonblocking || (flags & SB_MSG_DONTWAIT)) return error(SB_EAGAIN);
     return wait(s.deadline, s.receive_timeout_ms, SB_EAGAIN);
   }
@@ -150,7 +151,8 @@ std::int32_t kernel::sock_sendto(std::int32_t fd, guest_ptr buf, std::uint32_t l
       s.local = {};
       s.state = socket_state::created;
     }
-    if (s.state == socket_state::created && extension_ && link_ == link_state::ready) open_bound_stream(s, fd);
+    if (len > max_datagram_bytes) return error(SB_EMSGSIZE);  // before it costs a relay port
+    if (s.state == socket_state::created && bound_udp_ && link_ == link_state::ready) open_bound_stream(s, fd);
     if (s.bound_stream) return send_datagram(s, buf, len, &to);
     if (auto result = connect_datagram(s, fd, to); result < 0) return result;
     return send_datagram(s, buf, len);

@@ -37,6 +37,7 @@ void kernel::on_relay_info(const protocol::frame& frame) {
     extension_ = true;
     // An older relay without feature bits never limits DATA: no window then.
     stream_windows_ = offer.has(protocol::sockbridge_feature_stream_windows);
+    bound_udp_ = offer.has(protocol::sockbridge_feature_bound_udp);
     if (stream_windows_) protocol::encode_sockbridge_request(window, {stream_receive_window_bytes});
     reply.extensions.push_back({static_cast<std::uint8_t>(id::sockbridge), window});
   }

@@ -45,6 +45,8 @@ struct sockbridge_offer {
 
 // Feature bit: the relay honours per-stream byte windows (WINDOW_UPDATE).
 inline constexpr std::uint8_t sockbridge_feature_stream_windows = 0x01;
+// The relay serves bound UDP sockets (UDP_BIND and DATAGRAM).
+inline constexpr std::uint8_t sockbridge_feature_bound_udp = 0x02;
 
 // 0x53, client → relay: u32 initial byte window of every TCP stream (never 0,
 // else zero_window), or nothing (nullopt): relay→client DATA is not windowed.

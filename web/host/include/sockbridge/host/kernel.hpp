@@ -270,6 +270,7 @@ class kernel {
   bool open_confirmation_ = false;        // relay confirms connects (Wisp v2 extension 0x05)
   bool extension_ = false;                // relay speaks the sockbridge extension (0x53)
   bool stream_windows_ = false;           // relay honours byte windows (sockbridge feature)
+  bool bound_udp_ = false;                // relay serves UDP_BIND / DATAGRAM (sockbridge feature)
   struct credentials {
     std::string username;
     std::string password;
