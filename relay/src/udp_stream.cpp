@@ -189,9 +189,14 @@ bool udp_stream::write_to(const protocol::endpoint& to, protocol::byte_view data
     drop_denied(why, address, "to");
     return true;
   }
+  const net::ip::udp::endpoint target{address, to.port};
+  if (!session_->config().listen_enabled && std::find(contacted_.begin(), contacted_.end(), target) == contacted_.end()) {
+    if (contacted_.size() == max_udp_peers_remembered) contacted_.erase(contacted_.begin());
+    contacted_.push_back(target);
+  }
   error_code ec;
   // A full socket buffer, or a destination of the other family, drops the datagram as a local UDP send may.
-  const auto sent = socket_.send_to(net::buffer(datagram.data(), datagram.size()), {address, to.port}, 0, ec);
+  const auto sent = socket_.send_to(net::buffer(datagram.data(), datagram.size()), target, 0, ec);
   if (!ec) metrics().bytes_from_clients.fetch_add(sent, std::memory_order_relaxed);
   return true;
 }
@@ -240,6 +245,11 @@ void udp_stream::on_readable(error_code ec) {
   if (bound_) {
     if (const auto why = session_->config().policy.check_address(sender.address(), ""); !why.empty()) {
       drop_denied(why, sender.address(), "from");
+      return do_receive();
+    }
+    if (!session_->config().listen_enabled &&
+        std::find(contacted_.begin(), contacted_.end(), sender) == contacted_.end()) {
+      drop_denied("unsolicited_datagram", sender.address(), "from");
       return do_receive();
     }
     protocol::encode_datagram(frame, id_, {to_wire(sender.address(), sender.port()), datagram});

@@ -29,6 +29,8 @@ class websocket_session;
 // Datagrams read from the target but not yet written to the WebSocket; beyond
 // this the relay stops reading and the kernel drops what overflows, as UDP may.
 inline constexpr std::size_t max_udp_datagrams_in_flight = 16;
+// Destinations a bound UDP port remembers for answers when guests may not listen.
+inline constexpr std::size_t max_udp_peers_remembered = 256;
 
 class udp_stream : public stream, public std::enable_shared_from_this<udp_stream> {
  public:
@@ -74,6 +76,10 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   std::vector<protocol::bytes> early_;  // datagrams sent before the socket opened (bounded)
   std::size_t in_flight_ = 0;
   bool bound_ = false;        // UDP_BIND: unconnected, DATAGRAM packets
+  // Bound, with guest listening disabled: the endpoints this port sent to,
+  // newest last (at most max_udp_peers_remembered). Only they may answer, as
+  // behind a NAT, so a guest without listening permission runs no UDP server.
+  std::vector<boost::asio::ip::udp::endpoint> contacted_;
   bool denial_logged_ = false;
   bool oversize_logged_ = false;
   bool paused_ = false;  // over session_bytes_per_second until pause_timer_ fires

@@ -218,6 +218,28 @@ TEST(relay_udp, a_bound_port_hears_a_sender_the_guest_never_wrote_to) {
   close(fd);
 }
 
+// Without listening permission a bound port hears only the endpoints it sent to, as behind a NAT.
+TEST(relay_udp, without_listening_a_bound_port_hears_only_endpoints_it_sent_to) {
+  relay_process relay({"--allow", "127.0.0.0/8"});  // loopback reachable, guest listening still off
+  udp_echo_peer peer(false);
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  const auto port = bind_relay_port(client, 1, false);
+  ASSERT_NE(port, 0);
+  const int stranger = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_storage target{};
+  const auto length = loopback_address(false, port, target);
+  ASSERT_EQ(sendto(stranger, "knock", 5, 0, reinterpret_cast<sockaddr*>(&target), length), 5);
+  EXPECT_TRUE(addressed_datagrams(client, 1, 1, 300ms).empty()) << "nobody asked this sender";
+  EXPECT_EQ(denials(relay.port(), "unsolicited_datagram"), 1);
+  client.send(datagram_frame(1, false, peer.port(), "asked"));
+  const auto replies = addressed_datagrams(client, 1, 1);
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].port, peer.port());
+  EXPECT_EQ(replies[0].text, "echo:asked") << "an answer from an endpoint the port sent to";
+  close(stranger);
+}
+
 TEST(relay_udp, default_policy_drops_datagrams_to_and_from_loopback_and_keeps_the_port) {
   relay_process relay({});
   udp_echo_peer peer(false);
