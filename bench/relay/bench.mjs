@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 
 import { WebSocket } from 'ws';
 
+import { refused } from '../../tests/browser/tcp_peers.js';
 import { cpuSeconds, rssKiB, WispSession } from './wisp_client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -100,7 +101,7 @@ async function startWispJs() {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise((resolve) => setTimeout(resolve, 50));
-  await waitFor(() => canConnect(port));
+  await waitFor(async () => !(await refused(port)));
   return { name: 'wisp-js server', child, url: `ws://127.0.0.1:${port}/`, kind: 'wisp' };
 }
 
@@ -113,16 +114,6 @@ async function waitFor(check, limitMs = 10_000) {
   throw new Error('timed out');
 }
 
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
-
 async function startWebsockify(targetPort) {
   const port = await freePort();
   // Its own process group: the per-connection children it forks are stopped with it (stop()).
@@ -131,7 +122,7 @@ async function startWebsockify(targetPort) {
     detached: true,
   });
   child.on('error', () => {});
-  await waitFor(() => canConnect(port), 5_000);
+  await waitFor(async () => !(await refused(port)), 5_000);
   // A child stuck in a stalled connection ignores SIGTERM: the whole group gets SIGKILL.
   const stop = () => process.kill(-child.pid, 'SIGKILL');
   return { name: 'websockify', child, url: `ws://127.0.0.1:${port}/`, kind: 'websockify', stop };

@@ -10,11 +10,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
 import { closedPort, siteDir, startHttpServer } from '../browser/fixtures.js';
-import { startSource } from '../browser/tcp_peers.js';
+import { refused, startSource } from '../browser/tcp_peers.js';
 import { runCli } from './run_cli.js';
 
 // The package exports no path to its CLI: it is found where npm installed it.
@@ -47,7 +46,7 @@ async function startWispJsServer(version) {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const deadline = Date.now() + 10_000;
-  while (!(await canConnect(port))) {
+  while (await refused(port)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`wisp-js server did not start:\n${log.join('\n')}`);
@@ -55,17 +54,6 @@ async function startWispJsServer(version) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { port, process: child, log };
-}
-
-/** @param {number} port */
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
 }
 
 /** @type {Awaited<ReturnType<typeof startHttpServer>>} */

@@ -175,6 +175,14 @@ std::uint16_t bind_relay_port(wisp_client& client, std::uint32_t stream, bool ip
   return static_cast<std::uint16_t>((*bound)[6] | (*bound)[7] << 8);
 }
 
+// Sends text from the UDP socket fd to 127.0.0.1:port (a relay's bound port, from outside).
+void send_to_loopback(int fd, std::uint16_t port, const std::string& text) {
+  sockaddr_storage target{};
+  const auto length = loopback_address(false, port, target);
+  ASSERT_EQ(sendto(fd, text.data(), text.size(), 0, reinterpret_cast<sockaddr*>(&target), length),
+            static_cast<ssize_t>(text.size()));
+}
+
 void expect_one_port_for_two_peers(bool ipv6) {
   relay_process relay({"--dev"});
   udp_echo_peer first(ipv6);
@@ -208,9 +216,7 @@ TEST(relay_udp, a_bound_port_hears_a_sender_the_guest_never_wrote_to) {
   const int fd = socket(AF_INET, SOCK_DGRAM, 0);
   sockaddr_storage self{};
   ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&self), loopback_address(false, 0, self)), 0);
-  sockaddr_storage target{};
-  const auto length = loopback_address(false, port, target);
-  ASSERT_EQ(sendto(fd, "knock", 5, 0, reinterpret_cast<sockaddr*>(&target), length), 5);
+  send_to_loopback(fd, port, "knock");
   const auto heard = addressed_datagrams(client, 1, 1);
   ASSERT_EQ(heard.size(), 1u);
   EXPECT_EQ(heard[0].port, bound_port(fd));
@@ -227,9 +233,7 @@ TEST(relay_udp, without_listening_a_bound_port_hears_only_endpoints_it_sent_to) 
   const auto port = bind_relay_port(client, 1, false);
   ASSERT_NE(port, 0);
   const int stranger = socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_storage target{};
-  const auto length = loopback_address(false, port, target);
-  ASSERT_EQ(sendto(stranger, "knock", 5, 0, reinterpret_cast<sockaddr*>(&target), length), 5);
+  send_to_loopback(stranger, port, "knock");
   EXPECT_TRUE(addressed_datagrams(client, 1, 1, 300ms).empty()) << "nobody asked this sender";
   EXPECT_EQ(denials(relay.port(), "unsolicited_datagram"), 1);
   client.send(datagram_frame(1, false, peer.port(), "asked"));
@@ -250,9 +254,7 @@ TEST(relay_udp, default_policy_drops_datagrams_to_and_from_loopback_and_keeps_th
   client.send(datagram_frame(1, false, peer.port(), "to loopback"));
   // A sender on loopback reaches the relay's port, but the relay must not pass it on.
   const int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_storage target{};
-  const auto length = loopback_address(false, port, target);
-  ASSERT_EQ(sendto(fd, "from loopback", 13, 0, reinterpret_cast<sockaddr*>(&target), length), 13);
+  send_to_loopback(fd, port, "from loopback");
   EXPECT_TRUE(addressed_datagrams(client, 1, 1, 500ms).empty()) << "nothing comes back, and no CLOSE";
   EXPECT_EQ(peer.received(), 0) << "the datagram never left the relay";
   EXPECT_EQ(denials(relay.port(), "loopback"), 2) << "one to, one from";
