@@ -32,7 +32,7 @@ const DEMOS = {
   },
   udp_client: {
     guest: 'guests/udp_client.wasm',
-    usage: 'HOST PORT MESSAGE… — one datagram per MESSAGE, each reply printed with its sender; needs a UDP peer, e.g. socat UDP-LISTEN:9999,fork PIPE',
+    usage: '[-c] HOST PORT MESSAGE… — one datagram per MESSAGE, each reply printed with its sender (-c: connect first, to hear ICMP refusals); needs a UDP peer, e.g. socat UDP-LISTEN:9999,fork PIPE',
     defaultArgs: () => `${location.hostname} 9999 hello sockbridge`,
   },
 };
