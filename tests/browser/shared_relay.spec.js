@@ -2,8 +2,8 @@
 // each with its own kernel, both served by the real relay, which logs one
 // session; stopping one (AbortSignal) closes its sockets and leaves the other
 // running to the end.
-import { closedPort, expect, test } from './fixtures.js';
-import { echoOnce, refused } from './tcp_peers.js';
+import { expect, test } from './fixtures.js';
+import { echoOnce, listeningPort, refused } from './tcp_peers.js';
 
 /** @param {string[]} log  the relay's JSON log lines */
 const sessionsOpened = (log) => log.filter((line) => line.includes('"session_open"')).length;
@@ -41,16 +41,16 @@ const ended = (page, name) => page.evaluate((n) => /** @type {any} */ (window).s
 
 test('two guests share one relay WebSocket and both finish their work', async ({ page, relay, httpServer, blocking }) => {
   await page.goto(`${relay.url}/embed-example.html`);
-  const echoPort = await closedPort();
   await startShared(page, {
     relayUrl: `ws://127.0.0.1:${relay.port}/wisp/`,
     blocking,
     guests: [
-      { name: 'echo_server', guest: 'guests/echo_server.wasm', args: [String(echoPort), '1'] },
+      { name: 'echo_server', guest: 'guests/echo_server.wasm', args: ['0', '1'] },
       { name: 'http_client', guest: 'guests/http_client.wasm', args: ['127.0.0.1', String(httpServer.port), '/hello'] },
     ],
   });
-  await expect.poll(() => output(page, 'echo_server')).toContain(`listening on 127.0.0.1 port ${echoPort}`);
+  await expect.poll(() => output(page, 'echo_server')).toContain('listening on 127.0.0.1 port ');
+  const echoPort = listeningPort(await output(page, 'echo_server'));
   await expect.poll(() => ended(page, 'http_client')).toBe('exit code 0');
   expect(await output(page, 'http_client')).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nhello from a real TCP server\n$/);
 
@@ -64,17 +64,17 @@ test('two guests share one relay WebSocket and both finish their work', async ({
 
 test('stopping one guest closes its sockets; the other keeps the shared connection and finishes', async ({ page, relay, blocking }) => {
   await page.goto(`${relay.url}/embed-example.html`);
-  const [stoppedPort, keptPort] = [await closedPort(), await closedPort()];
   await startShared(page, {
     relayUrl: `ws://127.0.0.1:${relay.port}/wisp/`,
     blocking,
     guests: [
-      { name: 'stopped', guest: 'guests/echo_server.wasm', args: [String(stoppedPort), '1'] },
-      { name: 'kept', guest: 'guests/echo_server.wasm', args: [String(keptPort), '1'] },
+      { name: 'stopped', guest: 'guests/echo_server.wasm', args: ['0', '1'] },
+      { name: 'kept', guest: 'guests/echo_server.wasm', args: ['0', '1'] },
     ],
   });
-  await expect.poll(() => output(page, 'stopped')).toContain(`listening on 127.0.0.1 port ${stoppedPort}`);
-  await expect.poll(() => output(page, 'kept')).toContain(`listening on 127.0.0.1 port ${keptPort}`);
+  await expect.poll(() => output(page, 'stopped')).toContain('listening on 127.0.0.1 port ');
+  await expect.poll(() => output(page, 'kept')).toContain('listening on 127.0.0.1 port ');
+  const [stoppedPort, keptPort] = [listeningPort(await output(page, 'stopped')), listeningPort(await output(page, 'kept'))];
 
   await page.evaluate(() => /** @type {any} */ (window).shared.controllers.stopped.abort());
   await expect.poll(() => ended(page, 'stopped')).toBe('RunAborted: run aborted');

@@ -124,3 +124,16 @@ export function refused(port) {
     socket.on('error', () => resolve(true));
   });
 }
+
+/**
+ * The port a guest server says it listens on ("... listening on 127.0.0.1
+ * port 40123"). Servers in tests listen on port 0 and are asked afterwards, so
+ * no other process can take their port between choosing it and binding it.
+ * @param {string | null} output  what the guest printed so far
+ * @returns {number}
+ */
+export function listeningPort(output) {
+  const match = /listening on \S+ port (\d+)/.exec(output ?? '');
+  if (!match) throw new Error(`no "listening on" line in ${JSON.stringify(output)}`);
+  return Number(match[1]);
+}

@@ -12,8 +12,8 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 
-import { closedPort, siteDir, startHttpServer, startRelay } from '../browser/fixtures.js';
-import { echoOnce, refused } from '../browser/tcp_peers.js';
+import { siteDir, startHttpServer, startRelay } from '../browser/fixtures.js';
+import { echoOnce, listeningPort, refused } from '../browser/tcp_peers.js';
 import { RelayConnection, RunAborted, run } from '../../shim-js/src/embed.js';
 
 if (!globalThis.WebSocket) /** @type {any} */ (globalThis).WebSocket = (await import('ws')).WebSocket;
@@ -106,10 +106,9 @@ test('three guests at once over one shared connection each get their own bytes; 
   const { relay, url, stop } = await freshRelay();
   t.after(stop);
   const connection = new RelayConnection(url);
-  const echoPort = await closedPort();
-
-  const echo = runGuest('echo_server', [String(echoPort), '1'], connection);
+  const echo = runGuest('echo_server', ['0', '1'], connection);
   await until(() => echo.result.stdout.includes('listening on'), 'echo_server to listen');
+  const echoPort = listeningPort(echo.result.stdout);
   const fetched = runGuest('http_client', ['127.0.0.1', String(http.port), '/hello'], connection);
   const datagrams = runGuest('udp_client', ['127.0.0.1', String(udp.port), 'first', 'second one'], connection);
   // The creator lets go now, before two of the runs have even loaded: the runs
@@ -166,11 +165,11 @@ test('aborting one run closes only its streams; the other runs to completion on 
   t.after(stop);
   const connection = new RelayConnection(url);
   t.after(() => connection.close());
-  const [abortedPort, keptPort] = [await closedPort(), await closedPort()];
   const controller = new AbortController();
-  const aborted = runGuest('echo_server', [String(abortedPort), '1'], connection, controller.signal);
-  const kept = runGuest('echo_server', [String(keptPort), '1'], connection);
+  const aborted = runGuest('echo_server', ['0', '1'], connection, controller.signal);
+  const kept = runGuest('echo_server', ['0', '1'], connection);
   await until(() => aborted.result.stdout.includes('listening on') && kept.result.stdout.includes('listening on'), 'both to listen');
+  const [abortedPort, keptPort] = [listeningPort(aborted.result.stdout), listeningPort(kept.result.stdout)];
 
   controller.abort();
   await assert.rejects(aborted.done, RunAborted);
