@@ -77,11 +77,13 @@ struct relay_config {
   unsigned dns_threads = 8;
   // Wisp buffer granted per stream, in DATA packets (CONTINUE).
   std::uint32_t stream_buffer_packets = 128;
-  // Bytes read from a target per DATA packet sent to the client.
-  std::size_t read_chunk_bytes = 64 * 1024;
+  // Most bytes read from a target into one DATA packet (a read takes what is
+  // waiting, up to this). Larger means fewer system calls per byte; smaller
+  // means a shorter wait for other streams' packets behind it on the WebSocket.
+  std::size_t read_chunk_bytes = 256 * 1024;
   // DATA packets per stream read from the target but not yet written to the
   // WebSocket; beyond this the relay stops reading that target (backpressure).
-  std::size_t max_chunks_in_flight = 4;
+  std::size_t max_chunks_in_flight = 2;
   // Name lookups one session may have in flight (RESOLVE).
   std::size_t max_pending_resolves = 16;
 

@@ -20,14 +20,6 @@ namespace {
 // Queued client packets written to the target in one gathered write, at most.
 constexpr std::size_t max_gathered_writes = 64;
 
-// One read buffer per I/O thread: a read completes inside on_readable, so no
-// two streams on one thread use it at once.
-std::vector<std::uint8_t>& read_scratch(std::size_t bytes) {
-  thread_local std::vector<std::uint8_t> scratch;
-  if (scratch.size() < bytes) scratch.resize(bytes);
-  return scratch;
-}
-
 protocol::close_reason connect_failure_reason(const error_code& ec) {
   if (ec == net::error::connection_refused) return protocol::close_reason::refused;
   if (ec == net::error::timed_out) return protocol::close_reason::connect_timeout;
@@ -207,6 +199,15 @@ void tcp_stream::write(protocol::byte_view data) {
   if (done_) return;
   touch();
   metrics().bytes_from_clients.fetch_add(data.size(), std::memory_order_relaxed);
+  if (connected_ && writing_ == 0 && write_queue_.empty()) {
+    // Nothing waits before it: write straight from the session's read buffer
+    // now and keep (copy) only what the socket did not take. An error here
+    // shows again, and is handled, in the queued write.
+    error_code ec;
+    const auto written = socket_.write_some(net::buffer(data.data(), data.size()), ec);
+    if (!ec && written == data.size()) return packets_written(1);
+    data = data.subspan(ec ? 0 : written);
+  }
   write_queue_.emplace_back(data.begin(), data.end());
   // Wisp's CONTINUE is an absolute count, so grants racing with packets in
   // flight can let a client overshoot; instead of failing the stream, the
@@ -237,18 +238,24 @@ void tcp_stream::on_write(error_code ec, std::size_t) {
   if (ec) return finish(protocol::close_reason::network_error);
   const auto written = std::exchange(writing_, 0);
   write_queue_.erase(write_queue_.begin(), write_queue_.begin() + static_cast<std::ptrdiff_t>(written));
+  packets_written(written);
+  if (!write_queue_.empty()) return do_write();
+  send_fin_if_drained();
+}
+
+// Client packets fully written to the target: the session may read again,
+// and every half buffer the client gets its Wisp buffer back (CONTINUE).
+void tcp_stream::packets_written(std::size_t count) {
   if (paused_session_ && write_queue_.size() < queue_limit() / 2) {
     paused_session_ = false;
     session_->resume_reading();
   }
   const auto buffer = session_->config().stream_buffer_packets;
-  written_since_grant_ += static_cast<std::uint32_t>(written);
+  written_since_grant_ += static_cast<std::uint32_t>(count);
   if (written_since_grant_ >= buffer / 2) {
     written_since_grant_ = 0;
     session_->grant(id_, buffer - static_cast<std::uint32_t>(write_queue_.size()));
   }
-  if (!write_queue_.empty()) return do_write();
-  send_fin_if_drained();
 }
 
 void tcp_stream::do_read() {
@@ -261,21 +268,26 @@ void tcp_stream::on_readable(error_code ec) {
   reading_ = false;
   if (done_) return;
   if (ec) return on_read_error(ec);
-  // Read into this thread's scratch buffer, then copy what arrived into a frame
-  // of exactly that size: a frame sized for a whole chunk would keep its
-  // untouched tail (and the allocator its pages) for every stream that got a
-  // few bytes. With a window, never more than the client still accepts.
+  // Read straight into a frame of exactly the bytes waiting (FIONREAD), up to
+  // a chunk: no copy, and no frame with an untouched tail (the allocator would
+  // keep its pages for every stream that got a few bytes). With a window,
+  // never more than the client still accepts. Nothing waiting means EOF, an
+  // error, or a wake-up without data: a 1-byte read tells which.
+  const auto waiting = socket_.available(ec);
+  if (ec) return on_read_error(ec);
   const auto chunk =
       windowed_ ? static_cast<std::size_t>(std::min<std::uint64_t>(session_->config().read_chunk_bytes, window_))
                 : session_->config().read_chunk_bytes;
-  auto& scratch = read_scratch(chunk);
-  const auto got = socket_.read_some(net::buffer(scratch.data(), chunk), ec);
+  const auto wanted = std::clamp<std::size_t>(waiting, 1, chunk);
+  protocol::bytes frame;
+  frame.reserve(protocol::frame_header_size + wanted);
+  protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
+  frame.resize(protocol::frame_header_size + wanted);
+  const auto got = socket_.read_some(net::buffer(frame.data() + protocol::frame_header_size, wanted), ec);
   if (ec == net::error::would_block) return do_read();
   if (ec) return on_read_error(ec);
-  protocol::bytes frame;
-  frame.reserve(protocol::frame_header_size + got);
-  protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
-  frame.insert(frame.end(), scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(got));
+  frame.resize(protocol::frame_header_size + got);
+  more_waiting_ = waiting > got;
   if (windowed_) window_ -= got;
   touch();
   metrics().bytes_to_clients.fetch_add(got, std::memory_order_relaxed);
@@ -295,6 +307,9 @@ void tcp_stream::read_more() {
   if (done_ || reading_ || remote_finished_ || throttled_) return;
   if (chunks_in_flight_ >= session_->config().max_chunks_in_flight) return;
   if (windowed_ && window_ == 0) return;
+  // Bytes known to be waiting are read now, without a trip through the
+  // reactor (at most max_chunks_in_flight reads in a row).
+  if (std::exchange(more_waiting_, false)) return on_readable({});
   do_read();
 }
 

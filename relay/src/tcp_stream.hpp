@@ -52,6 +52,7 @@ class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream
   void on_readable(boost::system::error_code ec);
   void on_read_error(boost::system::error_code ec);
   void do_write();
+  void packets_written(std::size_t count);
   void on_write(boost::system::error_code ec, std::size_t bytes);
   void finish(protocol::close_reason reason);
   void send_fin_if_drained();
@@ -81,6 +82,7 @@ class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream
   std::size_t writing_ = 0;           // packets in the async_write now in progress
   std::size_t chunks_in_flight_ = 0;  // DATA frames read but not yet written to the WebSocket
   bool reading_ = false;
+  bool more_waiting_ = false;  // the last read left bytes in the socket
   // Relay→client byte window, if the client asked for one: DATA bytes it still
   // accepts. At 0 the relay stops reading the target, and TCP pushes back on the
   // remote sender until a WINDOW_UPDATE arrives.
