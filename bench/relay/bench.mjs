@@ -8,7 +8,14 @@
 // Relays: sockbridge-relay (build/relay), the @mercuryworkshop/wisp-js server
 // (npm), and websockify (Debian) when it is installed. "raw TCP" is the same
 // transfer on loopback with no relay: the limit.
-import { spawn } from 'node:child_process';
+//
+// Throughput is measured twice, with two clients: this script's Node `ws`
+// client (what a JavaScript client sees), and the native client
+// build/bench/relay/sockbridge-bench-client (bench/relay/client.cpp), which
+// spends far less CPU per byte, so that on a 2-core machine the relay, not the
+// client, is the limit.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -247,6 +254,25 @@ async function wsOpenRate(relay) {
   return WEBSOCKIFY_OPENS / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
+// ---------- the native client ----------
+
+const nativeClient = path.join(root, 'build/bench/relay/sockbridge-bench-client');
+
+/** Runs the native client; resolves to the MB/s it prints. */
+function native(args) {
+  return new Promise((resolve, reject) => {
+    execFile(nativeClient, args.map(String), { timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(stderr.trim() || error.message));
+      else resolve(Number(stdout));
+    });
+  });
+}
+
+const nativeTransfer = (relay, direction, peerPort) =>
+  relay.kind === 'wisp'
+    ? native(['wisp', relay.url, direction, peerPort, BYTES])
+    : native(['websocket', relay.url, direction, BYTES]);
+
 // ---------- measurements ----------
 
 async function wispDownload(relay, port) {
@@ -404,8 +430,15 @@ async function bounded(name, relay, work, limitMs = 60_000) {
 
 async function measure(relay, peerPort) {
   const wisp = relay.kind === 'wisp';
-  const result = { download: [], upload: [], p50: [], p99: [], opens: [], cpuPerGiB: [] };
+  const result = { download: [], upload: [], p50: [], p99: [], opens: [], cpuPerGiB: [], nativeDownload: [], nativeUpload: [], nativeCpuPerGiB: [] };
   for (let run = 0; run < RUNS; ++run) {
+    if (existsSync(nativeClient)) {
+      const cpuBefore = cpuSeconds(relay.child.pid);
+      result.nativeDownload.push(await bounded('native download', relay, () => nativeTransfer(relay, 'download', peerPort)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      result.nativeCpuPerGiB.push((cpuSeconds(relay.child.pid) - cpuBefore) / (BYTES / 2 ** 30));
+      result.nativeUpload.push(await bounded('native upload', relay, () => nativeTransfer(relay, 'upload', peerPort)));
+    }
     const cpuBefore = cpuSeconds(relay.child.pid);
     result.download.push(await bounded('download', relay, () => (wisp ? wispDownload(relay, peerPort) : wsDownload(relay))));
     // websockify's per-connection child is counted once reaped.
@@ -440,9 +473,10 @@ async function main() {
       else relay.child.kill('SIGTERM');
     }
   }
-  const raw = { download: [], p50: [], p99: [] };
+  const raw = { download: [], p50: [], p99: [], nativeDownload: [] };
   for (let run = 0; run < RUNS; ++run) {
     raw.download.push(await rawDownload(peerPort));
+    if (existsSync(nativeClient)) raw.nativeDownload.push(await native(['tcp', peerPort, 'download', BYTES]));
     const ping = await rawPing(peerPort);
     raw.p50.push(ping.p50);
     raw.p99.push(ping.p99);
@@ -464,6 +498,21 @@ async function main() {
       `relay CPU per GiB down ×${fmt(median(ours.cpuPerGiB) / median(r.cpuPerGiB), 2)} (lower is better), p50 latency ×${fmt(median(ours.p50) / median(r.p50), 2)} (lower is better), opens ×${fmt(median(ours.opens) / median(r.opens), 2)}, idle memory ×${fmt(ours.idle / r.idle, 2)} (lower is better).`);
   }
   lines.push(`sockbridge-relay download / raw TCP: ${fmt((100 * median(ours.download)) / median(raw.download), 0)} %.`);
+  if (raw.nativeDownload.length) {
+    lines.push('');
+    lines.push('The same transfers with the native client (`sockbridge-bench-client`):');
+    lines.push('');
+    lines.push('| relay | download MB/s | relay CPU s per GiB down | upload MB/s |');
+    lines.push('|---|---|---|---|');
+    for (const r of rows) lines.push(`| ${r.name} | ${fmt(median(r.nativeDownload))} | ${fmt(median(r.nativeCpuPerGiB), 2)} | ${fmt(median(r.nativeUpload))} |`);
+    lines.push(`| raw TCP (no relay) | ${fmt(median(raw.nativeDownload))} | — | — |`);
+    lines.push('');
+    for (const r of rows.slice(1)) {
+      lines.push(`sockbridge-relay / ${r.name}, native client: download ×${fmt(median(ours.nativeDownload) / median(r.nativeDownload), 2)}, upload ×${fmt(median(ours.nativeUpload) / median(r.nativeUpload), 2)}, ` +
+        `relay CPU per GiB down ×${fmt(median(ours.nativeCpuPerGiB) / median(r.nativeCpuPerGiB), 2)} (lower is better).`);
+    }
+    lines.push(`sockbridge-relay download / raw TCP, native client: ${fmt((100 * median(ours.nativeDownload)) / median(raw.nativeDownload), 0)} %.`);
+  }
   process.stdout.write(lines.join('\n') + '\n');
 }
 
