@@ -199,7 +199,7 @@ void tcp_stream::write(protocol::byte_view data) {
   if (done_) return;
   touch();
   metrics().bytes_from_clients.fetch_add(data.size(), std::memory_order_relaxed);
-  if (connected_ && writing_ == 0 && write_queue_.empty()) {
+  if (connected_ && writing_ == 0 && write_queue_.empty() && socket_.non_blocking()) {
     // Nothing waits before it: write straight from the session's read buffer
     // now and keep (copy) only what the socket did not take. An error here
     // shows again, and is handled, in the queued write.
@@ -268,6 +268,7 @@ void tcp_stream::on_readable(error_code ec) {
   reading_ = false;
   if (done_) return;
   if (ec) return on_read_error(ec);
+  if (windowed_ && window_ == 0) return;  // open_window() reads on
   // Read straight into a frame of exactly the bytes waiting (FIONREAD), up to
   // a chunk: no copy, and no frame with an untouched tail (the allocator would
   // keep its pages for every stream that got a few bytes). With a window,
@@ -278,7 +279,7 @@ void tcp_stream::on_readable(error_code ec) {
   const auto chunk =
       windowed_ ? static_cast<std::size_t>(std::min<std::uint64_t>(session_->config().read_chunk_bytes, window_))
                 : session_->config().read_chunk_bytes;
-  const auto wanted = std::clamp<std::size_t>(waiting, 1, chunk);
+  const auto wanted = std::min(std::max<std::size_t>(waiting, 1), chunk);
   protocol::bytes frame;
   frame.reserve(protocol::frame_header_size + wanted);
   protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
