@@ -73,7 +73,8 @@ struct relay_config {
   // Time one name lookup may take.
   std::chrono::seconds dns_timeout{5};
   // Threads doing name lookups for all sessions: as many lookups run at once,
-  // the rest wait (within their dns_timeout) for a thread to be free.
+  // the rest wait (within their dns_timeout) for a thread to be free. Sessions
+  // take turns, and one session runs at most a quarter of them (lookup_pool).
   unsigned dns_threads = 8;
   // Wisp buffer granted per stream, in DATA packets (CONTINUE).
   std::uint32_t stream_buffer_packets = 128;

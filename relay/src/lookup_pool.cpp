@@ -7,6 +7,7 @@
 #include <boost/asio/ip/address_v6.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -35,9 +36,10 @@ net::ip::address to_address(const sockaddr* address) {
   return net::ip::address_v6(bytes, v6->sin6_scope_id);
 }
 
-// The blocking lookup, with the hints Asio's resolver used: one entry per
-// address (SOCK_STREAM), and only families the host has an address of.
-error_code lookup(const std::string& host, std::uint8_t family, std::vector<net::ip::address>& found) {
+}  // namespace
+
+// With the hints Asio's resolver used: one entry per address (SOCK_STREAM).
+error_code system_lookup(const std::string& host, std::uint8_t family, std::vector<net::ip::address>& found) {
   addrinfo hints{};
   hints.ai_family = family == 4 ? AF_INET : family == 6 ? AF_INET6 : AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -53,8 +55,6 @@ error_code lookup(const std::string& host, std::uint8_t family, std::vector<net:
   return {};
 }
 
-}  // namespace
-
 const boost::system::error_category& getaddrinfo_category() {
   static const getaddrinfo_error_category instance;
   return instance;
@@ -69,7 +69,7 @@ void pending_lookup::cancel() {
   net::post(executor_, [done = std::move(done_)] {});
 }
 
-void pending_lookup::run() {
+void pending_lookup::run(const lookup_function& lookup) {
   if (cancelled_) return;
   std::vector<net::ip::address> found;
   const auto ec = lookup(host_, family_, found);
@@ -85,18 +85,67 @@ void pending_lookup::deliver(error_code ec, std::vector<net::ip::address> addres
   done(ec, std::move(addresses));
 }
 
-lookup_pool::lookup_pool(unsigned threads) : workers_(threads ? threads : 1) {}
+lookup_pool::lookup_pool(unsigned threads, lookup_function lookup)
+    : lookup_(std::move(lookup)),
+      threads_(threads ? threads : 1),
+      per_owner_limit_(std::max(1u, threads_ / 4)),
+      workers_(threads_) {}
 
 lookup_pool::~lookup_pool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
   workers_.stop();
   workers_.join();
 }
 
-std::shared_ptr<pending_lookup> lookup_pool::async_lookup(std::string host, std::uint8_t family,
+std::shared_ptr<pending_lookup> lookup_pool::async_lookup(const void* owner, std::string host, std::uint8_t family,
                                                           net::any_io_executor executor, pending_lookup::handler done) {
   auto pending = std::make_shared<pending_lookup>(std::move(host), family, std::move(executor), std::move(done));
-  net::post(workers_, [pending] { pending->run(); });
+  std::lock_guard lock(mutex_);
+  owners_[owner].waiting.push_back(pending);
+  // A worker already in work() takes it after its current lookup, if it may;
+  // otherwise a free worker starts on it.
+  if (working_ < threads_) {
+    ++working_;
+    net::post(workers_, [this] { work(); });
+  }
   return pending;
+}
+
+void lookup_pool::work() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    auto [owner, next] = take();
+    if (!next) break;
+    lock.unlock();
+    next->run(lookup_);
+    next.reset();
+    lock.lock();
+    auto it = owners_.find(owner);
+    if (--it->second.running == 0 && it->second.waiting.empty()) owners_.erase(it);
+  }
+  // What is still waiting belongs to owners at their limit: the workers
+  // running those owners' lookups take it when they are done.
+  --working_;
+}
+
+std::pair<const void*, std::shared_ptr<pending_lookup>> lookup_pool::take() {
+  if (stopping_ || owners_.empty()) return {};
+  // Owners after the one served last, then from the start: each in turn.
+  auto start = owners_.upper_bound(last_served_);
+  for (std::size_t seen = 0; seen < owners_.size(); ++seen, ++start) {
+    if (start == owners_.end()) start = owners_.begin();
+    auto& lookups = start->second;
+    if (lookups.waiting.empty() || lookups.running >= per_owner_limit_) continue;
+    auto next = std::move(lookups.waiting.front());
+    lookups.waiting.pop_front();
+    ++lookups.running;
+    last_served_ = start->first;
+    return {start->first, std::move(next)};
+  }
+  return {};
 }
 
 }  // namespace sb::relay

@@ -100,7 +100,7 @@ std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_co
       ->check(CLI::ExistingFile);
   app.add_option("--threads", config.threads, "I/O threads (default: one per core)")->check(CLI::Range(0u, 256u));
   app.add_option("--dns-threads", config.dns_threads,
-                 "Threads doing name lookups for all sessions (lookups beyond them wait in a queue)")
+                 "Threads doing name lookups for all sessions (lookups beyond them wait in a queue; one session gets at most a quarter of them)")
       ->capture_default_str()
       ->check(CLI::Range(1u, 256u));
   app.add_option("--allowed-origin", config.allowed_origins,

@@ -65,8 +65,8 @@ void answer(const std::vector<net::ip::address>& found, const std::string& host,
 
 }  // namespace
 
-void resolve_for_guest(lookup_pool& lookups, net::any_io_executor executor, std::string host, std::uint8_t family,
-                       const relay_config& config, resolve_handler done) {
+void resolve_for_guest(lookup_pool& lookups, const void* owner, net::any_io_executor executor, std::string host,
+                       std::uint8_t family, const relay_config& config, resolve_handler done) {
   const auto& policy = config.policy;
   if (const auto denied = policy.check_host(host); !denied.empty()) {
     metrics().count_denial(denied);
@@ -86,7 +86,7 @@ void resolve_for_guest(lookup_pool& lookups, net::any_io_executor executor, std:
   auto pending = std::make_shared<resolve_handler>(std::move(done));
   auto deadline = std::make_shared<net::steady_timer>(executor, config.dns_timeout);
   auto lookup = lookups.async_lookup(
-      host, family, executor,
+      owner, host, family, executor,
       [deadline, pending, host, &policy](boost::system::error_code ec, std::vector<net::ip::address> found) {
         deadline->cancel();
         if (!*pending) return;

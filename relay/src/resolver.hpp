@@ -29,9 +29,10 @@ std::optional<boost::asio::ip::address> parse_address_literal(std::string_view h
 using resolve_handler = std::function<void(std::uint8_t status, std::vector<protocol::endpoint> addresses)>;
 
 // Resolves host (family 0 = any, 4, 6) under config's policy and dns_timeout,
-// looking names up on lookups, and calls done on executor. config must outlive the lookup.
-void resolve_for_guest(lookup_pool& lookups, boost::asio::any_io_executor executor, std::string host,
-                       std::uint8_t family, const relay_config& config, resolve_handler done);
+// looking names up on lookups (in owner's turn), and calls done on executor.
+// config must outlive the lookup.
+void resolve_for_guest(lookup_pool& lookups, const void* owner, boost::asio::any_io_executor executor,
+                       std::string host, std::uint8_t family, const relay_config& config, resolve_handler done);
 
 // An address as a wire endpoint (port copied as is).
 protocol::endpoint to_wire(const boost::asio::ip::address& address, std::uint16_t port);

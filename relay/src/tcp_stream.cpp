@@ -61,7 +61,7 @@ void tcp_stream::start(std::string host, std::uint16_t port) {
   }
   arm_timer(std::min(config.dns_timeout, config.connect_timeout));
   lookup_ = session_->lookups().async_lookup(
-      host_, 0, session_->executor(),
+      session_.get(), host_, 0, session_->executor(),
       [self = shared_from_this()](error_code ec, std::vector<net::ip::address> addresses) {
         self->on_resolve(ec, addresses);
       });
