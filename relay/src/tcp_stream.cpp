@@ -7,6 +7,7 @@
 #include "log.hpp"
 #include "metrics.hpp"
 #include "policy.hpp"
+#include "read_scratch.hpp"
 #include "resolver.hpp"
 #include "websocket_session.hpp"
 
@@ -19,14 +20,6 @@ namespace {
 
 // Queued client packets written to the target in one gathered write, at most.
 constexpr std::size_t max_gathered_writes = 64;
-
-// One read buffer per I/O thread: a read completes inside on_readable, so no
-// two streams on one thread use it at once.
-std::vector<std::uint8_t>& read_scratch(std::size_t bytes) {
-  thread_local std::vector<std::uint8_t> scratch;
-  if (scratch.size() < bytes) scratch.resize(bytes);
-  return scratch;
-}
 
 protocol::close_reason connect_failure_reason(const error_code& ec) {
   if (ec == net::error::connection_refused) return protocol::close_reason::refused;
@@ -268,14 +261,14 @@ void tcp_stream::on_readable(error_code ec) {
   const auto chunk =
       windowed_ ? static_cast<std::size_t>(std::min<std::uint64_t>(session_->config().read_chunk_bytes, window_))
                 : session_->config().read_chunk_bytes;
-  auto& scratch = read_scratch(chunk);
-  const auto got = socket_.read_some(net::buffer(scratch.data(), chunk), ec);
+  auto* const scratch = read_scratch(chunk);
+  const auto got = socket_.read_some(net::buffer(scratch, chunk), ec);
   if (ec == net::error::would_block) return do_read();
   if (ec) return on_read_error(ec);
   protocol::bytes frame;
   frame.reserve(protocol::frame_header_size + got);
   protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
-  frame.insert(frame.end(), scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(got));
+  frame.insert(frame.end(), scratch, scratch + got);
   if (windowed_) window_ -= got;
   touch();
   metrics().bytes_to_clients.fetch_add(got, std::memory_order_relaxed);
