@@ -91,6 +91,17 @@ export function rssKiB(pid) {
   return Number(status.match(/VmRSS:\s+(\d+)/)[1]);
 }
 
+/**
+ * The parts of rssKiB(pid), KiB: anon (heap, stacks, sanitizer shadow: what
+ * the process holds) and file (pages of the executable and libraries mapped
+ * from the page cache, such as code the first sessions ran), plus shmem.
+ */
+export function rssPartsKiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (/** @type {string} */ name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { anon: field('RssAnon'), file: field('RssFile'), shmem: field('RssShmem') };
+}
+
 /** CPU seconds a process and its reaped children used so far (user + system). */
 export function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

@@ -10,7 +10,8 @@
 // once), then end the session (politely or by dropping the TCP connection).
 // At the end: SIGTERM, the relay drains and exits, and its stderr is searched
 // for AddressSanitizer, LeakSanitizer and UBSan reports. Resident memory is
-// sampled idle after a warm-up round, at its peak, and idle after the load.
+// sampled idle after a warm-up round, at its peak, and idle after the load,
+// and split into its anonymous and file-backed parts (RssAnon, RssFile).
 // Prints Markdown; exit status 1 when any error was seen.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -22,7 +23,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { rssKiB, WispSession } from '../relay/wisp_client.mjs';
+import { rssKiB, rssPartsKiB, WispSession } from '../relay/wisp_client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: flags } = parseArgs({
@@ -207,8 +208,10 @@ const idleRss = async () => {
   return rssKiB(relay.pid);
 };
 const startRss = rssKiB(relay.pid);
+const startParts = rssPartsKiB(relay.pid);
 await runFor(Number(flags.warmup) * 1000);
 const warmRss = await idleRss();
+const warmParts = rssPartsKiB(relay.pid);
 let peakRss = warmRss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssKiB(relay.pid))), 1000);
 const started = Date.now();
@@ -216,6 +219,7 @@ await runFor(MINUTES * 60_000);
 clearInterval(sampler);
 const seconds = (Date.now() - started) / 1000;
 const endRss = await idleRss();
+const endParts = rssPartsKiB(relay.pid);
 
 relay.kill('SIGTERM');
 const exitStatus = await exited;
@@ -235,7 +239,10 @@ console.log(`| bytes down / up, SHA-256 checked | ${mb(stats.bytesDown)} MB / ${
 console.log(`| client-side errors | ${stats.errors.length} |`);
 console.log(`| relay exit after SIGTERM | ${exitStatus} |`);
 console.log(`| sanitizer reports | ${sanitizer.length} |`);
-console.log(`| relay RSS: start / idle after warm-up / peak / idle after load | ${startRss} / ${warmRss} / ${peakRss} / ${endRss} KiB (end ${(100 * endRss / warmRss).toFixed(0)} % of warm) |`);
+console.log(`| relay RSS: start / idle after warm-up / peak / idle after load | ${startRss} / ${warmRss} / ${peakRss} / ${endRss} KiB (end ${(100 * endRss / startRss).toFixed(0)} % of start, ${(100 * endRss / warmRss).toFixed(0)} % of warm) |`);
+const parts = (/** @type {keyof typeof startParts} */ part) => [startParts, warmParts, endParts].map((p) => p[part]).join(' / ');
+console.log(`| of which anonymous (heap, stacks, sanitizer shadow): start / warm / end | ${parts('anon')} KiB (end ${(100 * endParts.anon / startParts.anon).toFixed(0)} % of start) |`);
+console.log(`| of which file-backed (executable and libraries, code paged in on first use): start / warm / end | ${parts('file')} KiB |`);
 for (const line of [...stats.errors.slice(0, 10), ...sanitizer.slice(0, 10)]) console.log(`\n    ${line}`);
 console.log(`\nRelay log: ${logPath}`);
 process.exit(stats.errors.length || sanitizer.length || exitStatus !== 0 ? 1 : 0);

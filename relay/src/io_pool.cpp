@@ -1,5 +1,6 @@
 #include "io_pool.hpp"
 
+#include <boost/asio/post.hpp>
 #include <thread>
 
 namespace sb::relay {
@@ -36,6 +37,10 @@ void io_pool::run() {
 
 void io_pool::stop() {
   for (auto& context : contexts_) context->stop();
+}
+
+void io_pool::post_to_each(const std::function<void()>& handler) {
+  for (auto& context : contexts_) net::post(*context, handler);
 }
 
 }  // namespace sb::relay

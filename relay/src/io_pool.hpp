@@ -10,6 +10,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -36,6 +37,11 @@ class io_pool {
   void run();
   // Stops every context; safe from any thread and from inside a handler.
   void stop();
+  // The number of contexts (= I/O threads).
+  std::size_t size() const { return contexts_.size(); }
+  // Posts a copy of handler to every context, so it runs once on each I/O
+  // thread (for per-thread state, as memory_release does); never inside this call.
+  void post_to_each(const std::function<void()>& handler);
   // The workers every session's name lookups run on.
   lookup_pool& lookups() { return *lookups_; }
 

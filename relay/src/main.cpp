@@ -292,7 +292,7 @@ int serve(std::shared_ptr<const sb::relay::relay_config> config, const net::ip::
              {"tls", tls != nullptr},
              {"web_root", config->web_root}});
   server->run();
-  sb::relay::idle_memory_releaser releaser(pool.main());
+  sb::relay::idle_memory_releaser releaser(pool);
   releaser.start();
 
   pool.run();

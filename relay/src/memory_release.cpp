@@ -1,6 +1,8 @@
 #include "memory_release.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -10,6 +12,7 @@
 extern "C" void __sanitizer_purge_allocator();
 #endif
 
+#include "read_scratch.hpp"
 #include "session_registry.hpp"
 
 namespace sb::relay {
@@ -19,6 +22,15 @@ void release_free_memory() {
   __sanitizer_purge_allocator();
 #elif defined(__GLIBC__)
   malloc_trim(0);
+#endif
+}
+
+void release_thread_memory() {
+  release_read_scratch();
+#if defined(__SANITIZE_ADDRESS__)
+  // The purge drains the calling thread's quarantine cache (up to
+  // thread_local_quarantine_size_kb, 1 MiB by default) besides the global one.
+  __sanitizer_purge_allocator();
 #endif
 }
 
@@ -33,9 +45,19 @@ void idle_memory_releaser::tick() {
   const auto ended = sessions().ended();
   if (ended != sessions_ended_seen_ && sessions().size() == 0) {
     sessions_ended_seen_ = ended;
-    release_free_memory();
+    release();
   }
   start();
+}
+
+void idle_memory_releaser::release() {
+  // The handlers hold no reference to this object: they may still be queued
+  // when the pool stops and destroys them unrun.
+  auto left = std::make_shared<std::atomic<std::size_t>>(pool_.size());
+  pool_.post_to_each([left] {
+    release_thread_memory();
+    if (left->fetch_sub(1) == 1) release_free_memory();
+  });
 }
 
 }  // namespace sb::relay

@@ -6,6 +6,7 @@
 
 #include "log.hpp"
 #include "metrics.hpp"
+#include "read_scratch.hpp"
 #include "resolver.hpp"
 #include "websocket_session.hpp"
 
@@ -223,10 +224,11 @@ void udp_stream::on_readable(error_code ec) {
   if (done_) return;
   if (ec) return finish(protocol::close_reason::network_error);
   // Room for any UDP payload (IPv6 allows 65,527 bytes), so an oversized one is seen whole and dropped.
-  thread_local std::vector<std::uint8_t> scratch(65536);
+  constexpr std::size_t room = 65536;
+  auto* const scratch = read_scratch(room);
   net::ip::udp::endpoint sender;
-  const auto got = bound_ ? socket_.receive_from(net::buffer(scratch), sender, 0, ec)
-                          : socket_.receive(net::buffer(scratch), 0, ec);
+  const auto got = bound_ ? socket_.receive_from(net::buffer(scratch, room), sender, 0, ec)
+                          : socket_.receive(net::buffer(scratch, room), 0, ec);
   if (ec == net::error::would_block) return do_receive();
   if (ec == net::error::connection_refused) {
     // A connected UDP socket reports an ICMP "port unreachable" from its target as refused; an
@@ -240,7 +242,7 @@ void udp_stream::on_readable(error_code ec) {
       log_event(log_level::info, "datagram_too_large", {{"remote", session_->remote()}, {"stream", id_}, {"bytes", got}});
     return do_receive();
   }
-  const protocol::byte_view datagram{scratch.data(), got};
+  const protocol::byte_view datagram{scratch, got};
   protocol::bytes frame;
   if (bound_) {
     if (const auto why = session_->config().policy.check_address(sender.address(), ""); !why.empty()) {
