@@ -17,6 +17,15 @@ class rate_limiter {
   // bytes_per_second 0 = unlimited.
   explicit rate_limiter(std::uint64_t bytes_per_second) : rate_(bytes_per_second), tokens_(rate_to_double()) {}
 
+  // Bytes that may move at now without a pause (the largest value when unlimited).
+  std::uint64_t allowance(clock::time_point now) const {
+    if (rate_ == 0) return UINT64_MAX;
+    double tokens = tokens_;
+    if (last_ != clock::time_point{})
+      tokens = std::min(rate_to_double(), tokens + std::chrono::duration<double>(now - last_).count() * rate_to_double());
+    return tokens > 0 ? static_cast<std::uint64_t>(tokens) : 0;
+  }
+
   // Counts bytes moved at now; returns how long to pause before moving more (zero if under the rate).
   clock::duration consume(std::uint64_t bytes, clock::time_point now) {
     if (rate_ == 0) return clock::duration::zero();

@@ -20,6 +20,9 @@ namespace {
 // Queued client packets written to the target in one gathered write, at most.
 constexpr std::size_t max_gathered_writes = 64;
 
+// Smallest read while the session is over its byte rate.
+constexpr std::uint64_t min_throttled_read = 16 * 1024;
+
 protocol::close_reason connect_failure_reason(const error_code& ec) {
   if (ec == net::error::connection_refused) return protocol::close_reason::refused;
   if (ec == net::error::timed_out) return protocol::close_reason::connect_timeout;
@@ -276,9 +279,12 @@ void tcp_stream::on_readable(error_code ec) {
   // error, or a wake-up without data: a 1-byte read tells which.
   const auto waiting = socket_.available(ec);
   if (ec) return on_read_error(ec);
-  const auto chunk =
-      windowed_ ? static_cast<std::size_t>(std::min<std::uint64_t>(session_->config().read_chunk_bytes, window_))
-                : session_->config().read_chunk_bytes;
+  // Under session_bytes_per_second, no more than the bucket holds (but not
+  // in crumbs): a chunk past it would go out at once and the pause come after.
+  auto limit = std::min<std::uint64_t>(session_->config().read_chunk_bytes,
+                                       std::max(session_->throttle_allowance(), min_throttled_read));
+  if (windowed_) limit = std::min(limit, window_);
+  const auto chunk = static_cast<std::size_t>(limit);
   const auto wanted = std::min(std::max<std::size_t>(waiting, 1), chunk);
   protocol::bytes frame;
   frame.reserve(protocol::frame_header_size + wanted);

@@ -63,6 +63,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // Counts payload bytes against session_bytes_per_second; returns how long
   // the caller should wait before moving more (zero when under the limit).
   rate_limiter::clock::duration throttle(std::size_t bytes);
+  // Payload bytes that may move now without going over session_bytes_per_second.
+  std::uint64_t throttle_allowance() const { return rate_.allowance(rate_limiter::clock::now()); }
   // Graceful drain (any thread): refuse new streams, close once the open ones end.
   void begin_drain();
   // The drain deadline passed: ends every stream and closes the session now.
