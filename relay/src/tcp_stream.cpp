@@ -305,13 +305,14 @@ void tcp_stream::on_readable(error_code ec) {
     --self->chunks_in_flight_;
     self->read_more();
   });
+  // Over the rate: stop reading the target for a while; its TCP window then slows the remote sender.
   if (const auto wait = session_->throttle(got); wait != std::chrono::steady_clock::duration::zero())
-    return pause_for(wait);
+    return rate_pause_.start(session_->executor(), wait, [self = shared_from_this()] { self->read_more(); });
   read_more();
 }
 
 void tcp_stream::read_more() {
-  if (done_ || reading_ || remote_finished_ || throttled_) return;
+  if (done_ || reading_ || remote_finished_ || rate_pause_.active()) return;
   if (chunks_in_flight_ >= session_->config().max_chunks_in_flight) return;
   if (windowed_ && window_ == 0) return;
   // Bytes known to be waiting are read now, without a trip through the
@@ -325,19 +326,6 @@ void tcp_stream::open_window(std::uint32_t bytes) {
   window_ += bytes;
   touch();
   if (connected_) read_more();
-}
-
-// Over session_bytes_per_second: stop reading the target for a while; its
-// TCP window then slows the remote sender.
-void tcp_stream::pause_for(std::chrono::steady_clock::duration wait) {
-  throttled_ = true;
-  if (!throttle_timer_) throttle_timer_ = std::make_unique<net::steady_timer>(session_->executor());
-  throttle_timer_->expires_after(wait);
-  throttle_timer_->async_wait([self = shared_from_this()](error_code ec) {
-    if (ec) return;
-    self->throttled_ = false;
-    self->read_more();
-  });
 }
 
 void tcp_stream::on_read_error(error_code ec) {
@@ -363,7 +351,7 @@ void tcp_stream::abort() {
   set_state(state::closed);
   if (std::exchange(paused_session_, false)) session_->resume_reading();
   timer_.cancel();
-  if (throttle_timer_) throttle_timer_->cancel();
+  rate_pause_.cancel();
   if (auto lookup = std::exchange(lookup_, nullptr)) lookup->cancel();
   error_code ignored;
   socket_.close(ignored);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "lookup_pool.hpp"
+#include "rate_pause.hpp"
 #include "sockbridge/protocol/wisp.hpp"
 #include "stream.hpp"
 
@@ -47,7 +48,6 @@ class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream
   // progress, EOF, the rate limit, too many chunks waiting for the WebSocket,
   // or a closed byte window.
   void read_more();
-  void pause_for(std::chrono::steady_clock::duration wait);
   void do_read();
   void on_readable(boost::system::error_code ec);
   void on_read_error(boost::system::error_code ec);
@@ -69,12 +69,11 @@ class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream
   void set_state(state next);
 
   boost::asio::steady_timer timer_;                            // DNS/connect deadline, then the idle check
-  std::unique_ptr<boost::asio::steady_timer> throttle_timer_;  // only once the session was over its rate
+  rate_pause rate_pause_;  // reading paused by the session's rate limit
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_activity_;
   state state_ = state::created;
   bool literal_ = false;                                    // the target was an address literal, not a name
-  bool throttled_ = false;                                  // reading paused by the session's rate limit
   std::vector<boost::asio::ip::tcp::endpoint> candidates_;  // resolved and allowed by policy
   std::size_t next_candidate_ = 0;
   std::vector<protocol::bytes> write_queue_;  // a vector: an idle stream allocates nothing for it

@@ -267,24 +267,13 @@ void udp_stream::on_readable(error_code ec) {
   });
   // Over session_bytes_per_second: read nothing more from this socket until the bucket refills.
   if (const auto wait = session_->throttle(got); wait != std::chrono::steady_clock::duration::zero())
-    return pause_for(wait);
+    return rate_pause_.start(session_->executor(), wait, [self = shared_from_this()] { self->receive_more(); });
   receive_more();
 }
 
 void udp_stream::receive_more() {
-  if (done_ || receiving_ || paused_ || in_flight_ >= max_udp_datagrams_in_flight) return;
+  if (done_ || receiving_ || rate_pause_.active() || in_flight_ >= max_udp_datagrams_in_flight) return;
   do_receive();
-}
-
-void udp_stream::pause_for(std::chrono::steady_clock::duration wait) {
-  paused_ = true;
-  if (!pause_timer_) pause_timer_ = std::make_unique<net::steady_timer>(session_->executor());
-  pause_timer_->expires_after(wait);
-  pause_timer_->async_wait([self = shared_from_this()](error_code ec) {
-    if (ec) return;
-    self->paused_ = false;
-    self->receive_more();
-  });
 }
 
 void udp_stream::arm_timer(std::chrono::steady_clock::duration after) {
@@ -314,7 +303,7 @@ void udp_stream::finish(protocol::close_reason reason) {
 void udp_stream::abort() {
   done_ = true;
   timer_.cancel();
-  if (pause_timer_) pause_timer_->cancel();
+  rate_pause_.cancel();
   if (auto lookup = std::exchange(lookup_, nullptr)) lookup->cancel();
   error_code ignored;
   socket_.close(ignored);

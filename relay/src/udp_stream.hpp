@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "lookup_pool.hpp"
+#include "rate_pause.hpp"
 #include "stream.hpp"
 
 namespace sb::relay {
@@ -59,7 +60,6 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   void do_receive();
   // Reads again unless a read is pending, the session's byte rate paused it, or enough datagrams wait.
   void receive_more();
-  void pause_for(std::chrono::steady_clock::duration wait);
   void on_readable(boost::system::error_code ec);
   void arm_timer(std::chrono::steady_clock::duration after);
   void on_timer(boost::system::error_code ec);
@@ -82,8 +82,7 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   std::vector<boost::asio::ip::udp::endpoint> contacted_;
   bool denial_logged_ = false;
   bool oversize_logged_ = false;
-  bool paused_ = false;  // over session_bytes_per_second until pause_timer_ fires
-  std::unique_ptr<boost::asio::steady_timer> pause_timer_;
+  rate_pause rate_pause_;  // over session_bytes_per_second until it ends
   bool receiving_ = false;
   bool open_ = false;
   bool done_ = false;
