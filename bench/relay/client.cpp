@@ -23,6 +23,7 @@
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sockbridge/protocol/wisp.hpp"
@@ -67,6 +68,9 @@ class websocket_client {
 
   void send(const void* data, std::size_t size) { ws_.write(net::buffer(data, size)); }
 
+  // Whether bytes from the peer wait in the socket (a message may be starting).
+  bool has_data() { return ws_.next_layer().available() > 0; }
+
   // The next message; valid until the next call.
   protocol::byte_view receive() {
     buffer_.consume(buffer_.size());
@@ -109,14 +113,15 @@ class wisp_stream {
     --credit_;
   }
 
-  // Waits until the relay lets this stream send again.
+  // Takes in the CONTINUEs that have arrived (the newest count is the one
+  // that holds), then waits while the relay lets this stream send nothing.
   void wait_for_credit() {
-    while (credit_ == 0) {
-      const auto f = next();
-      if (f.type == protocol::packet_type::continue_ && f.stream_id == id) credit_ = buffer_of(f.payload);
-      else if (f.type == protocol::packet_type::close) throw std::runtime_error("stream closed while uploading");
-    }
+    while (ws_.has_data()) take_control(next());
+    while (credit_ == 0) take_control(next());
   }
+
+  // DATA that arrived while the stream waited for credit (handed over once).
+  std::string take_early_data() { return std::exchange(early_data_, {}); }
 
   // The next DATA payload of this stream (CONTINUEs in between are kept as credit).
   protocol::byte_view receive() {
@@ -131,6 +136,12 @@ class wisp_stream {
 
  private:
   static constexpr std::uint32_t id = 1;
+
+  void take_control(const protocol::frame& f) {
+    if (f.type == protocol::packet_type::continue_ && f.stream_id == id) credit_ = buffer_of(f.payload);
+    else if (f.type == protocol::packet_type::close) throw std::runtime_error("stream closed while uploading");
+    else if (f.type == protocol::packet_type::data && f.stream_id == id) early_data_.append(f.payload.begin(), f.payload.end());
+  }
 
   static std::uint32_t buffer_of(protocol::byte_view payload) {
     std::uint32_t buffer_remaining = 0;
@@ -149,6 +160,7 @@ class wisp_stream {
   websocket_client ws_;
   protocol::bytes out_;
   std::uint32_t credit_ = 0;
+  std::string early_data_;  // DATA that came while waiting for credit
 };
 
 protocol::byte_view as_bytes(const std::string& text) {
@@ -174,8 +186,12 @@ double wisp_upload(const std::string& url, std::uint16_t peer, std::uint64_t byt
     stream.send({piece.data(), static_cast<std::size_t>(size)});
     sent += size;
   }
-  if (const auto answer = stream.receive(); std::string(answer.begin(), answer.end()) != "ok")
-    throw std::runtime_error("the peer did not answer ok");
+  std::string answer = stream.take_early_data();
+  while (answer.size() < 2) {
+    const auto part = stream.receive();
+    answer.append(part.begin(), part.end());
+  }
+  if (answer != "ok") throw std::runtime_error("the peer did not answer ok");
   return rate(bytes, started);
 }
 

@@ -55,6 +55,11 @@ error_code system_lookup(const std::string& host, std::uint8_t family, std::vect
   return {};
 }
 
+std::uint64_t next_lookup_owner() {
+  static std::atomic<std::uint64_t> last{0};
+  return ++last;
+}
+
 const boost::system::error_category& getaddrinfo_category() {
   static const getaddrinfo_error_category instance;
   return instance;
@@ -100,7 +105,7 @@ lookup_pool::~lookup_pool() {
   workers_.join();
 }
 
-std::shared_ptr<pending_lookup> lookup_pool::async_lookup(const void* owner, std::string host, std::uint8_t family,
+std::shared_ptr<pending_lookup> lookup_pool::async_lookup(std::uint64_t owner, std::string host, std::uint8_t family,
                                                           net::any_io_executor executor, pending_lookup::handler done) {
   auto pending = std::make_shared<pending_lookup>(std::move(host), family, std::move(executor), std::move(done));
   std::lock_guard lock(mutex_);
@@ -131,7 +136,7 @@ void lookup_pool::work() {
   --working_;
 }
 
-std::pair<const void*, std::shared_ptr<pending_lookup>> lookup_pool::take() {
+std::pair<std::uint64_t, std::shared_ptr<pending_lookup>> lookup_pool::take() {
   if (stopping_ || owners_.empty()) return {};
   // Owners after the one served last, then from the start: each in turn.
   auto start = owners_.upper_bound(last_served_);

@@ -78,8 +78,9 @@ class lookup_pool {
   // calls done on executor, never inside this call: the addresses in the
   // resolver's order, or an error in getaddrinfo_category() (or the system
   // category for EAI_SYSTEM). The answer is dropped once the lookup is
-  // cancelled. owner names whose turn it is (any stable address, e.g. the session).
-  std::shared_ptr<pending_lookup> async_lookup(const void* owner, std::string host, std::uint8_t family,
+  // cancelled. owner names whose turn it is (a session's lookup_owner(): an
+  // id never reused, so a new session never inherits an old one's turns).
+  std::shared_ptr<pending_lookup> async_lookup(std::uint64_t owner, std::string host, std::uint8_t family,
                                                boost::asio::any_io_executor executor, pending_lookup::handler done);
 
   // Most lookups of one owner running at once.
@@ -94,18 +95,21 @@ class lookup_pool {
   // On a worker: runs waiting lookups, each owner in turn, while one may run.
   void work();
   // The next lookup to run (owners in turn, none past its limit), or nullptr.
-  std::pair<const void*, std::shared_ptr<pending_lookup>> take();
+  std::pair<std::uint64_t, std::shared_ptr<pending_lookup>> take();
 
   lookup_function lookup_;
   const unsigned threads_;
   const unsigned per_owner_limit_;
   std::mutex mutex_;  // guards what follows
-  std::map<const void*, owner_lookups> owners_;  // owners with lookups waiting or running
-  const void* last_served_ = nullptr;
+  std::map<std::uint64_t, owner_lookups> owners_;  // owners with lookups waiting or running
+  std::uint64_t last_served_ = 0;
   unsigned working_ = 0;  // workers inside work()
   bool stopping_ = false;
   boost::asio::thread_pool workers_;
 };
+
+// A new owner for async_lookup (any thread): a number never handed out before.
+std::uint64_t next_lookup_owner();
 
 // getaddrinfo's EAI_* codes, with gai_strerror's messages.
 const boost::system::error_category& getaddrinfo_category();

@@ -65,7 +65,7 @@ void answer(const std::vector<net::ip::address>& found, const std::string& host,
 
 }  // namespace
 
-void resolve_for_guest(lookup_pool& lookups, const void* owner, net::any_io_executor executor, std::string host,
+void resolve_for_guest(lookup_pool& lookups, std::uint64_t owner, net::any_io_executor executor, std::string host,
                        std::uint8_t family, const relay_config& config, resolve_handler done) {
   const auto& policy = config.policy;
   if (const auto denied = policy.check_host(host); !denied.empty()) {

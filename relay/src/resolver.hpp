@@ -31,7 +31,7 @@ using resolve_handler = std::function<void(std::uint8_t status, std::vector<prot
 // Resolves host (family 0 = any, 4, 6) under config's policy and dns_timeout,
 // looking names up on lookups (in owner's turn), and calls done on executor.
 // config must outlive the lookup.
-void resolve_for_guest(lookup_pool& lookups, const void* owner, boost::asio::any_io_executor executor,
+void resolve_for_guest(lookup_pool& lookups, std::uint64_t owner, boost::asio::any_io_executor executor,
                        std::string host, std::uint8_t family, const relay_config& config, resolve_handler done);
 
 // An address as a wire endpoint (port copied as is).

@@ -64,7 +64,7 @@ void tcp_stream::start(std::string host, std::uint16_t port) {
   }
   arm_timer(std::min(config.dns_timeout, config.connect_timeout));
   lookup_ = session_->lookups().async_lookup(
-      session_.get(), host_, 0, session_->executor(),
+      session_->lookup_owner(), host_, 0, session_->executor(),
       [self = shared_from_this()](error_code ec, std::vector<net::ip::address> addresses) {
         self->on_resolve(ec, addresses);
       });
@@ -132,7 +132,8 @@ void tcp_stream::on_connect(error_code ec) {
   touch();
   arm_timer(session_->config().stream_idle_timeout);
   socket_.set_option(net::ip::tcp::no_delay(true), ec);
-  socket_.non_blocking(true, ec);
+  // Reads and direct writes below rely on it: a blocking socket would stall the I/O thread.
+  if (socket_.non_blocking(true, ec); ec) return finish(protocol::close_reason::network_error);
   const auto local = socket_.local_endpoint(ec);
   const auto peer = socket_.remote_endpoint(ec);
   session_->confirm_stream(id_, to_wire(local.address(), local.port()), to_wire(peer.address(), peer.port()));
@@ -149,7 +150,7 @@ void tcp_stream::start_accepted(net::ip::tcp::socket socket) {
   arm_timer(session_->config().stream_idle_timeout);
   error_code ignored;
   socket_.set_option(net::ip::tcp::no_delay(true), ignored);
-  socket_.non_blocking(true, ignored);
+  if (socket_.non_blocking(true, ignored); ignored) return finish(protocol::close_reason::network_error);
   read_more();
 }
 
@@ -257,7 +258,9 @@ void tcp_stream::packets_written(std::size_t count) {
   written_since_grant_ += static_cast<std::uint32_t>(count);
   if (written_since_grant_ >= buffer / 2) {
     written_since_grant_ = 0;
-    session_->grant(id_, buffer - static_cast<std::uint32_t>(write_queue_.size()));
+    // The queue may hold more than a buffer (a client past its grant): then 0.
+    const auto queued = static_cast<std::uint32_t>(std::min<std::size_t>(write_queue_.size(), buffer));
+    session_->grant(id_, buffer - queued);
   }
 }
 

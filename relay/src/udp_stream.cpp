@@ -71,7 +71,7 @@ void udp_stream::start(std::string host, std::uint16_t port) {
   }
   arm_timer(session_->config().dns_timeout);
   lookup_ = session_->lookups().async_lookup(
-      session_.get(), host_, 0, session_->executor(),
+      session_->lookup_owner(), host_, 0, session_->executor(),
       [self = shared_from_this()](error_code ec, std::vector<net::ip::address> addresses) {
         self->on_resolve(ec, addresses);
       });

@@ -219,7 +219,7 @@ void websocket_session::on_resolve(const protocol::frame& frame) {
     return send(std::move(reply));
   }
   ++pending_resolves_;
-  resolve_for_guest(lookups_, this, executor(), std::string(request.hostname), request.family, *config_,
+  resolve_for_guest(lookups_, lookup_owner_, executor(), std::string(request.hostname), request.family, *config_,
                     [self = shared_from_this(), request_id](std::uint8_t status, auto addresses) {
                       --self->pending_resolves_;
                       protocol::bytes reply;

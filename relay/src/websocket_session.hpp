@@ -72,6 +72,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
 
   const relay_config& config() const { return *config_; }
   lookup_pool& lookups() const { return lookups_; }
+  // This session in the lookup pool's turns: a number no other session gets.
+  std::uint64_t lookup_owner() const { return lookup_owner_; }
   // The session's executor (one io_context of the io_pool): every stream of the session runs its handlers here.
   auto executor() { return ws_.get_executor(); }
   const std::string& remote() const { return remote_; }
@@ -129,6 +131,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::shared_ptr<const relay_config> config_;
   std::unique_ptr<session_registry::ticket> ticket_;
   lookup_pool& lookups_;
+  const std::uint64_t lookup_owner_ = next_lookup_owner();
   boost::asio::steady_timer idle_timer_;
   std::chrono::steady_clock::time_point last_packet_;
   rate_limiter rate_;

@@ -40,7 +40,7 @@ TEST(lookup_pool, answers_on_the_callers_executor) {
   net::io_context context;
   lookup_pool pool(2);
   std::optional<answer> done;
-  pool.async_lookup(nullptr, "localhost", 4, context.get_executor(), [&done](auto ec, auto addresses) {
+  pool.async_lookup(0, "localhost", 4, context.get_executor(), [&done](auto ec, auto addresses) {
     done = answer{ec, std::move(addresses), std::this_thread::get_id()};
   });
   run_until(context, done);
@@ -55,7 +55,7 @@ TEST(lookup_pool, name_that_cannot_exist_answers_with_an_error) {
   net::io_context context;
   lookup_pool pool(1);
   std::optional<answer> done;
-  pool.async_lookup(nullptr, "", 0, context.get_executor(), [&done](auto ec, auto addresses) {
+  pool.async_lookup(0, "", 0, context.get_executor(), [&done](auto ec, auto addresses) {
     done = answer{ec, std::move(addresses), {}};
   });
   run_until(context, done);
@@ -73,12 +73,12 @@ TEST(lookup_pool, cancelled_lookup_never_answers_and_lets_its_handler_go) {
   bool cancelled_answered = false;
   auto held = std::make_shared<int>(0);
   std::weak_ptr<int> watch = held;
-  auto lookup = pool.async_lookup(nullptr, "localhost", 0, context.get_executor(),
+  auto lookup = pool.async_lookup(0, "localhost", 0, context.get_executor(),
                                   [&cancelled_answered, held](auto, auto) { cancelled_answered = true; });
   held.reset();
   lookup->cancel();
   std::optional<answer> done;
-  pool.async_lookup(nullptr, "localhost", 0, context.get_executor(), [&done](auto ec, auto addresses) {
+  pool.async_lookup(0, "localhost", 0, context.get_executor(), [&done](auto ec, auto addresses) {
     done = answer{ec, std::move(addresses), {}};
   });
   run_until(context, done);
@@ -126,13 +126,13 @@ TEST(lookup_pool, an_owner_whose_lookups_hang_holds_up_only_itself) {
   hanging_resolver resolver;
   lookup_pool pool(4, resolver.function());  // one worker per owner at most
   ASSERT_EQ(pool.per_owner_limit(), 1u);
-  const int hostile = 0, other = 0;
+  const std::uint64_t hostile = 1, other = 2;
   int hung_answers = 0;
   for (int i = 0; i < 6; ++i)
-    pool.async_lookup(&hostile, "hang" + std::to_string(i), 0, context.get_executor(),
+    pool.async_lookup(hostile, "hang" + std::to_string(i), 0, context.get_executor(),
                       [&hung_answers](auto, auto) { ++hung_answers; });
   std::optional<answer> done;
-  pool.async_lookup(&other, "fast.example", 0, context.get_executor(), [&done](auto ec, auto addresses) {
+  pool.async_lookup(other, "fast.example", 0, context.get_executor(), [&done](auto ec, auto addresses) {
     done = answer{ec, std::move(addresses), {}};
   });
   run_until(context, done);
@@ -154,11 +154,11 @@ TEST(lookup_pool, owners_take_turns_and_each_owner_may_use_a_quarter_of_the_work
   hanging_resolver resolver;
   lookup_pool pool(8, resolver.function());
   ASSERT_EQ(pool.per_owner_limit(), 2u);
-  const int first = 0, second = 0;
+  const std::uint64_t first = 1, second = 2;
   int answers = 0;
   for (int i = 0; i < 4; ++i) {
-    pool.async_lookup(&first, "hang-a" + std::to_string(i), 0, context.get_executor(), [&answers](auto, auto) { ++answers; });
-    pool.async_lookup(&second, "hang-b" + std::to_string(i), 0, context.get_executor(), [&answers](auto, auto) { ++answers; });
+    pool.async_lookup(first, "hang-a" + std::to_string(i), 0, context.get_executor(), [&answers](auto, auto) { ++answers; });
+    pool.async_lookup(second, "hang-b" + std::to_string(i), 0, context.get_executor(), [&answers](auto, auto) { ++answers; });
   }
   // Two owners, two workers each: four lookups hang, four wait, workers stay free.
   const auto deadline = std::chrono::steady_clock::now() + 5s;
