@@ -148,9 +148,9 @@ void tcp_stream::start_accepted(net::ip::tcp::socket socket) {
   set_state(state::open);
   touch();
   arm_timer(session_->config().stream_idle_timeout);
-  error_code ignored;
-  socket_.set_option(net::ip::tcp::no_delay(true), ignored);
-  if (socket_.non_blocking(true, ignored); ignored) return finish(protocol::close_reason::network_error);
+  error_code ec;
+  socket_.set_option(net::ip::tcp::no_delay(true), ec);
+  if (socket_.non_blocking(true, ec); ec) return finish(protocol::close_reason::network_error);
   read_more();
 }
 
