@@ -3,7 +3,7 @@
 // client and the same TCP peers on 127.0.0.1, in one run. Prints a Markdown
 // report (medians of several runs, and ratios) to stdout.
 //
-//   node bench/relay/bench.mjs [--runs 5] [--mib 256] [--pings 10000] [--opens 1000] [--idle 10000]
+//   node bench/relay/bench.mjs [--runs 5] [--mib 256] [--pings 10000] [--opens 1000] [--idle 10000] [--pin]
 //
 // Relays: sockbridge-relay (build/relay), the @mercuryworkshop/wisp-js server
 // (npm), and websockify (Debian) when it is installed. "raw TCP" is the same
@@ -14,9 +14,14 @@
 // build/bench/relay/sockbridge-bench-client (bench/relay/client.cpp), which
 // spends far less CPU per byte, so that on a 2-core machine the relay, not the
 // client, is the limit.
-import { execFile, spawn } from 'node:child_process';
+//
+// --pin gives the relay under test CPU 0 to itself and puts the load (this
+// script, the TCP peer, the clients) on the other CPUs, as servers are usually
+// measured; without it every process competes for every CPU.
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,6 +39,7 @@ const { values: flags } = parseArgs({
     pings: { type: 'string', default: '10000' },
     opens: { type: 'string', default: '1000' },
     idle: { type: 'string', default: '10000' },
+    pin: { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(flags.runs);
@@ -41,6 +47,12 @@ const BYTES = Number(flags.mib) * 1024 * 1024;
 const PINGS = Number(flags.pings);
 const OPENS = Number(flags.opens);
 const IDLE = Number(flags.idle);
+const PIN = flags.pin;
+
+/** Starts a relay process: with --pin, on CPU 0 alone (taskset execs it, so the pid is the relay's). */
+function spawnRelay(command, args, options) {
+  return PIN ? spawn('taskset', ['-c', '0', command, ...args], options) : spawn(command, args, options);
+}
 
 // ---------- TCP peer (its own process) ----------
 
@@ -88,7 +100,7 @@ async function freePort() {
 async function startSockbridge() {
   // The idle measurement holds IDLE streams in one session, beyond the default per-session limit.
   const args = ['--listen', '127.0.0.1:0', '--dev', '--max-streams-per-session', String(IDLE + 16)];
-  const child = spawn(path.join(root, 'build/relay/sockbridge-relay'), args, {
+  const child = spawnRelay(path.join(root, 'build/relay/sockbridge-relay'), args, {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const port = await waitForPort(child, /"event":"listening".*?"port":(\d+)/);
@@ -102,7 +114,7 @@ async function startSockbridge() {
 async function startWispJs() {
   const port = await freePort();
   const options = JSON.stringify({ allow_loopback_ips: true, allow_private_ips: true });
-  const child = spawn(
+  const child = spawnRelay(
     process.execPath,
     [path.join(root, 'node_modules/@mercuryworkshop/wisp-js/src/bin/server_cli.mjs'), '-H', '127.0.0.1', '-P', String(port), '-L', 'INFO', '-O', options],
     { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -124,7 +136,7 @@ async function waitFor(check, limitMs = 10_000) {
 async function startWebsockify(targetPort) {
   const port = await freePort();
   // Its own process group: the per-connection children it forks are stopped with it (stop()).
-  const child = spawn('websockify', [`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`], {
+  const child = spawnRelay('websockify', [`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -210,8 +222,9 @@ async function wsDownload(relay) {
 async function wsUpload(relay) {
   const piece = chunk.subarray(0, 60 * 1024);
   const started = process.hrtime.bigint();
+  let ws;
   await new Promise(async (resolve) => {
-    const ws = await WebsockifyStream.open(relay.url, (data) => data.toString() === 'ok' && resolve());
+    ws = await WebsockifyStream.open(relay.url, (data) => data.toString() === 'ok' && resolve());
     ws.send(Buffer.from(`U${BYTES}\n`));
     let sent = 0;
     const pump = () => {
@@ -224,7 +237,9 @@ async function wsUpload(relay) {
     };
     pump();
   });
-  return BYTES / 1e6 / (Number(process.hrtime.bigint() - started) / 1e9);
+  const rate = BYTES / 1e6 / (Number(process.hrtime.bigint() - started) / 1e9);
+  ws.terminate(); // its websockify child exits now, not during a later measurement
+  return rate;
 }
 
 async function wsPing(relay) {
@@ -451,14 +466,18 @@ async function measure(relay, peerPort) {
   }
   // Opens last: websockify can stall after a few hundred forks in a row, and
   // would then fail every later measurement of its runs.
-  for (let run = 0; run < RUNS; ++run)
+  for (let run = 0; run < RUNS; ++run) {
     result.opens.push(await bounded('opens', relay, () => (wisp ? wispOpenRate(relay, peerPort) : wsOpenRate(relay))));
+    if (Number.isNaN(result.opens.at(-1))) break; // stalled: the later runs would only wait out their limit
+  }
   // websockify forks a process per connection: idle streams are not comparable.
   result.idle = wisp ? await bounded('idle', relay, () => wispIdleMemory(relay, peerPort)) : NaN;
   return result;
 }
 
 async function main() {
+  // The load on every CPU but 0, for this process's threads and every process it starts.
+  if (PIN) execFileSync('taskset', ['-apc', `1-${os.availableParallelism() - 1}`, String(process.pid)], { stdio: 'ignore' });
   const peer = await startPeer();
   const peerPort = peer.port;
   const rows = [];
@@ -488,7 +507,8 @@ async function main() {
 
   const ours = rows[0];
   const lines = [];
-  lines.push(`Runs: ${RUNS} (medians), ${BYTES / 1048576} MiB transfers, ${PINGS} pings of 32 bytes, ${OPENS} sequential stream opens, ${IDLE} idle streams.`);
+  lines.push(`Runs: ${RUNS} (medians), ${BYTES / 1048576} MiB transfers, ${PINGS} pings of 32 bytes, ${OPENS} sequential stream opens, ${IDLE} idle streams.` +
+    (PIN ? ' Pinned (--pin): each relay on CPU 0, the peer and the clients on the others (so raw TCP has only those).' : ''));
   lines.push('');
   lines.push('| relay | download MB/s | relay CPU s per GiB down | upload MB/s | ping p50 µs | ping p99 µs | opens/s | KiB per idle stream |');
   lines.push('|---|---|---|---|---|---|---|---|');

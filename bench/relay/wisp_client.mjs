@@ -1,7 +1,7 @@
 // wisp_client: a minimal Wisp v1 client for the benchmarks and the soak, the
 // same for every relay under test (no subprotocol, so every relay speaks v1),
 // and the relay process's resident memory.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 import { WebSocket } from 'ws';
 
@@ -102,10 +102,31 @@ export function rssPartsKiB(pid) {
   return { anon: field('RssAnon'), file: field('RssFile'), shmem: field('RssShmem') };
 }
 
-/** CPU seconds a process and its reaped children used so far (user + system). */
+/** User + system ticks of one process from /proc/PID/stat, with its ppid; null if it is gone. */
+function statOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // ppid is field 4 of proc(5); utime, stime, cutime, cstime fields 14-17 (here 1 and 11-14 after the name)
+    return { ppid: Number(fields[1]), own: Number(fields[11]) + Number(fields[12]), reaped: Number(fields[13]) + Number(fields[14]) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, with its children:
+ * those already reaped and those still running (websockify forks one per
+ * connection, reaped whenever it exits), so that a difference of two readings
+ * is what the process and its children used in between.
+ */
 export function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // utime, stime, cutime, cstime: fields 14-17 of proc(5), here 11-14 after the name
-  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  const self = statOf(pid);
+  if (!self) return NaN;
+  let ticks = self.own + self.reaped;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = statOf(entry);
+    if (child?.ppid === pid) ticks += child.own;
+  }
   return ticks / 100; // USER_HZ
 }
