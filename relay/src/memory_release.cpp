@@ -12,6 +12,7 @@
 extern "C" void __sanitizer_purge_allocator();
 #endif
 
+#include "frame_pool.hpp"
 #include "read_scratch.hpp"
 #include "session_registry.hpp"
 
@@ -27,6 +28,7 @@ void release_free_memory() {
 
 void release_thread_memory() {
   release_read_scratch();
+  release_frame_buffers();
 #if defined(__SANITIZE_ADDRESS__)
   // The purge drains the calling thread's quarantine cache (up to
   // thread_local_quarantine_size_kb, 1 MiB by default) besides the global one.

@@ -16,7 +16,7 @@ namespace sb::relay {
 void release_free_memory();
 
 // Gives back what the calling I/O thread keeps for itself: its read_scratch
-// buffer and, under AddressSanitizer, the freed chunks in its thread-local
+// buffer, its kept frames (frame_pool) and, under AddressSanitizer, the freed chunks in its thread-local
 // quarantine cache, which only a purge on that thread reaches.
 void release_thread_memory();
 

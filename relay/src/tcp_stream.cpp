@@ -4,6 +4,7 @@
 #include <boost/asio/write.hpp>
 #include <utility>
 
+#include "frame_pool.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
 #include "policy.hpp"
@@ -289,10 +290,7 @@ void tcp_stream::on_readable(error_code ec) {
   if (windowed_) limit = std::min(limit, window_);
   const auto chunk = static_cast<std::size_t>(limit);
   const auto wanted = std::min(std::max<std::size_t>(waiting, 1), chunk);
-  protocol::bytes frame;
-  frame.reserve(protocol::frame_header_size + wanted);
-  protocol::encode_frame_header(frame, protocol::packet_type::data, id_);
-  frame.resize(protocol::frame_header_size + wanted);
+  auto frame = data_frame(protocol::frame_header_size + wanted);
   const auto got = socket_.read_some(net::buffer(frame.data() + protocol::frame_header_size, wanted), ec);
   if (ec == net::error::would_block) return do_read();
   if (ec) return on_read_error(ec);
@@ -312,6 +310,21 @@ void tcp_stream::on_readable(error_code ec) {
   if (const auto wait = session_->throttle(got); wait != std::chrono::steady_clock::duration::zero())
     return rate_pause_.start(session_->executor(), wait, [self = shared_from_this()] { self->read_more(); });
   read_more();
+}
+
+// A DATA frame of `size` bytes with its header written: from the thread's
+// frame_pool when large (then the bytes after the header are left as they
+// were; the read overwrites those it keeps, and the rest are cut off).
+protocol::bytes tcp_stream::data_frame(std::size_t size) const {
+  protocol::bytes header;
+  protocol::encode_frame_header(header, protocol::packet_type::data, id_);
+  if (size < min_pooled_frame_bytes) {
+    header.resize(size);
+    return header;
+  }
+  auto frame = take_frame_buffer(size);
+  std::copy(header.begin(), header.end(), frame.begin());
+  return frame;
 }
 
 void tcp_stream::read_more() {

@@ -51,6 +51,7 @@ class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream
   void do_read();
   void on_readable(boost::system::error_code ec);
   void on_read_error(boost::system::error_code ec);
+  protocol::bytes data_frame(std::size_t size) const;
   void do_write();
   void packets_written(std::size_t count);
   void on_write(boost::system::error_code ec, std::size_t bytes);

@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 
+#include "frame_pool.hpp"
 #include "listen_stream.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
@@ -413,6 +414,8 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
   }
   auto done = std::move(queue_.front());
   queue_.pop_front();
+  // Before on_sent, which may read the next chunk into this very buffer.
+  give_back_frame_buffer(std::move(done.frame));
   if (done.on_sent) done.on_sent();
   do_write();
 }
