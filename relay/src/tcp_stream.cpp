@@ -292,7 +292,10 @@ void tcp_stream::on_readable(error_code ec) {
   const auto wanted = std::min(std::max<std::size_t>(waiting, 1), chunk);
   auto frame = data_frame(protocol::frame_header_size + wanted);
   const auto got = socket_.read_some(net::buffer(frame.data() + protocol::frame_header_size, wanted), ec);
-  if (ec == net::error::would_block) return do_read();
+  if (ec == net::error::would_block) {
+    give_back_frame_buffer(std::move(frame));  // a wake-up without data
+    return do_read();
+  }
   if (ec) return on_read_error(ec);
   frame.resize(protocol::frame_header_size + got);
   more_waiting_ = waiting > got;
@@ -317,6 +320,7 @@ void tcp_stream::on_readable(error_code ec) {
 // were; the read overwrites those it keeps, and the rest are cut off).
 protocol::bytes tcp_stream::data_frame(std::size_t size) const {
   protocol::bytes header;
+  if (size < min_pooled_frame_bytes) header.reserve(size);
   protocol::encode_frame_header(header, protocol::packet_type::data, id_);
   if (size < min_pooled_frame_bytes) {
     header.resize(size);
