@@ -42,6 +42,8 @@ decode_error take_endpoint(byte_view& in, endpoint& out) {
   return decode_error::ok;
 }
 
+}  // namespace
+
 decode_error check_hostname(byte_view hostname) {
   if (hostname.empty()) return decode_error::empty_hostname;
   if (hostname.size() > max_hostname_bytes) return decode_error::hostname_too_long;
@@ -49,8 +51,6 @@ decode_error check_hostname(byte_view hostname) {
     if (c < 0x20 || c == 0x7f) return decode_error::bad_hostname;
   return decode_error::ok;
 }
-
-}  // namespace
 
 std::string_view describe(close_reason reason) {
   switch (reason) {

@@ -75,6 +75,10 @@ TEST_F(extension_test, getaddrinfo_rejects_hostile_arguments) {
   EXPECT_EQ(k.sock_getaddrinfo(buffer_at, 4, 77, 0x2000, 1), -SB_EAFNOSUPPORT);
   put_text(buffer_at, "a\nb");
   EXPECT_EQ(k.sock_getaddrinfo(buffer_at, 3, SB_AF_UNSPEC, 0x2000, 1), -SB_EINVAL);
+  // DEL is a control character to the wire format too (found by the host_kernel fuzzer).
+  put_text(buffer_at, "a\x7f" "b");
+  EXPECT_EQ(k.sock_getaddrinfo(buffer_at, 3, SB_AF_UNSPEC, 0x2000, 1), -SB_EINVAL);
+  EXPECT_FALSE(k.has_outgoing()) << "nothing is sent to the relay";
 }
 
 TEST_F(extension_test, relay_loss_fails_a_pending_lookup_with_enetunreach) {

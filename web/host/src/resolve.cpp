@@ -50,7 +50,9 @@ std::int32_t kernel::sock_getaddrinfo(guest_ptr name_ptr, std::uint32_t name_len
   std::string name(name_len, '\0');
   if (!memory_.read(name_ptr, std::span(reinterpret_cast<std::uint8_t*>(name.data()), name.size())))
     return error(SB_EFAULT);
-  if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+  // The relay's decoder would refuse the RESOLVE, and end the whole link.
+  if (protocol::check_hostname({reinterpret_cast<const std::uint8_t*>(name.data()), name.size()}) !=
+      protocol::decode_error::ok)
     return error(SB_EINVAL);
 
   if (auto literal = parse_literal(name)) {

@@ -209,6 +209,10 @@ inline constexpr std::uint32_t relay_stream_id_bit = 0x80000000u;
 
 decode_error decode_frame(byte_view input, frame& out);
 void encode_frame_header(bytes& out, packet_type type, std::uint32_t stream_id);
+// Whether a host name may cross the wire (CONNECT, RESOLVE): 1 to
+// max_hostname_bytes bytes, none a control character (below 0x20, or DEL).
+// Every decoder of a host name applies it; encoders' callers check first.
+decode_error check_hostname(byte_view hostname);
 
 void encode_connect(bytes& out, std::uint32_t stream_id, const connect_payload& payload);
 decode_error decode_connect(byte_view payload, connect_payload& out);
