@@ -16,8 +16,9 @@ namespace sb::relay {
 void release_free_memory();
 
 // Gives back what the calling I/O thread keeps for itself: its read_scratch
-// buffer, its kept frames (frame_pool) and, under AddressSanitizer, the freed chunks in its thread-local
-// quarantine cache, which only a purge on that thread reaches.
+// buffer, its kept frames (frame_pool) and, under AddressSanitizer, the freed
+// chunks in its thread-local quarantine cache, which only a purge on that
+// thread reaches.
 void release_thread_memory();
 
 // Once a second: if no session is open and one has ended since the last look,

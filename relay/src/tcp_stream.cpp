@@ -315,17 +315,18 @@ void tcp_stream::on_readable(error_code ec) {
   read_more();
 }
 
-// A DATA frame of `size` bytes with its header written: from the thread's
-// frame_pool when large (then the bytes after the header are left as they
-// were; the read overwrites those it keeps, and the rest are cut off).
+// A DATA frame of `size` bytes with its header written. A large one comes
+// from the thread's frame_pool, and the bytes after its header are left as
+// they were: the read overwrites those it keeps, and the rest are cut off.
 protocol::bytes tcp_stream::data_frame(std::size_t size) const {
   protocol::bytes header;
-  if (size < min_pooled_frame_bytes) header.reserve(size);
-  protocol::encode_frame_header(header, protocol::packet_type::data, id_);
   if (size < min_pooled_frame_bytes) {
+    header.reserve(size);  // the frame itself: one allocation
+    protocol::encode_frame_header(header, protocol::packet_type::data, id_);
     header.resize(size);
     return header;
   }
+  protocol::encode_frame_header(header, protocol::packet_type::data, id_);
   auto frame = take_frame_buffer(size);
   std::copy(header.begin(), header.end(), frame.begin());
   return frame;

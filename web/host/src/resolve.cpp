@@ -3,7 +3,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include <algorithm>
+#include <utility>
 
 #include "sockbridge/host/kernel.hpp"
 
