@@ -1,10 +1,13 @@
-// The guest SDK's libc layer end to end: an ordinary POSIX program
+// The guest SDK end to end: an ordinary POSIX program
 // (tests/guest/posix_fetch.c: getaddrinfo, connect, setsockopt, shutdown,
 // poll, read, getpeername, getnameinfo) run by the Node CLI through the real
-// relay against a real TCP server that answers only after our half-close.
+// relay against a real TCP server that answers only after our half-close;
+// the SDK tree (build/sdk) used from elsewhere with its toolchain file alone;
+// the names porters need (tests/guest/sdk_names.c); and the errors a porter
+// sees for what the SDK cannot give.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +16,7 @@ import { after, before, test } from 'node:test';
 import { siteDir, startRelay } from '../browser/fixtures.js';
 
 const cli = new URL('../../shim-js/cli.js', import.meta.url).pathname;
-const libc = path.join(siteDir, '..', 'guest', 'guest', 'libsockbridge_libc.a');
+const sdk = path.join(siteDir, '..', 'sdk');
 const guest = `${siteDir}/guests/posix_fetch.wasm`;
 
 let relay;
@@ -76,23 +79,85 @@ test('a plain Makefile builds the same program with CC=sockbridge-cc, JSPI and A
   }
 });
 
-test('a CMake project builds the same program with the toolchain file and SOCKBRIDGE_LIBC, Asyncify too', async () => {
+test('a CMake project builds the same program with a copy of the SDK and its toolchain file alone', async () => {
   const work = mkdtempSync(path.join(os.tmpdir(), 'sockbridge-cmake-'));
   try {
+    // The SDK is one relocatable tree: a copy elsewhere finds its own libc and tools.
+    cpSync(sdk, path.join(work, 'sdk'), { recursive: true, verbatimSymlinks: true });
     const source = new URL('../guest/posix_fetch.c', import.meta.url).pathname;
     writeFileSync(
       path.join(work, 'CMakeLists.txt'),
       `cmake_minimum_required(VERSION 3.20)\nproject(fetch C)\nadd_executable(fetch ${source})\n`,
     );
-    const toolchain = new URL('../../guest/cmake/wasm32-wasi.cmake', import.meta.url).pathname;
+    const toolchain = path.join(work, 'sdk', 'cmake', 'wasm32-wasi.cmake');
     const build = path.join(work, 'build');
-    const configure = ['-S', work, '-B', build, '-G', 'Ninja', `--toolchain=${toolchain}`, `-DSOCKBRIDGE_LIBC=${libc}`];
-    execFileSync('cmake', configure, { stdio: 'pipe' });
+    execFileSync('cmake', ['-S', work, '-B', build, '-G', 'Ninja', `-DCMAKE_TOOLCHAIN_FILE=${toolchain}`], {
+      stdio: 'pipe',
+    });
     execFileSync('cmake', ['--build', build], { stdio: 'pipe' });
     const result = await run(['127.0.0.1', String(serverPort)], path.join(build, 'fetch.wasm'));
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'ANSWER: QUESTION FROM POSIX_FETCH\n');
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+});
+
+/** Compiles source with the SDK's sockbridge-cc; resolves to its exit status and messages. @param {string} source */
+function compile(source) {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'sockbridge-cc-'));
+  writeFileSync(path.join(work, 'prog.c'), source);
+  try {
+    execFileSync(path.join(sdk, 'bin', 'sockbridge-cc'), ['prog.c', '-o', 'prog.wasm'], { cwd: work, stdio: 'pipe' });
+    return { code: 0, stderr: '' };
+  } catch (error) {
+    const failed = /** @type {{ status: number, stderr: Buffer }} */ (error);
+    return { code: failed.status, stderr: failed.stderr.toString() };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+test('a program using what no guest can have fails to link, naming each symbol and why', () => {
+  const result = compile('int fork(void);\nint pthread_create(void *, void *, void *, void *);\n' +
+    'int main(void) { fork(); return pthread_create(0, 0, 0, 0); }\n');
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /undefined symbol: fork/);
+  assert.match(result.stderr, /sockbridge-cc: fork: a WASI guest is one process/);
+  assert.match(result.stderr, /sockbridge-cc: pthread_create: sockbridge guests are single-threaded/);
+});
+
+test("the build machine's headers never leak into a guest build", () => {
+  // glibc has <pwd.h>; a guest build must say it is missing, not half-compile glibc's.
+  const result = compile('#include <pwd.h>\nint main(void) { return 0; }\n');
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /'pwd\.h' file not found/);
+  assert.doesNotMatch(result.stderr, /\/usr\/include\/(pwd|features|sys)/);
+});
+
+test('the names porters need work as POSIX says: AF_UNIX, SOL_IP, POLLPRI, syslog, gethostname, FIONREAD', async () => {
+  const server = net.createServer((socket) => socket.write('0123456789'));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  try {
+    const port = /** @type {net.AddressInfo} */ (server.address()).port;
+    const result = await run([String(port)], `${siteDir}/guests/sdk_names.wasm`);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      result.stdout,
+      [
+        'socket(AF_UNIX): -1 Address family not supported by protocol',
+        'gethostname: 0 sockbridge',
+        'if_nametoindex: 0 No such device or address',
+        'setsockopt(SOL_IP, IP_TOS): -1 Protocol not available',
+        'poll: 1 in=1 pri=0',
+        'FIONREAD: 10',
+        'recv: 10',
+        '',
+      ].join('\n'),
+    );
+    assert.match(result.stderr, /^sdk_names\[\d+\]: logged 42$/m);
+    assert.doesNotMatch(result.stderr, /masked out/);
+  } finally {
+    server.close();
   }
 });
