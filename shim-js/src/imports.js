@@ -66,7 +66,15 @@ const IMMEDIATE = {
     fd_fdstat_get: '_sb_wasi_fd_fdstat_get',
     fd_seek: '_sb_wasi_fd_seek',
     fd_prestat_get: '_sb_wasi_fd_prestat_get',
+    fd_prestat_dir_name: '_sb_wasi_fd_prestat_dir_name',
     fd_fdstat_set_flags: '_sb_wasi_fd_fdstat_set_flags',
+    // The read-only file tree (run({ files })): memory only, never waits.
+    path_open: '_sb_wasi_path_open',
+    path_filestat_get: '_sb_wasi_path_filestat_get',
+    fd_pread: '_sb_wasi_fd_pread',
+    fd_tell: '_sb_wasi_fd_tell',
+    fd_filestat_get: '_sb_wasi_fd_filestat_get',
+    fd_readdir: '_sb_wasi_fd_readdir',
     sched_yield: '_sb_wasi_sched_yield',
   },
 };

@@ -8,6 +8,7 @@
 #include <climits>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "posix_sockets.h"
 #include "sockbridge/host/kernel.hpp"
@@ -84,12 +85,19 @@ SB_EXPORT void sb_add_env(const char* entry) {
   state().wasi.set_environ(state().environ);
 }
 
+// Adds a read-only file for the guest (path absolute, bytes copied); call
+// before the guest starts. Returns 0 or a WASI errno (wasi_preview1::add_file).
+SB_EXPORT std::int32_t sb_add_file(const char* path, const std::uint8_t* data, std::uint32_t length) {
+  return state().wasi.add_file(path, std::vector<std::uint8_t>(data, data + length));
+}
+
 SB_EXPORT const char* sb_strerror(std::int32_t errno_value) {
   switch (errno_value) {
 #define SB_X(name, number, message) \
   case number:                      \
     return message;
     SB_ERRNO_TABLE(SB_X)
+    SB_FILE_ERRNO_TABLE(SB_X)
 #undef SB_X
   }
   return "Unknown error";
@@ -182,6 +190,29 @@ SB_EXPORT std::int32_t sb_wasi_fd_seek(std::int32_t fd, std::int64_t o, std::uin
 }
 SB_EXPORT std::int32_t sb_wasi_fd_prestat_get(std::int32_t fd, guest_ptr p) {
   return state().wasi.fd_prestat_get(fd, p);
+}
+SB_EXPORT std::int32_t sb_wasi_fd_prestat_dir_name(std::int32_t fd, guest_ptr p, std::uint32_t l) {
+  return state().wasi.fd_prestat_dir_name(fd, p, l);
+}
+SB_EXPORT std::int32_t sb_wasi_path_open(std::int32_t dirfd, std::uint32_t lookup, guest_ptr p, std::uint32_t l,
+                                         std::uint32_t oflags, std::uint64_t base, std::uint64_t inheriting,
+                                         std::uint32_t fdflags, guest_ptr fd_out) {
+  return state().wasi.path_open(dirfd, lookup, p, l, oflags, base, inheriting, fdflags, fd_out);
+}
+SB_EXPORT std::int32_t sb_wasi_fd_pread(std::int32_t fd, guest_ptr i, std::uint32_t n, std::uint64_t o, guest_ptr r) {
+  return state().wasi.fd_pread(fd, i, n, o, r);
+}
+SB_EXPORT std::int32_t sb_wasi_fd_tell(std::int32_t fd, guest_ptr o) { return state().wasi.fd_tell(fd, o); }
+SB_EXPORT std::int32_t sb_wasi_fd_filestat_get(std::int32_t fd, guest_ptr s) {
+  return state().wasi.fd_filestat_get(fd, s);
+}
+SB_EXPORT std::int32_t sb_wasi_path_filestat_get(std::int32_t dirfd, std::uint32_t lookup, guest_ptr p,
+                                                 std::uint32_t l, guest_ptr s) {
+  return state().wasi.path_filestat_get(dirfd, lookup, p, l, s);
+}
+SB_EXPORT std::int32_t sb_wasi_fd_readdir(std::int32_t fd, guest_ptr b, std::uint32_t l, std::uint64_t cookie,
+                                          guest_ptr used) {
+  return state().wasi.fd_readdir(fd, b, l, cookie, used);
 }
 SB_EXPORT std::int32_t sb_wasi_fd_fdstat_set_flags(std::int32_t fd, std::uint32_t flags) {
   return state().wasi.fd_fdstat_set_flags(fd, flags);

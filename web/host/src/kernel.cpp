@@ -51,8 +51,22 @@ std::int64_t kernel::wake_after_ms() const {
 socket* kernel::lookup(std::int32_t fd, std::int32_t& error_out) {
   auto it = sockets_.find(fd);
   if (it != sockets_.end()) return &it->second;
-  error_out = (fd >= 0 && fd < first_socket_fd) ? error(SB_ENOTSOCK) : error(SB_EBADF);
+  const bool other_kind = (fd >= 0 && fd < first_socket_fd) || reserved_fds_.contains(fd);
+  error_out = other_kind ? error(SB_ENOTSOCK) : error(SB_EBADF);
   return nullptr;
+}
+
+std::int32_t kernel::lowest_free_fd() const {
+  std::int32_t fd = first_socket_fd;
+  while (sockets_.contains(fd) || reserved_fds_.contains(fd)) ++fd;
+  return fd;
+}
+
+std::int32_t kernel::reserve_fd() {
+  if (reserved_fds_.size() >= max_open_files) return error(SB_EMFILE);
+  const auto fd = lowest_free_fd();
+  reserved_fds_.insert(fd);
+  return fd;
 }
 
 socket* kernel::by_stream(std::uint32_t stream_id) {
@@ -76,8 +90,7 @@ std::int32_t kernel::sock_socket(std::int32_t domain, std::int32_t type, std::in
   const std::int32_t native_protocol = base_type == SB_SOCK_STREAM ? 6 /* IPPROTO_TCP */ : 17 /* IPPROTO_UDP */;
   if (protocol != 0 && protocol != native_protocol) return error(SB_EPROTONOSUPPORT);
   if (sockets_.size() >= max_open_sockets) return error(SB_EMFILE);
-  std::int32_t fd = first_socket_fd;
-  while (sockets_.contains(fd)) ++fd;
+  const auto fd = lowest_free_fd();
   socket s;
   s.domain = domain;
   s.type = base_type;

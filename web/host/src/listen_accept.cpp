@@ -57,8 +57,7 @@ std::int32_t kernel::sock_accept(std::int32_t fd, guest_ptr addr, guest_ptr addr
 
   auto embryo = embryos_.extract(stream_id);
   s->accept_queue.pop_front();
-  std::int32_t new_fd = first_socket_fd;
-  while (sockets_.contains(new_fd)) ++new_fd;
+  const auto new_fd = lowest_free_fd();
   auto& accepted = sockets_.emplace(new_fd, std::move(embryo.mapped())).first->second;
   fd_by_stream_[stream_id] = new_fd;
   if (addr != 0)

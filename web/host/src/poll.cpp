@@ -16,6 +16,7 @@ std::int16_t kernel::poll_events(std::int32_t fd) const {
     return readable ? SB_POLLIN : 0;
   }
   if (fd == 1 || fd == 2) return SB_POLLOUT;
+  if (reserved_fds_.contains(fd)) return SB_POLLIN | SB_POLLOUT;  // a file never makes a reader wait
   const socket* s = find(fd);
   if (!s) return SB_POLLNVAL;
   switch (s->state) {
@@ -42,6 +43,14 @@ std::int16_t kernel::poll_events(std::int32_t fd) const {
       return static_cast<std::int16_t>(SB_POLLIN | SB_POLLOUT | SB_POLLHUP | (s->pending_error ? SB_POLLERR : 0));
   }
   return 0;
+}
+
+std::uint64_t kernel::readable_bytes(std::int32_t fd) const {
+  if (fd == 0) return stdin_.size();
+  const socket* s = find(fd);
+  if (!s || s->read_shut) return 0;
+  if (s->type == SB_SOCK_STREAM) return s->received.size();
+  return s->datagrams.empty() ? 0 : s->datagrams.front().data.size();
 }
 
 std::int32_t kernel::sock_poll(guest_ptr fds, std::uint32_t nfds, std::int32_t timeout_ms) {

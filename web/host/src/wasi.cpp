@@ -5,17 +5,15 @@
 #include <algorithm>
 #include <chrono>
 
+#include "wasi_abi.hpp"
+
 namespace sb::host {
 namespace {
 
-// WASI values not in posix_sockets.h.
-constexpr std::int32_t wasi_espipe = 70;
-constexpr std::uint8_t filetype_character_device = 2;
-constexpr std::uint16_t fdflags_append = 1 << 0;
-constexpr std::uint16_t fdflags_nonblock = 1 << 2;
+using namespace wasi_abi;
+
 constexpr std::uint32_t clock_realtime = 0;
 constexpr std::uint32_t clock_monotonic = 1;
-constexpr std::uint64_t rights_all = ~std::uint64_t{0};
 constexpr std::uint32_t max_iovecs = 1024;  // IOV_MAX
 constexpr std::size_t stdio_chunk_bytes = 64 * 1024;
 
@@ -27,12 +25,14 @@ constexpr std::uint8_t eventtype_clock = 0;
 constexpr std::uint8_t eventtype_fd_read = 1;
 constexpr std::uint16_t subclock_abstime = 1;
 
-bool is_stdio(std::int32_t fd) { return fd >= 0 && fd <= 2; }
-
 std::uint64_t load_u64(const std::uint8_t* raw) {
   std::uint64_t value = 0;
   for (int i = 7; i >= 0; --i) value = value << 8 | raw[i];
   return value;
+}
+
+void store_u64(std::uint8_t* raw, std::uint64_t value) {
+  for (int i = 0; i < 8; ++i) raw[i] = static_cast<std::uint8_t>(value >> (8 * i));
 }
 
 std::int32_t as_wasi_result(std::int32_t kernel_result) {
@@ -167,6 +167,9 @@ std::int32_t wasi_preview1::fd_read(std::int32_t fd, guest_ptr iovs, std::uint32
       if (got < 0) return as_wasi_result(got);
       total = static_cast<std::uint32_t>(got);
     }
+  } else if (open_file* file = find_file(fd)) {
+    if (auto e = read_file(*file, vectors, file->offset, total)) return e;
+    file->offset += total;
   } else {
     return SB_EBADF;
   }
@@ -175,10 +178,12 @@ std::int32_t wasi_preview1::fd_read(std::int32_t fd, guest_ptr iovs, std::uint32
 
 std::int32_t wasi_preview1::fd_close(std::int32_t fd) {
   if (is_stdio(fd)) return 0;
+  if (find_file(fd)) return close_file(fd);
   return -sockets_.sock_close(fd);
 }
 
 std::int32_t wasi_preview1::fd_fdstat_get(std::int32_t fd, guest_ptr stat) {
+  if (const open_file* file = find_file(fd)) return file_fdstat(*file, stat);
   std::uint8_t raw[24] = {};
   if (is_stdio(fd)) {
     raw[0] = filetype_character_device;
@@ -194,21 +199,14 @@ std::int32_t wasi_preview1::fd_fdstat_get(std::int32_t fd, guest_ptr stat) {
 }
 
 std::int32_t wasi_preview1::fd_seek(std::int32_t fd, std::int64_t offset, std::uint32_t whence, guest_ptr new_offset) {
-  (void)offset;
-  (void)whence;
-  (void)new_offset;
-  if (is_stdio(fd) || sockets_.is_socket(fd)) return wasi_espipe;
+  if (open_file* file = find_file(fd)) return file_seek(*file, offset, whence, new_offset);
+  if (is_stdio(fd) || sockets_.is_socket(fd)) return SB_ESPIPE;
   return SB_EBADF;
 }
 
-std::int32_t wasi_preview1::fd_prestat_get(std::int32_t fd, guest_ptr prestat) {
-  (void)fd;
-  (void)prestat;
-  return SB_EBADF;  // no preopened directories: the guest has no file system
-}
-
 std::int32_t wasi_preview1::fd_fdstat_set_flags(std::int32_t fd, std::uint32_t flags) {
-  if (is_stdio(fd)) return 0;  // stdio is always ready enough; the flag is accepted
+  // stdio and files are always ready enough; the flag is accepted
+  if (is_stdio(fd) || find_file(fd)) return 0;
   return -sockets_.set_nonblocking(fd, (flags & fdflags_nonblock) != 0);
 }
 
@@ -246,6 +244,8 @@ std::int32_t wasi_preview1::poll_oneoff(guest_ptr in, guest_ptr out, std::uint32
       event[8] = SB_EBADF;
     } else if (!wanted) {
       continue;
+    } else if (tag == eventtype_fd_read) {
+      store_u64(event + 16, readable_bytes(fd));  // fd_readwrite.nbytes: ioctl(FIONREAD) reads it
     }
     events.insert(events.end(), event, event + event_bytes);
   }
@@ -274,6 +274,7 @@ std::int32_t wasi_preview1::poll_oneoff(guest_ptr in, guest_ptr out, std::uint32
 
 void wasi_preview1::proc_exit(std::int32_t code) {
   exit_code_ = code;
+  while (!open_files_.empty()) close_file(open_files_.begin()->first);
   sockets_.close_all();
 }
 

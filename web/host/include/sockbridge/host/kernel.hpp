@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,8 @@ inline constexpr std::size_t max_data_payload_bytes = 64 * 1024;
 inline constexpr std::int32_t first_socket_fd = 3;
 // Upper bound on open sockets per guest.
 inline constexpr std::size_t max_open_sockets = 1024;
+// Upper bound on fds of other kinds (open files and directories) per guest.
+inline constexpr std::size_t max_open_files = 1024;
 // What SO_SNDBUF / SO_RCVBUF report until set (the kernel keeps no fixed-size buffers).
 inline constexpr std::int32_t default_socket_buffer_bytes = 256 * 1024;
 // Relay→guest byte window of each TCP stream, when the relay honours windows
@@ -184,6 +187,21 @@ class kernel {
   // fd_read on fd 0: bytes copied, 0 at end of file, would_block, or -EFAULT.
   std::int32_t read_stdin(guest_ptr buf, std::uint32_t len);
 
+  // FIONREAD: bytes a read of fd returns now without waiting — a TCP socket's
+  // queued bytes, the size of a UDP socket's next datagram, stdin's queued
+  // bytes; 0 for anything else.
+  std::uint64_t readable_bytes(std::int32_t fd) const;
+
+  // --- fds the kernel does not serve (files and directories, wasi_preview1) ---
+  // They share one numbering with sockets: reserve_fd() takes the lowest free
+  // fd >= first_socket_fd, or returns -EMFILE when max_open_files are taken.
+  // Socket calls on a reserved fd fail with ENOTSOCK; poll reports it ready
+  // for reading and writing, as a regular file is.
+  std::int32_t reserve_fd();
+  // Gives back a reserved fd; other fds are ignored.
+  void release_fd(std::int32_t fd) { reserved_fds_.erase(fd); }
+  bool is_reserved(std::int32_t fd) const { return reserved_fds_.contains(fd); }
+
   // True if fd names an open socket (stdio and unknown fds are not sockets).
   bool is_socket(std::int32_t fd) const { return sockets_.contains(fd); }
   const socket* find(std::int32_t fd) const;
@@ -213,6 +231,8 @@ class kernel {
 
  private:
   socket* lookup(std::int32_t fd, std::int32_t& error);
+  // The lowest fd >= first_socket_fd that is neither a socket nor reserved.
+  std::int32_t lowest_free_fd() const;
   // Runs call on fd's socket (-EBADF/-ENOTSOCK if none) and ends the socket's
   // timeout unless the call blocked.
   template <class Call>
@@ -263,6 +283,7 @@ class kernel {
   guest_memory& memory_;
   clock_ms now_;
   std::map<std::int32_t, socket> sockets_;
+  std::set<std::int32_t> reserved_fds_;  // fds of files and directories (reserve_fd)
   std::map<std::uint32_t, std::int32_t> fd_by_stream_;
   std::deque<protocol::bytes> outgoing_;  // ready to hand to the transport
   std::deque<protocol::bytes> held_;      // waiting for the handshake to finish

@@ -1,0 +1,74 @@
+// file_tree: the guest's read-only file system, an in-memory tree of files
+// and directories that the embedder fills before the guest starts.
+//
+// Ownership: the tree owns every node; a node lives as long as the tree
+// (nodes are never removed, and adding a file that exists replaces its bytes
+// in place), so open file descriptions may keep `const node*` pointers.
+// The tree never sees guest memory: paths arrive as host strings, already
+// copied out of the guest by the caller.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// WASI errno values of file calls that posix_sockets.h's SB_ERRNO_TABLE does
+// not list (numbers from wasi-libc's __errno_values.h): X(name, number, message).
+#define SB_FILE_ERRNO_TABLE(X)               \
+  X(EISDIR, 31, "Is a directory")            \
+  X(ENAMETOOLONG, 37, "Filename too long")   \
+  X(ENOTDIR, 54, "Not a directory")          \
+  X(EROFS, 69, "Read-only file system")      \
+  X(ESPIPE, 70, "Invalid seek")              \
+  X(ENOTCAPABLE, 76, "Capabilities insufficient")
+
+namespace sb::host {
+
+#define SB_DEFINE_FILE_ERRNO(name, number, message) inline constexpr std::int32_t SB_##name = number;
+SB_FILE_ERRNO_TABLE(SB_DEFINE_FILE_ERRNO)
+#undef SB_DEFINE_FILE_ERRNO
+
+// Longest path a guest may pass to a file call (PATH_MAX); longer is ENAMETOOLONG.
+inline constexpr std::size_t max_path_bytes = 4096;
+
+class file_tree {
+ public:
+  enum class node_kind { directory, file };
+
+  struct node {
+    node_kind kind = node_kind::directory;
+    std::uint64_t inode = 0;               // unique in the tree; the root is 1
+    const node* parent = nullptr;          // the root is its own parent
+    std::vector<std::uint8_t> bytes;       // a file's contents
+    std::map<std::string, std::unique_ptr<node>, std::less<>> children;  // a directory's entries, by name
+  };
+
+  file_tree();
+
+  // Adds a file at an absolute path ("/etc/app.conf"), creating the
+  // directories on the way; a file already there gets the new bytes.
+  // Returns 0, or a WASI errno: EINVAL (not absolute, an empty, "." or ".."
+  // component, or a NUL byte), ENAMETOOLONG, ENOTDIR (a file on the way),
+  // EISDIR (the path names a directory).
+  std::int32_t add_file(std::string_view path, std::vector<std::uint8_t> bytes);
+
+  // True until the first file is added.
+  bool empty() const { return root_->children.empty(); }
+  const node& root() const { return *root_; }
+
+  // Resolves a relative path from dir: "." stays, ".." goes up but never
+  // above the root. Trailing slashes require a directory. Returns 0 and sets
+  // out, or a WASI errno: ENOENT (missing, or empty path), ENOTDIR (a file
+  // used as a directory), ENAMETOOLONG, ENOTCAPABLE (an absolute path: WASI
+  // paths are relative to a directory fd).
+  std::int32_t resolve(const node& dir, std::string_view path, const node*& out) const;
+
+ private:
+  std::unique_ptr<node> root_;
+  std::uint64_t next_inode_ = 2;
+};
+
+}  // namespace sb::host
