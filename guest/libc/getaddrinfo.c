@@ -1,9 +1,11 @@
-/* getaddrinfo / freeaddrinfo over the relay's resolver (wasm_sock_getaddrinfo). */
+/* getaddrinfo / freeaddrinfo: the guest's /etc/hosts first (if the embedder
+ * supplied one), then the relay's resolver (wasm_sock_getaddrinfo). */
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hosts.h"
 #include "posix_sockets.h"
 #include "services.h"
 
@@ -16,13 +18,14 @@ struct result {
 };
 
 /* The port of service in host order; -1 if unknown. */
-static int service_port(const char *service, int numeric_only) {
+static int service_port(const char *service, int numeric_only, int socktype) {
   if (!service || !*service) return 0;
   char *end;
   long port = strtol(service, &end, 10);
   if (*end == '\0') return port >= 0 && port <= 65535 ? (int)port : -1;
   if (numeric_only) return -1;
-  const struct sb_service *known = sb_service_by_name(service);
+  const char *protocol = socktype == SOCK_STREAM ? "tcp" : socktype == SOCK_DGRAM ? "udp" : NULL;
+  const struct sb_service *known = sb_service_by_name(service, protocol);
   return known ? known->port : -1;
 }
 
@@ -39,9 +42,12 @@ static int eai_from_errno(int32_t result) {
 /* Fills slots with the addresses of node (or the wildcard/loopback address if node is NULL). */
 static int32_t lookup(const char *node, int family, int flags, unsigned char (*slots)[SB_SOCKADDR_IN6_SIZE]) {
   if (node) {
-    if (flags & AI_NUMERICHOST) {
-      struct in6_addr probe;
-      if (inet_pton(AF_INET, node, &probe) != 1 && inet_pton(AF_INET6, node, &probe) != 1) return -SB_ENOENT;
+    struct in6_addr probe;
+    const int numeric = inet_pton(AF_INET, node, &probe) == 1 || inet_pton(AF_INET6, node, &probe) == 1;
+    if ((flags & AI_NUMERICHOST) && !numeric) return -SB_ENOENT;
+    if (!numeric) {
+      const int listed = sb_hosts_lookup(node, family, slots, max_results, NULL, 0);
+      if (listed > 0) return listed;
     }
     return wasm_sock_getaddrinfo(node, (uint32_t)strlen(node), family, slots, max_results);
   }
@@ -58,7 +64,7 @@ int getaddrinfo(const char *__restrict node, const char *__restrict service, con
   if (!node && !service) return EAI_NONAME;
   if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6) return EAI_FAMILY;
   if (socktype != 0 && socktype != SOCK_STREAM && socktype != SOCK_DGRAM) return EAI_SOCKTYPE;
-  const int port = service_port(service, flags & AI_NUMERICSERV);
+  const int port = service_port(service, flags & AI_NUMERICSERV, socktype);
   if (port < 0) return EAI_SERVICE;
 
   unsigned char slots[max_results][SB_SOCKADDR_IN6_SIZE];

@@ -1,6 +1,8 @@
+/* gethostbyname: the guest's /etc/hosts first (if the embedder supplied one), then the relay. */
 #include <netdb.h>
 #include <string.h>
 
+#include "hosts.h"
 #include "posix_sockets.h"
 
 int h_errno;
@@ -16,7 +18,9 @@ struct hostent *gethostbyname(const char *name) {
   static char *aliases[1];
   unsigned char slots[max_addresses][SB_SOCKADDR_IN6_SIZE];
 
-  int32_t count = wasm_sock_getaddrinfo(name, (uint32_t)strlen(name), SB_AF_INET, slots, max_addresses);
+  strncpy(canonical, name, NI_MAXHOST);
+  int32_t count = sb_hosts_lookup(name, SB_AF_INET, slots, max_addresses, canonical, sizeof canonical);
+  if (count == 0) count = wasm_sock_getaddrinfo(name, (uint32_t)strlen(name), SB_AF_INET, slots, max_addresses);
   if (count <= 0) {
     h_errno = count == -SB_EAGAIN ? TRY_AGAIN : HOST_NOT_FOUND;
     return NULL;
@@ -26,7 +30,6 @@ struct hostent *gethostbyname(const char *name) {
     address_list[i] = (char *)&addresses[i];
   }
   address_list[count] = NULL;
-  strncpy(canonical, name, NI_MAXHOST);
   entry = (struct hostent){canonical, aliases, AF_INET, sizeof(struct in_addr), address_list};
   return &entry;
 }

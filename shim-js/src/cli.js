@@ -3,37 +3,69 @@
 //   node shim-js/cli.js guest.wasm [ARGS...] --relay ws://127.0.0.1:8080/wisp/ [--host path/to/host.js]
 //
 // stdin, stdout and stderr pass through; the process exits with the guest's exit code.
+// --file GUEST_PATH=HOST_PATH (repeatable) gives the guest a read-only copy of a
+// host file; --dir GUEST_DIR=HOST_DIR a copy of a whole host directory, read
+// once at start (later changes on the host are not seen).
 // A relay that requires a login gets SOCKBRIDGE_RELAY_USER and SOCKBRIDGE_RELAY_PASSWORD;
 // its message of the day, if any, goes to stderr.
 // Node has no JSPI, so guests block through their Asyncify build
 // (x.asyncify.wasm beside x.wasm, or x.asyncify.wasm beside x for a program
 // linked without the .wasm suffix, as Makefiles do).
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { run } from './embed.js';
 
-const USAGE = 'usage: node shim-js/cli.js GUEST.wasm [ARGS...] --relay WS_URL [--host HOST_JS] [--] [ARGS...]';
+const USAGE =
+  'usage: node shim-js/cli.js GUEST.wasm [ARGS...] --relay WS_URL [--host HOST_JS]\n' +
+  '       [--file GUEST_PATH=HOST_PATH]... [--dir GUEST_DIR=HOST_DIR]... [--] [ARGS...]';
+
+/**
+ * A host file or directory the guest sees at an absolute path of its own.
+ * @typedef {{ guestPath: string, hostPath: string }} Mapping
+ */
+
+/**
+ * Splits a --file / --dir value at its first '='.
+ * @param {string} flag @param {string} value @returns {Mapping}
+ */
+function parseMapping(flag, value) {
+  const equals = value.indexOf('=');
+  const guestPath = value.slice(0, equals);
+  const hostPath = value.slice(equals + 1);
+  const what = flag === '--file' ? 'GUEST_PATH=HOST_PATH' : 'GUEST_DIR=HOST_DIR';
+  if (equals < 0 || !guestPath || !hostPath) throw new Error(`${flag} expects ${what}, not '${value}'\n${USAGE}`);
+  if (!guestPath.startsWith('/')) throw new Error(`${flag}: the guest path must be absolute: '${guestPath}'\n${USAGE}`);
+  return { guestPath, hostPath };
+}
 
 /**
  * @param {string[]} argv  arguments after the script name
- * @returns {{ guest: string, args: string[], relay: string, host: string | undefined }}
+ * @returns {{ guest: string, args: string[], relay: string, host: string | undefined,
+ *             files: Mapping[], dirs: Mapping[] }}
  */
 export function parseCommandLine(argv) {
   /** @type {string[]} */
   const positional = [];
   /** @type {Record<string, string>} */
   const options = {};
+  /** @type {Mapping[]} */
+  const files = [];
+  /** @type {Mapping[]} */
+  const dirs = [];
   for (let i = 0; i < argv.length; ++i) {
     const arg = argv[i];
     if (arg === '--') {
       positional.push(...argv.slice(i + 1));
       break;
     }
-    if (arg === '--relay' || arg === '--host') {
+    if (arg === '--relay' || arg === '--host' || arg === '--file' || arg === '--dir') {
       if (i + 1 >= argv.length) throw new Error(`${arg} needs a value\n${USAGE}`);
-      options[arg.slice(2)] = argv[++i];
+      const value = argv[++i];
+      if (arg === '--file') files.push(parseMapping(arg, value));
+      else if (arg === '--dir') dirs.push(parseMapping(arg, value));
+      else options[arg.slice(2)] = value;
     } else {
       positional.push(arg);
     }
@@ -42,7 +74,45 @@ export function parseCommandLine(argv) {
   if (!guest) throw new Error(USAGE);
   const relay = options.relay ?? process.env.SOCKBRIDGE_RELAY;
   if (!relay) throw new Error(`--relay is required (or set SOCKBRIDGE_RELAY)\n${USAGE}`);
-  return { guest, args, relay, host: options.host ?? process.env.SOCKBRIDGE_HOST_JS };
+  return { guest, args, relay, host: options.host ?? process.env.SOCKBRIDGE_HOST_JS, files, dirs };
+}
+
+/**
+ * Reads a host directory recursively into files (guest path → bytes).
+ * Symbolic links are followed; anything but files and directories is skipped.
+ * @param {string} hostDir @param {string} guestDir @param {Record<string, Uint8Array>} files
+ */
+async function readTree(hostDir, guestDir, files) {
+  for (const name of await readdir(hostDir)) {
+    const hostPath = path.join(hostDir, name);
+    const guestPath = `${guestDir.replace(/\/+$/, '')}/${name}`;
+    const info = await stat(hostPath);
+    if (info.isDirectory()) await readTree(hostPath, guestPath, files);
+    else if (info.isFile()) files[guestPath] = await readFile(hostPath);
+  }
+}
+
+/**
+ * The guest's files from --dir and --file (a --file wins over a --dir entry).
+ * @param {Mapping[]} fileMappings @param {Mapping[]} dirMappings
+ */
+async function snapshotFiles(fileMappings, dirMappings) {
+  /** @type {Record<string, Uint8Array>} */
+  const files = {};
+  for (const { guestPath, hostPath } of dirMappings) {
+    const info = await stat(hostPath).catch(() => undefined);
+    if (!info?.isDirectory()) throw new Error(`--dir ${guestPath}=${hostPath}: ${hostPath} is not a directory`);
+    await readTree(hostPath, guestPath, files);
+  }
+  for (const { guestPath, hostPath } of fileMappings) {
+    try {
+      files[guestPath] = await readFile(hostPath);
+    } catch (error) {
+      const reason = /** @type {NodeJS.ErrnoException} */ (error).code ?? String(error);
+      throw new Error(`--file ${guestPath}=${hostPath}: cannot read ${hostPath} (${reason})`);
+    }
+  }
+  return files;
 }
 
 /** @param {string} file */
@@ -67,8 +137,9 @@ function relayLogin() {
  * @param {string} defaultHostJs  host.js to use when --host is not given
  */
 export async function main(argv, defaultHostJs) {
-  const { guest, args, relay, host } = parseCommandLine(argv);
+  const { guest, args, relay, host, files, dirs } = parseCommandLine(argv);
   const hostJs = path.resolve(host ?? defaultHostJs);
+  const guestFiles = await snapshotFiles(files, dirs);
   if (!globalThis.WebSocket) {
     const { WebSocket } = await import('ws');
     /** @type {any} */ (globalThis).WebSocket = WebSocket;
@@ -82,6 +153,7 @@ export async function main(argv, defaultHostJs) {
     hostUrl: pathToFileURL(hostJs),
     hostOverrides: { wasmBinary: await readFile(hostJs.replace(/\.js$/, '.wasm')) },
     stdin: process.stdin,
+    files: guestFiles,
     stdout: (bytes) => process.stdout.write(bytes),
     stderr: (bytes) => process.stderr.write(bytes),
     relayAuth: relayLogin(),

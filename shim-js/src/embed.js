@@ -13,6 +13,11 @@
 //
 // Everything a run holds (kernel, WebSocket or its streams on the shared one)
 // is released when the run ends, however it ends.
+//
+// `files` gives the guest a read-only file tree (fopen("/etc/app.conf") works;
+// an /etc/hosts or /etc/services there is honoured by the SDK's resolver):
+//
+//   await run({ guest, relay, files: { '/etc/app.conf': 'port=8080\n', '/data/logo.png': bytes } });
 
 import { chooseBlocking } from './blocking.js';
 import { buildImports, ExitStatus } from './imports.js';
@@ -36,6 +41,9 @@ const LINK_CLOSED = 2;
  * @property {string} [programName]
  * @property {Record<string, string>} [env]
  * @property {StdinSource} [stdin]     what the guest reads on fd 0 (default: end of file at once)
+ * @property {Record<string, string | Uint8Array>} [files]  read-only files for the guest, by absolute
+ *   path ('/etc/app.conf'); text is stored as UTF-8. Directories on the way exist implicitly. Any file
+ *   makes "/" the guest's one preopened directory; without files the guest has no file system
  * @property {string | RelayConnection} relay  ws:// or wss:// URL of the relay (a WebSocket of
  *   this run's own), or a connection shared with other runs
  * @property {(bytes: Uint8Array) => void} [stdout]
@@ -89,6 +97,22 @@ async function feedStdin(host, source, wake) {
 }
 
 /**
+ * Gives the kernel the run's files, before the guest starts.
+ * @param {any} host @param {Record<string, string | Uint8Array>} files
+ */
+function addFiles(host, files) {
+  const encoder = new TextEncoder();
+  for (const [path, contents] of Object.entries(files)) {
+    const bytes = typeof contents === 'string' ? encoder.encode(contents) : contents;
+    const pointer = host._malloc(Math.max(bytes.length, 1));
+    host.HEAPU8.set(bytes, pointer);
+    const error = host.ccall('sb_add_file', 'number', ['string', 'number', 'number'], [path, pointer, bytes.length]);
+    host._free(pointer);
+    if (error) throw new Error(`files: cannot add ${path}: ${host.UTF8ToString(host._sb_strerror(error))}`);
+  }
+}
+
+/**
  * One socket of a running guest, as the host kernel reports it.
  * @typedef {{ fd: number, kind: string, state: string, local: string, peer: string, bytesIn: number, bytesOut: number }} SocketInfo
  */
@@ -124,6 +148,7 @@ async function runGuest(options) {
     compileGuest(options.guest, blocking.name),
   ]);
   status(`blocking mode: ${blocking.name} (${blocking.reason})`, 'info');
+  addFiles(host, options.files ?? {}); // before anything that needs releasing: a bad path only throws
   if (options.relayAuth) {
     const { username, password } = options.relayAuth;
     if (!host.ccall('sb_set_relay_credentials', 'number', ['string', 'string'], [username, password]))
