@@ -88,11 +88,12 @@ export function closedPort() {
 /**
  * Runs a guest of the staged site in the page through the embed API.
  * @param {import('@playwright/test').Page} page  a page of the relay's origin
- * @param {{ guest: string, args: string[], relay: string, blocking: string }} options
+ * @param {{ guest: string, args: string[], relay: string, blocking: string, files?: Record<string, string> }} options
+ *   files: run()'s read-only files for the guest, as text
  * @returns {Promise<GuestRun>}
  */
 export function runGuest(page, options) {
-  return page.evaluate(async ({ guest, args, relay, blocking }) => {
+  return page.evaluate(async ({ guest, args, relay, blocking, files }) => {
     const { run } = await import('/shim-js/src/embed.js');
     const decoder = new TextDecoder();
     const result = { code: /** @type {number | null} */ (null), error: /** @type {string | null} */ (null),
@@ -101,6 +102,7 @@ export function runGuest(page, options) {
       result.code = await run({
         guest: `/guests/${guest}.wasm`, programName: guest, args, relay,
         blocking: /** @type {'jspi' | 'asyncify'} */ (blocking),
+        files,
         stdout: (bytes) => (result.stdout += decoder.decode(bytes, { stream: true })),
         stderr: (bytes) => (result.stderr += decoder.decode(bytes, { stream: true })),
         onStatus: (message) => result.status.push(message),
