@@ -19,11 +19,12 @@ export class ExitStatus extends Error {
 /** @typedef {Record<string, Record<string, string>>} ExportTable */
 
 /**
- * Import name → host export, for calls that may block. Keep in step with
- * SOCKBRIDGE_BLOCKING_IMPORTS in guest/CMakeLists.txt (the Asyncify build).
+ * Import name → host export, for calls that may block. The Asyncify builds
+ * take the same list from guest/share/sockbridge/asyncify-imports;
+ * tests/node/import_tables.test.js holds the two equal.
  * @type {ExportTable}
  */
-const BLOCKING = {
+export const BLOCKING = {
   posix_sockets: {
     connect: '_sb_sock_connect',
     send: '_sb_sock_send',
