@@ -15,9 +15,13 @@
 //   commands     argv lists run in order in the source copy; "@SDK@" stands for the SDK's path
 //   programs     what it builds, relative to its build directory (each gets NAME.asyncify.wasm)
 //   installs     a library: files its commands install into the SDK, relative to it
+//
+// Every program a port builds is also published in the staged site as
+// build/site/guests/BASENAME.wasm (+ .asyncify.wasm), so the demo page and the
+// browser tests run it as they run the demos.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +32,7 @@ const portsDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(portsDir, '../..');
 const buildDir = process.env.SOCKBRIDGE_BUILD_DIR ?? path.join(root, 'build');
 export const sdkDir = path.join(buildDir, 'sdk');
+const siteGuests = path.join(buildDir, 'site', 'guests');
 /** What `cmake --install` put in the SDK: the base every port's key includes. */
 const sdkManifest = path.join(buildDir, 'guest', 'install_manifest.txt');
 export const sourcesDir =
@@ -112,7 +117,7 @@ async function buildOne(name) {
   const stamp = path.join(work, '.sockbridge-build');
   const key = buildKey(name);
   const installed = (port.installs ?? []).every((file) => existsSync(path.join(sdkDir, file)));
-  if (installed && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) return work;
+  if (installed && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) return publish(name, work);
 
   rmSync(work, { recursive: true, force: true });
   cpSync(source, work, { recursive: true });
@@ -134,6 +139,21 @@ async function buildOne(name) {
   for (const file of port.installs ?? [])
     if (!existsSync(path.join(sdkDir, file))) throw new Error(`${name}: ${file} was not installed into ${sdkDir}`);
   writeFileSync(stamp, key);
+  return publish(name, work);
+}
+
+/**
+ * Copies a port's programs into the staged site's guests/ (see the header).
+ * @param {string} name @param {string} work  its build directory @returns {string} work
+ */
+function publish(name, work) {
+  mkdirSync(siteGuests, { recursive: true });
+  for (const program of ports[name].programs ?? []) {
+    const built = path.join(work, program.replace(/\.wasm$/, ''));
+    const base = path.basename(built);
+    cpSync(existsSync(`${built}.wasm`) ? `${built}.wasm` : built, path.join(siteGuests, `${base}.wasm`));
+    cpSync(`${built}.asyncify.wasm`, path.join(siteGuests, `${base}.asyncify.wasm`));
+  }
   return work;
 }
 
