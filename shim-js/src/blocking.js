@@ -5,7 +5,7 @@
 //   - Asyncify: the guest was transformed at build time (wasm-opt --asyncify);
 //     it unwinds its own stack into a buffer and rewinds it afterwards.
 
-/** Bytes reserved in guest memory for Asyncify's saved stack. */
+/** Bytes grown for Asyncify's saved stack in a guest that does not bring its own buffer. */
 const ASYNCIFY_STACK_BYTES = 64 * 1024;
 const WASM_PAGE_BYTES = 65536;
 const ASYNCIFY_STATE_UNWINDING = 1;
@@ -83,7 +83,7 @@ function asyncify(reason) {
       exports = instance.exports;
       if (typeof exports.asyncify_start_unwind !== 'function')
         throw new Error('this guest was not built with Asyncify (use the .asyncify.wasm file)');
-      dataAddress = reserveAsyncifyData(/** @type {WebAssembly.Memory} */ (exports.memory));
+      dataAddress = asyncifyData(exports);
       for (;;) {
         exports._start();
         if (exports.asyncify_get_state() !== ASYNCIFY_STATE_UNWINDING) return;
@@ -99,15 +99,41 @@ function asyncify(reason) {
 }
 
 /**
- * Grows guest memory by fresh pages for Asyncify's buffer, before the guest's
- * allocator first asks for memory, and writes the {start, end} header.
+ * Where the guest's stack is saved while it waits, with the {position, end}
+ * header binaryen's Asyncify reads written. A guest built by the SDK owns this
+ * buffer (sockbridge_asyncify_data, in its libc layer). It must: wasi-libc's
+ * malloc adopts every page below memory.size at its first call, so pages grown
+ * here before _start become heap, and a guest that allocates that far (curl
+ * with TLS does) overwrites the saved frames and traps in asyncify_stop_unwind.
+ * @param {any} exports  the guest instance's exports
+ * @returns {number} the buffer's address
+ */
+function asyncifyData(exports) {
+  const memory = /** @type {WebAssembly.Memory} */ (exports.memory);
+  if (exports.sockbridge_asyncify_data instanceof WebAssembly.Global) {
+    const address = exports.sockbridge_asyncify_data.value;
+    const bytes = new Uint32Array(memory.buffer, exports.sockbridge_asyncify_data_bytes.value, 1)[0];
+    return writeAsyncifyHeader(memory, address, address + bytes);
+  }
+  return growAsyncifyData(memory);
+}
+
+/**
+ * For guests linked without the SDK's libc layer: grows fresh pages for the
+ * buffer. Safe only while the guest's heap stays inside its initial memory
+ * (see asyncifyData).
  * @param {WebAssembly.Memory} memory
  */
-function reserveAsyncifyData(memory) {
+function growAsyncifyData(memory) {
   const pages = Math.ceil((ASYNCIFY_STACK_BYTES + 8) / WASM_PAGE_BYTES);
   const address = memory.grow(pages) * WASM_PAGE_BYTES;
+  return writeAsyncifyHeader(memory, address, address + pages * WASM_PAGE_BYTES);
+}
+
+/** @param {WebAssembly.Memory} memory @param {number} address @param {number} end */
+function writeAsyncifyHeader(memory, address, end) {
   const header = new Uint32Array(memory.buffer, address, 2);
   header[0] = address + 8;
-  header[1] = address + pages * WASM_PAGE_BYTES;
+  header[1] = end;
   return address;
 }
