@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { freeUdpPort, startDnsmasq, zone } from './dnsmasq.js';
-import { startGuest, usePorts } from './guest_run.js';
+import { startDnsmasq, zone } from './dnsmasq.js';
+import { freeUdpPort, startGuest, usePorts } from './guest_run.js';
 
 const built = usePorts(['c-ares']);
 /** @type {Awaited<ReturnType<typeof startDnsmasq>>} */

@@ -3,7 +3,8 @@
 // over UDP and TCP on one free port. Used by tests/ports/c-ares.test.js and
 // the browser spec tests/browser/ports_dns_coap.spec.js.
 import { spawn } from 'node:child_process';
-import dgram from 'node:dgram';
+
+import { freeUdpPort } from './guest_run.js';
 
 const dnsmasqBinary = '/usr/sbin/dnsmasq';
 
@@ -19,15 +20,6 @@ export const zone = {
   /** A domain dnsmasq answers alone (--local): unknown names in it are NXDOMAIN. */
   localDomain: 'lan.example',
 };
-
-/** A UDP port of 127.0.0.1 nobody has bound right now. @returns {Promise<number>} */
-export async function freeUdpPort() {
-  const socket = dgram.createSocket('udp4');
-  await new Promise((resolve) => socket.bind(0, '127.0.0.1', () => resolve(undefined)));
-  const { port } = socket.address();
-  await new Promise((resolve) => socket.close(() => resolve(undefined)));
-  return port;
-}
 
 /** @param {number} port */
 function launch(port) {

@@ -3,6 +3,7 @@
 // builds them first in the ports.build fixture), and guests run by the Node
 // CLI through the relay against real peers on 127.0.0.1.
 import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import net from 'node:net';
 import { after, before } from 'node:test';
 
@@ -98,3 +99,11 @@ export async function startAnsweringServer() {
   return { server, port: /** @type {net.AddressInfo} */ (server.address()).port };
 }
 
+/** A UDP port of 127.0.0.1 nobody has bound right now. @returns {Promise<number>} */
+export async function freeUdpPort() {
+  const socket = dgram.createSocket('udp4');
+  await new Promise((resolve) => socket.bind(0, '127.0.0.1', () => resolve(undefined)));
+  const { port } = socket.address();
+  await new Promise((resolve) => socket.close(() => resolve(undefined)));
+  return port;
+}
