@@ -12,7 +12,8 @@
 //   source       the Debian source package (scripts/thirdparty-sources fetches it)
 //   build        how it is built, in words (guest/README.md's table repeats it)
 //   depends      ports to build first (libraries it links)
-//   commands     argv lists run in order in the source copy; "@SDK@" stands for the SDK's path
+//   commands     argv lists run in order in the source copy; "@SDK@" stands for the SDK's path,
+//                "@PORT@" for the recipe's folder (files of our own it builds, e.g. glue over WASI)
 //   programs     what it builds, relative to its build directory (each gets NAME.asyncify.wasm)
 //   installs     a library: files its commands install into the SDK, relative to it
 //
@@ -124,7 +125,7 @@ async function buildOne(name) {
   const env = { ...process.env, PATH: `${path.join(sdkDir, 'bin')}:${process.env.PATH}` };
   const log = [];
   for (const [command, ...args] of port.commands) {
-    const argv = args.map((arg) => arg.replaceAll('@SDK@', sdkDir));
+    const argv = args.map((arg) => arg.replaceAll('@SDK@', sdkDir).replaceAll('@PORT@', path.join(portsDir, name)));
     try {
       const { stdout, stderr } = await run(command, argv, { cwd: work, env, maxBuffer: 256 << 20 });
       log.push(stdout, stderr);
