@@ -6,7 +6,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { startDnsmasq, zone } from './dnsmasq.js';
-import { freeUdpPort, startGuest, usePorts } from './guest_run.js';
+import { startGuest, usePorts } from './guest_run.js';
+import { freeUdpPort } from './udp_port.js';
 
 const built = usePorts(['c-ares']);
 /** @type {Awaited<ReturnType<typeof startDnsmasq>>} */

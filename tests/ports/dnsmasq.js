@@ -4,7 +4,7 @@
 // the browser spec tests/browser/ports_dns_coap.spec.js.
 import { spawn } from 'node:child_process';
 
-import { freeUdpPort } from './guest_run.js';
+import { freeUdpPort } from './udp_port.js';
 
 const dnsmasqBinary = '/usr/sbin/dnsmasq';
 

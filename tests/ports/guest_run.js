@@ -3,7 +3,6 @@
 // builds them first in the ports.build fixture), and guests run by the Node
 // CLI through the relay against real peers on 127.0.0.1.
 import { spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import net from 'node:net';
 import { after, before } from 'node:test';
 
@@ -41,10 +40,12 @@ export const relayUrl = () => `ws://127.0.0.1:${relay.port}/wisp/`;
  * the test to write to (child.stdin).
  * @param {string} program  path of the program (its .asyncify.wasm is beside it)
  * @param {string[]} args
- * @param {{ stdin?: string | Buffer }} [options]
+ * @param {{ stdin?: string | Buffer, files?: Record<string, string> }} [options]
+ *   files: host files the guest reads, by guest path (the CLI's --file GUEST=HOST)
  */
 export function startGuest(program, args, options = {}) {
-  const child = spawn(process.execPath, [cli, program, '--relay', relayUrl(), '--', ...args]);
+  const files = Object.entries(options.files ?? {}).flatMap(([guest, host]) => ['--file', `${guest}=${host}`]);
+  const child = spawn(process.execPath, [cli, program, '--relay', relayUrl(), ...files, '--', ...args]);
   const output = { stdout: Buffer.alloc(0), stderr: '' };
   child.stdout.on('data', (chunk) => (output.stdout = Buffer.concat([output.stdout, chunk])));
   child.stderr.on('data', (chunk) => (output.stderr += chunk));
@@ -97,13 +98,4 @@ export async function startAnsweringServer() {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   return { server, port: /** @type {net.AddressInfo} */ (server.address()).port };
-}
-
-/** A UDP port of 127.0.0.1 nobody has bound right now. @returns {Promise<number>} */
-export async function freeUdpPort() {
-  const socket = dgram.createSocket('udp4');
-  await new Promise((resolve) => socket.bind(0, '127.0.0.1', () => resolve(undefined)));
-  const { port } = socket.address();
-  await new Promise((resolve) => socket.close(() => resolve(undefined)));
-  return port;
 }

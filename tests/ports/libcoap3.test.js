@@ -4,61 +4,16 @@
 // its coap-server example, listening through the relay, answers Debian's
 // coap-client.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 
-import { freeUdpPort, startGuest, until, usePorts } from './guest_run.js';
+import { coapPing, nativeCoapClient, startCoapServer } from './coap.js';
+import { startGuest, until, usePorts } from './guest_run.js';
+import { freeUdpPort } from './udp_port.js';
 
-const nativeServer = '/usr/bin/coap-server-notls';
-const nativeClient = '/usr/bin/coap-client-notls';
 const built = usePorts(['libcoap3']);
-/** @type {Awaited<ReturnType<typeof startNativeServer>>} */
+/** @type {Awaited<ReturnType<typeof startCoapServer>>} */
 let server;
-
-/**
- * Resolves once a CoAP endpoint answers a CoAP ping (an empty confirmable
- * message, answered with a reset) on 127.0.0.1:port, retrying (bounded).
- * @param {number} port
- */
-async function coapPing(port) {
-  const socket = dgram.createSocket('udp4');
-  try {
-    for (let attempt = 0; attempt < 100; ++attempt) {
-      const answered = new Promise((resolve) => {
-        socket.once('message', (reply) => resolve(reply[0] >> 4 === 0x7)); // version 1, type RST
-        setTimeout(() => resolve(false), 100);
-      });
-      socket.send(Buffer.from([0x40, 0x00, attempt >> 8, attempt & 0xff]), port, '127.0.0.1');
-      if (await answered) return;
-    }
-    throw new Error(`no CoAP endpoint answers on 127.0.0.1:${port}`);
-  } finally {
-    socket.close();
-  }
-}
-
-/**
- * Debian's coap-server on a free port of 127.0.0.1, with its default
- * resources; log() is what it printed so far (-v 7: every message).
- */
-async function startNativeServer() {
-  const port = await freeUdpPort();
-  const child = spawn(nativeServer, ['-A', '127.0.0.1', '-p', String(port), '-v', '7'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (chunk) => (log += chunk));
-  child.stderr.on('data', (chunk) => (log += chunk));
-  await coapPing(port);
-  return { port, log: () => log, stop: () => child.kill('SIGTERM') };
-}
-
-/** Runs Debian's coap-client; resolves to what it printed. @param {string[]} args */
-async function nativeCoap(args) {
-  const { stdout } = await promisify(execFile)(nativeClient, ['-B', '5', ...args]);
-  return stdout;
-}
 
 /** Runs the guest coap-client against the native server. @param {string[]} args */
 async function guestCoap(args) {
@@ -67,7 +22,7 @@ async function guestCoap(args) {
   return { stdout: result.stdout.toString(), stderr: result.stderr };
 }
 
-before(async () => (server = await startNativeServer()));
+before(async () => (server = await startCoapServer()));
 after(() => server?.stop());
 
 const uri = (/** @type {string} */ resource) => `coap://127.0.0.1:${server.port}/${resource}`;
@@ -82,7 +37,7 @@ test('coap-client (libcoap) GETs resources and the resource directory from a nat
 
 test('coap-client (libcoap) PUTs a value the native server then serves to a native client', async () => {
   await guestCoap(['-m', 'put', '-e', 'written by a wasm guest', uri('example_data')]);
-  assert.equal(await nativeCoap(['-m', 'get', uri('example_data')]), 'written by a wasm guest\n');
+  assert.equal(await nativeCoapClient(['-m', 'get', uri('example_data')]), 'written by a wasm guest\n');
   assert.equal((await guestCoap(['-m', 'get', uri('example_data')])).stdout, 'written by a wasm guest\n');
 });
 
@@ -91,7 +46,7 @@ test('coap-client (libcoap) sends a 1000-byte PUT block-wise in 64-byte blocks',
   await guestCoap(['-b', '64', '-m', 'put', '-e', payload, uri('example_data')]);
   const blocks = [...server.log().matchAll(/t:CON c:PUT .*Block1:(\d+)\/[M_]\/64, Size1:1000/g)].map((match) => Number(match[1]));
   assert.deepEqual(blocks, Array.from({ length: 16 }, (_, i) => i), 'the server received blocks 0..15');
-  assert.equal(await nativeCoap(['-m', 'get', uri('example_data')]), `${payload}\n`);
+  assert.equal(await nativeCoapClient(['-m', 'get', uri('example_data')]), `${payload}\n`);
 });
 
 test('coap-client (libcoap) observes /time and prints each notification', async () => {
@@ -113,9 +68,9 @@ test('coap-server (libcoap) in the guest answers a native coap-client through th
   try {
     await Promise.race([coapPing(port), until(guest, () => false, 'the server answered a ping')]);
     const local = `coap://127.0.0.1:${port}/`;
-    assert.match(await nativeCoap(['-m', 'get', local]), /^This is a test server made with libcoap/);
-    await nativeCoap(['-m', 'put', '-e', 'sent by a native client', `${local}example_data`]);
-    assert.equal(await nativeCoap(['-m', 'get', `${local}example_data`]), 'sent by a native client\n');
+    assert.match(await nativeCoapClient(['-m', 'get', local]), /^This is a test server made with libcoap/);
+    await nativeCoapClient(['-m', 'put', '-e', 'sent by a native client', `${local}example_data`]);
+    assert.equal(await nativeCoapClient(['-m', 'get', `${local}example_data`]), 'sent by a native client\n');
   } finally {
     guest.child.kill('SIGTERM');
   }
