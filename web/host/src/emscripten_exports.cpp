@@ -97,7 +97,6 @@ SB_EXPORT const char* sb_strerror(std::int32_t errno_value) {
   case number:                      \
     return message;
     SB_ERRNO_TABLE(SB_X)
-    SB_FILE_ERRNO_TABLE(SB_X)
 #undef SB_X
   }
   return "Unknown error";

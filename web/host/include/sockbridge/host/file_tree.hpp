@@ -15,21 +15,7 @@
 #include <string_view>
 #include <vector>
 
-// WASI errno values of file calls that posix_sockets.h's SB_ERRNO_TABLE does
-// not list (numbers from wasi-libc's __errno_values.h): X(name, number, message).
-#define SB_FILE_ERRNO_TABLE(X)               \
-  X(EISDIR, 31, "Is a directory")            \
-  X(ENAMETOOLONG, 37, "Filename too long")   \
-  X(ENOTDIR, 54, "Not a directory")          \
-  X(EROFS, 69, "Read-only file system")      \
-  X(ESPIPE, 70, "Invalid seek")              \
-  X(ENOTCAPABLE, 76, "Capabilities insufficient")
-
 namespace sb::host {
-
-#define SB_DEFINE_FILE_ERRNO(name, number, message) inline constexpr std::int32_t SB_##name = number;
-SB_FILE_ERRNO_TABLE(SB_DEFINE_FILE_ERRNO)
-#undef SB_DEFINE_FILE_ERRNO
 
 // Longest path a guest may pass to a file call (PATH_MAX); longer is ENAMETOOLONG.
 inline constexpr std::size_t max_path_bytes = 4096;
