@@ -2,7 +2,8 @@
  * runs when the program raises its signal, nothing arrives from outside),
  * plus what programs written for POSIX install their handlers with:
  * sigaction() over the same handler table, and the sigset_t operations.
- * SIGALRM also comes from alarm() (<unistd.h>), at the next poll(), select() or pselect().
+ * SIGALRM also comes from alarm() (<unistd.h>), at the next poll(), select(),
+ * pselect() or blocking recv(), recvfrom(), accept() or connect().
  * sigprocmask() and SA_SIGINFO handlers are not available: with no signal
  * arriving asynchronously there is nothing to block or to describe. */
 #ifndef SOCKBRIDGE_SIGNAL_H

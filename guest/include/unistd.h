@@ -9,8 +9,10 @@ extern "C" {
 #endif
 
 /* SIGALRM after `seconds`, delivered (raise()) when the guest next waits in
- * poll(), select() or pselect(), which then fail with EINTR; a guest is
- * never interrupted elsewhere. 0 cancels. Returns the seconds left of the previous alarm. */
+ * poll(), select(), pselect(), or on a blocking socket in recv(), recvfrom(),
+ * accept() or connect(), which then fail with EINTR unless the handler
+ * longjmp()s out (<setjmp.h>); a guest is never interrupted elsewhere (read()
+ * on a socket, sleep()). 0 cancels. Returns the seconds left of the previous alarm. */
 unsigned alarm(unsigned seconds);
 
 #ifdef __cplusplus
