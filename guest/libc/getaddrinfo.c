@@ -11,6 +11,10 @@
 
 enum { max_results = 16 };
 
+/* Every AI_* flag <netdb.h> defines; any other bit is EAI_BADFLAGS. */
+static const int known_flags =
+    AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_V4MAPPED | AI_ALL | AI_ADDRCONFIG | AI_NUMERICSERV;
+
 /* One allocation per result: the addrinfo and its sockaddr together. */
 struct result {
   struct addrinfo info;
@@ -62,10 +66,11 @@ int getaddrinfo(const char *__restrict node, const char *__restrict service, con
   const int flags = hints ? hints->ai_flags : 0;
   const int socktype = hints ? hints->ai_socktype : 0;
   if (!node && !service) return EAI_NONAME;
+  if ((flags & ~known_flags) || ((flags & AI_CANONNAME) && !node)) return EAI_BADFLAGS;
   if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6) return EAI_FAMILY;
   if (socktype != 0 && socktype != SOCK_STREAM && socktype != SOCK_DGRAM) return EAI_SOCKTYPE;
   const int port = service_port(service, flags & AI_NUMERICSERV, socktype);
-  if (port < 0) return EAI_SERVICE;
+  if (port < 0) return (flags & AI_NUMERICSERV) ? EAI_NONAME : EAI_SERVICE;
 
   unsigned char slots[max_results][SB_SOCKADDR_IN6_SIZE];
   int32_t count = lookup(node, family, flags, slots);
