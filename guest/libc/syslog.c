@@ -1,6 +1,7 @@
 /* syslog to stderr: a guest has no system log (see <syslog.h>). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -25,15 +26,21 @@ int setlogmask(int mask) {
   return old;
 }
 
+/* Longest message written whole; a longer one is cut there. */
+enum { message_bytes = 1024 };
+
 void vsyslog(int priority, const char *format, va_list arguments) {
   if (!(log_mask & LOG_MASK(LOG_PRI(priority)))) return;
+  char message[message_bytes];
+  vsnprintf(message, sizeof message, format, arguments);
+  /* One line per message, as syslogd writes it: a message's own final newline is not doubled. */
+  const size_t length = strlen(message);
+  if (length > 0 && message[length - 1] == '\n') message[length - 1] = '\0';
   const char *ident = log_ident ? log_ident : "guest";
   if (log_options & LOG_PID)
-    fprintf(stderr, "%s[%d]: ", ident, (int)getpid());
+    fprintf(stderr, "%s[%d]: %s\n", ident, (int)getpid(), message);
   else
-    fprintf(stderr, "%s: ", ident);
-  vfprintf(stderr, format, arguments);
-  fputc('\n', stderr);
+    fprintf(stderr, "%s: %s\n", ident, message);
 }
 
 void syslog(int priority, const char *format, ...) {
