@@ -16,6 +16,9 @@ int accept4(int fd, struct sockaddr *__restrict address, socklen_t *__restrict l
     return -1;
   }
   int accepted = accept(fd, address, length);
-  if (accepted >= 0 && (flags & SOCK_NONBLOCK) && fcntl(accepted, F_SETFL, O_NONBLOCK) != 0) return -1;
+  if (accepted >= 0 && (flags & SOCK_NONBLOCK) && fcntl(accepted, F_SETFL, O_NONBLOCK) != 0) {
+    wasm_sock_close(accepted); /* the caller never learns the fd: it must not stay open */
+    return -1;
+  }
   return accepted;
 }
