@@ -80,6 +80,9 @@ extern int h_errno;
 
 /* For old code: IPv4 only, one static result per call (not thread-safe, as POSIX allows). */
 struct hostent *gethostbyname(const char *name);
+/* Always NULL with h_errno HOST_NOT_FOUND: the relay does no reverse lookups
+ * (callers fall back to the numeric address, as for an address without a name). */
+struct hostent *gethostbyaddr(const void *address, socklen_t length, int family);
 const char *hstrerror(int code);
 
 struct servent {
