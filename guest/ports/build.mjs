@@ -121,7 +121,9 @@ async function buildOne(name) {
   if (installed && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) return publish(name, work);
 
   rmSync(work, { recursive: true, force: true });
-  cpSync(source, work, { recursive: true });
+  // Timestamps kept: autotools' make reruns autoconf/automake when configure
+  // or a Makefile.in looks older than its input, as a copy in file order makes it.
+  cpSync(source, work, { recursive: true, preserveTimestamps: true });
   const env = { ...process.env, PATH: `${path.join(sdkDir, 'bin')}:${process.env.PATH}` };
   const log = [];
   for (const [command, ...args] of port.commands) {
