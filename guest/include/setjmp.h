@@ -26,9 +26,10 @@
  *     ones, arrays, anything whose address was taken) keep their latest values.
  *     C leaves non-volatile locals changed since setjmp() indeterminate, so
  *     correct programs do not notice.
- *   - Cost: setjmp() and longjmp() each walk the whole stack (microseconds, not
- *     nanoseconds), and Asyncify instruments every function that may be on
- *     the stack at a setjmp(): about 10 % more code and a few % slower.
+ *   - Cost: setjmp() and longjmp() each walk the whole stack (under a
+ *     microsecond for a shallow one in Node 20), and Asyncify instruments every
+ *     function that may be on the stack at a setjmp(): netcat's code is 14 %
+ *     larger, and a call-heavy loop (qsort, snprintf) ran 20-40 % slower.
  *   - There is no signal mask, so sigsetjmp()'s savemask is ignored, and
  *     jmp_buf must not be copied (the snapshot belongs to its address).
  */
