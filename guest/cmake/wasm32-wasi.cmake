@@ -21,8 +21,15 @@ set(CMAKE_CXX_COMPILER "${SOCKBRIDGE_SDK}/bin/sockbridge-c++")
 set(CMAKE_AR "${SOCKBRIDGE_SDK}/bin/sockbridge-ar" CACHE FILEPATH "")
 set(CMAKE_RANLIB "${SOCKBRIDGE_SDK}/bin/sockbridge-ranlib" CACHE FILEPATH "")
 
-# Compiler checks cannot run wasm binaries; compile a library instead.
-set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+# Feature checks (check_function_exists, check_symbol_exists, try_compile)
+# link a program, as on any platform, so a function neither wasi-libc nor the
+# SDK has is reported missing: compiled as a static library instead, every
+# check_function_exists succeeds (libevent then calls getifaddrs, c-ares
+# __system_property_get). The SDK's own build compiles its checks as a
+# library: it has no installed libc layer to link them with yet.
+if(CMAKE_C_FLAGS MATCHES "--sockbridge-sdk-build")
+  set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+endif()
 
 set(CMAKE_FIND_ROOT_PATH "${SOCKBRIDGE_SDK}")
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
