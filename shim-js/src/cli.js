@@ -6,6 +6,10 @@
 // --file GUEST_PATH=HOST_PATH (repeatable) gives the guest a read-only copy of a
 // host file; --dir GUEST_DIR=HOST_DIR a copy of a whole host directory, read
 // once at start (later changes on the host are not seen).
+// Every guest also gets the machine's Mozilla roots read-only where Debian keeps
+// them, /etc/ssl/certs/ca-certificates.crt (package ca-certificates), unless a
+// --file or --dir gives that path: TLS clients built by the SDK (curl's port)
+// verify servers against it by default, as they would on Debian.
 // A relay that requires a login gets SOCKBRIDGE_RELAY_USER and SOCKBRIDGE_RELAY_PASSWORD;
 // its message of the day, if any, goes to stderr.
 // Node has no JSPI, so guests block through their Asyncify build
@@ -115,6 +119,21 @@ async function snapshotFiles(fileMappings, dirMappings) {
   return files;
 }
 
+/** The trust anchors every guest gets, at the same path as on the host. */
+const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/**
+ * Adds the host's CA bundle to the guest's files unless they already have one
+ * there; a host without it gives none (a TLS client then fails as curl does
+ * without its bundle).
+ * @param {Record<string, Uint8Array>} files
+ */
+async function addCaBundle(files) {
+  if (files[CA_BUNDLE]) return;
+  const bundle = await readFile(CA_BUNDLE).catch(() => undefined);
+  if (bundle) files[CA_BUNDLE] = bundle;
+}
+
 /** @param {string} file */
 async function asyncifyBytes(file) {
   const variant = file.endsWith('.asyncify.wasm') ? file : `${file.replace(/\.wasm$/, '')}.asyncify.wasm`;
@@ -140,6 +159,7 @@ export async function main(argv, defaultHostJs) {
   const { guest, args, relay, host, files, dirs } = parseCommandLine(argv);
   const hostJs = path.resolve(host ?? defaultHostJs);
   const guestFiles = await snapshotFiles(files, dirs);
+  await addCaBundle(guestFiles);
   if (!globalThis.WebSocket) {
     const { WebSocket } = await import('ws');
     /** @type {any} */ (globalThis).WebSocket = WebSocket;
