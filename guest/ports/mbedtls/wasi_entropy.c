@@ -4,16 +4,15 @@
  * is WASI random_get, which the host serves from crypto.getRandomValues in a
  * page and node:crypto in the CLI. The port compiles this file into
  * libmbedcrypto.a, so every guest that links mbedTLS has it. */
-#include <stddef.h>
-#include <unistd.h>
-
 #include <mbedtls/entropy.h>
 #include <mbedtls/entropy_poll.h>
+#include <stddef.h>
+#include <unistd.h>
 
 /* getentropy() gives at most 256 bytes per call. */
 enum { getentropy_max_bytes = 256 };
 
-int mbedtls_hardware_poll(void *data, unsigned char *output, size_t length, size_t *olength) {
+int mbedtls_hardware_poll(void* data, unsigned char* output, size_t length, size_t* olength) {
   (void)data;
   for (size_t done = 0; done < length;) {
     const size_t piece = length - done < getentropy_max_bytes ? length - done : getentropy_max_bytes;
