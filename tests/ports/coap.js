@@ -51,6 +51,11 @@ export async function startCoapServer() {
     child.kill('SIGTERM');
     throw error;
   }
+  // It must not keep the test process alive, nor outlive it.
+  child.unref();
+  child.stdout.unref();
+  child.stderr.unref();
+  process.once('exit', () => child.kill('SIGTERM'));
   return { port, log: () => log, stop: () => child.kill('SIGTERM') };
 }
 

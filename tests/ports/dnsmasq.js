@@ -71,6 +71,10 @@ export async function startDnsmasq() {
     const server = launch(port);
     lastLog = server.log;
     if (!(await server.started)) continue;
+    // It must not keep the test process alive, nor outlive it.
+    server.child.unref();
+    server.child.stderr.unref();
+    process.once('exit', () => server.child.kill('SIGTERM'));
     return {
       port,
       /** Lines dnsmasq logged (each query with --log-queries). */
