@@ -11,8 +11,8 @@ import { promisify } from 'node:util';
 
 import { closedPort } from '../browser/fixtures.js';
 import { sdkDir } from '../../guest/ports/build.mjs';
-import { connectWhenListening, startGuest, usePorts } from './guest_run.js';
-import { serverName, startTlsServers } from './tls_peers.js';
+import { startGuest, usePorts } from './guest_run.js';
+import { serverName, startTlsServers, untilListening } from './tls_peers.js';
 
 usePorts(['mbedtls']);
 const root = new URL('../..', import.meta.url).pathname;
@@ -44,7 +44,7 @@ before(async () => {
     // -WWW serves files relative to its working directory.
     { cwd: path.join(tls.dir, 'www'), stdio: 'ignore' },
   );
-  (await connectWhenListening(opensslPort)).destroy();
+  await untilListening(opensslPort);
 });
 after(() => {
   opensslServer?.kill('SIGTERM');

@@ -2,13 +2,14 @@
 // tests/ports/tls_client.test.js): a test CA and server certificates made with
 // the openssl CLI at test time, served by Debian's nginx on 127.0.0.1, one
 // port per kind of certificate, TLS 1.2 and 1.3, HTTP/1.1 keep-alive, gzip.
+// No node:test here: browser specs (tests/browser/ports_curl.spec.js) use it too.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
 import { closedPort } from '../browser/fixtures.js';
-import { connectWhenListening } from './guest_run.js';
 
 const nginxBinary = '/usr/sbin/nginx';
 
@@ -42,6 +43,22 @@ function makeCertificates(dir) {
   leaf('wrong-name', 'rsa', 'other.test', '2');
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'unknown-ca.key', '-out', 'unknown-ca.pem',
     '-days', '2', '-subj', `/CN=${serverName}`, '-addext', `subjectAltName=DNS:${serverName}`], dir);
+}
+
+/** Resolves once something accepts on 127.0.0.1:port (bounded: 10 s). @param {number} port */
+export async function untilListening(port) {
+  for (let attempt = 0; attempt < 200; ++attempt) {
+    const accepted = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (accepted) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port}`);
 }
 
 /** The kinds of server nginx runs, each on a port of its own. */
@@ -97,7 +114,7 @@ http {
   const child = spawn(nginxBinary, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], {
     stdio: 'ignore',
   });
-  for (const port of Object.values(ports)) (await connectWhenListening(port)).destroy();
+  for (const port of Object.values(ports)) await untilListening(port);
   return {
     dir,
     ports,
