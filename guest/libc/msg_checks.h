@@ -13,12 +13,23 @@
  * datagram is never cut; a stream gets the rest as a short count. */
 enum { sb_gather_limit_bytes = 65536 };
 
-/* Every MSG_* flag the SDK's <sys/socket.h> defines (MSG_OOB is MSG_PEEK's bit
- * there, and both are let through). Another bit is EOPNOTSUPP, as POSIX says
- * for flags a socket does not support, instead of being silently ignored. */
+/* Every MSG_* flag the SDK's <sys/socket.h> defines is let through. Another
+ * bit is EOPNOTSUPP, as POSIX says for flags a socket does not support,
+ * instead of being silently ignored. */
 static inline int sb_msg_flags_known(int flags) {
   if (!(flags & ~(MSG_OOB | MSG_PEEK | MSG_DONTROUTE | MSG_WAITALL | MSG_DONTWAIT | MSG_NOSIGNAL))) return 1;
   errno = EOPNOTSUPP;
+  return 0;
+}
+
+/* The relay carries no urgent data: a send with MSG_OOB goes in band (what
+ * telnet-like clients need to keep working), a receive asking for it is
+ * EINVAL, as Linux answers when no urgent byte is waiting. */
+static inline int sb_send_flags(int flags) { return flags & ~MSG_OOB; }
+static inline int sb_recv_flags_valid(int flags) {
+  if (!sb_msg_flags_known(flags)) return 0;
+  if (!(flags & MSG_OOB)) return 1;
+  errno = EINVAL;
   return 0;
 }
 

@@ -17,7 +17,7 @@ static int is_stream(int fd) {
 }
 
 ssize_t recv(int fd, void *buffer, size_t length, int flags) {
-  if (!sb_msg_flags_known(flags)) return -1;
+  if (!sb_recv_flags_valid(flags)) return -1;
   if (!(flags & MSG_DONTWAIT) && sb_alarm_wait(fd, POLLIN) == sb_alarm_is_due) return sb_alarm_interrupt();
   if (!(flags & MSG_WAITALL) || !is_stream(fd))
     return sb_result(wasm_sock_recv(fd, buffer, (uint32_t)length, flags & ~MSG_WAITALL));
@@ -35,7 +35,7 @@ ssize_t recv(int fd, void *buffer, size_t length, int flags) {
 ssize_t recvfrom(int fd, void *__restrict buffer, size_t length, int flags, struct sockaddr *__restrict address,
                  socklen_t *__restrict address_length) {
   if (!address || !address_length) return recv(fd, buffer, length, flags);
-  if (!sb_msg_flags_known(flags)) return -1;
+  if (!sb_recv_flags_valid(flags)) return -1;
   if (!(flags & MSG_DONTWAIT) && sb_alarm_wait(fd, POLLIN) == sb_alarm_is_due) return sb_alarm_interrupt();
   uint32_t wire_length = *address_length;
   int32_t got = wasm_sock_recvfrom(fd, buffer, (uint32_t)length, flags, address, &wire_length);
@@ -47,7 +47,7 @@ ssize_t recvfrom(int fd, void *__restrict buffer, size_t length, int flags, stru
  * iovecs: into the only iovec with room, or into a buffer of at most
  * sb_gather_limit_bytes that is then scattered over them. */
 ssize_t recvmsg(int fd, struct msghdr *message, int flags) {
-  if (!sb_msghdr_valid(message) || !sb_msg_flags_known(flags)) return -1;
+  if (!sb_msghdr_valid(message) || !sb_recv_flags_valid(flags)) return -1;
   message->msg_flags = 0;
   message->msg_controllen = 0;
   const struct iovec *nonempty;

@@ -7,14 +7,14 @@
 
 ssize_t send(int fd, const void *buffer, size_t length, int flags) {
   if (!sb_msg_flags_known(flags)) return -1;
-  return sb_result(wasm_sock_send(fd, buffer, (uint32_t)length, flags));
+  return sb_result(wasm_sock_send(fd, buffer, (uint32_t)length, sb_send_flags(flags)));
 }
 
 /* UDP: one datagram to address (the socket's peer if NULL). TCP: address is ignored. */
 ssize_t sendto(int fd, const void *buffer, size_t length, int flags, const struct sockaddr *address,
                socklen_t address_length) {
   if (!sb_msg_flags_known(flags)) return -1;
-  return sb_result(wasm_sock_sendto(fd, buffer, (uint32_t)length, flags, address, address ? address_length : 0));
+  return sb_result(wasm_sock_sendto(fd, buffer, (uint32_t)length, sb_send_flags(flags), address, address ? address_length : 0));
 }
 
 /* One call for the whole message, so a datagram in several iovecs stays one

@@ -57,6 +57,28 @@ TEST_F(libc_msg_test, send_accepts_every_flag_the_sdk_headers_define) {
   EXPECT_EQ(imports.calls[0].args[2], flags);
 }
 
+// MSG_OOB as guest/include/sys/socket.h numbers it (glibc's, in this file, is MSG_PEEK's bit in a guest).
+constexpr int sdk_msg_oob = 0x0100;
+
+TEST_F(libc_msg_test, send_with_msg_oob_sends_in_band) {
+  imports.script("send", {1});
+  EXPECT_EQ(libc::send(4, "!", 1, sdk_msg_oob | SB_MSG_NOSIGNAL), 1);
+  EXPECT_EQ(imports.calls[0].args[2], SB_MSG_NOSIGNAL);
+}
+
+TEST_F(libc_msg_test, recv_asking_for_urgent_data_is_einval_and_never_peeks) {
+  char buffer[4];
+  EXPECT_EQ(libc::recv(4, buffer, sizeof buffer, sdk_msg_oob), -1);
+  EXPECT_EQ(errno, SB_EINVAL);
+  struct iovec piece = {buffer, sizeof buffer};
+  struct msghdr message = {};
+  message.msg_iov = &piece;
+  message.msg_iovlen = 1;
+  EXPECT_EQ(libc::recvmsg(4, &message, sdk_msg_oob), -1);
+  EXPECT_EQ(errno, SB_EINVAL);
+  EXPECT_TRUE(imports.calls.empty());
+}
+
 TEST_F(libc_msg_test, recv_returns_the_bytes_received) {
   imports.script("recv", {5, "hello"});
   char buffer[16] = {};

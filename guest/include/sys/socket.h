@@ -38,7 +38,8 @@
 #define SO_SNDTIMEO SB_SO_SNDTIMEO
 #endif
 #ifndef MSG_DONTWAIT
-#define MSG_OOB 0x0001
+/* Not wasi-libc's MSG_PEEK bit (1), which Linux's MSG_OOB value would alias. */
+#define MSG_OOB 0x0100
 #define MSG_DONTROUTE 0x0004
 #define MSG_DONTWAIT SB_MSG_DONTWAIT
 #define MSG_NOSIGNAL SB_MSG_NOSIGNAL

@@ -37,7 +37,7 @@
 #define SOL_SOCKET SB_SOL_SOCKET
 #define SO_TYPE SB_SO_TYPE
 #define SO_ERROR SB_SO_ERROR
-#define MSG_OOB 0x0001 /* guest/include/sys/socket.h's value */
+#define MSG_OOB 0x0100 /* guest/include/sys/socket.h's value */
 #define MSG_PEEK SB_MSG_PEEK
 #define MSG_DONTROUTE 0x0004 /* guest/include/sys/socket.h's value */
 #define MSG_WAITALL SB_MSG_WAITALL
