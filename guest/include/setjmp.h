@@ -21,6 +21,8 @@
  *     traps with "unreachable". It is allocated with malloc() at a jmp_buf's
  *     first setjmp() and reused by every later setjmp() on the same jmp_buf;
  *     it is never freed (a jmp_buf has no end of life to free it at).
+ *     longjmp() unwinds into one static 64 KiB buffer: from deeper than that
+ *     it traps too.
  *   - After longjmp(), local variables held in WebAssembly locals have the
  *     values they had when setjmp() was called; variables in memory (volatile
  *     ones, arrays, anything whose address was taken) keep their latest values.
