@@ -6,6 +6,8 @@
 // the source, the recipe, the SDK or a port it depends on changed.
 //
 //   node guest/ports/build.mjs [NAME...]   build these ports (default: all) and their dependencies
+//   node guest/ports/build.mjs --quiet NAME...   the same, silent unless something must be built
+//                                                (then one line first: it takes minutes); scripts/demo uses it
 //
 // port.json:
 //   description  what it is and what it exercises
@@ -107,6 +109,27 @@ export function buildPort(name) {
   return pending;
 }
 
+/**
+ * Whether a port's last build is current (same source, recipe, SDK and
+ * dependencies) and what it installs is in the SDK.
+ * @param {string} name @returns {boolean}
+ */
+function isCurrent(name) {
+  const port = ports[name];
+  const stamp = path.join(buildDir, 'ports', name, '.sockbridge-build');
+  if (!existsSync(path.join(sourcesDir, port.source, '.sockbridge-source')) || !existsSync(sdkManifest)) return false;
+  if (!(port.installs ?? []).every((file) => existsSync(path.join(sdkDir, file)))) return false;
+  return existsSync(stamp) && readFileSync(stamp, 'utf8') === buildKey(name);
+}
+
+/**
+ * Whether building a port would build anything, it or a port it depends on.
+ * @param {string} name @returns {boolean}
+ */
+export function isBuilt(name) {
+  return isCurrent(name) && (ports[name].depends ?? []).every(isBuilt);
+}
+
 /** @param {string} name @returns {Promise<string>} */
 async function buildOne(name) {
   const port = ports[name];
@@ -115,10 +138,9 @@ async function buildOne(name) {
     throw new Error(`${source} is missing: run scripts/bootstrap (it calls scripts/thirdparty-sources)`);
   if (!existsSync(sdkManifest)) throw new Error(`${sdkManifest} is missing: build the project first`);
   const work = path.join(buildDir, 'ports', name);
+  if (isCurrent(name)) return publish(name, work);
   const stamp = path.join(work, '.sockbridge-build');
   const key = buildKey(name);
-  const installed = (port.installs ?? []).every((file) => existsSync(path.join(sdkDir, file)));
-  if (installed && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) return publish(name, work);
 
   rmSync(work, { recursive: true, force: true });
   // Timestamps kept: autotools' make reruns autoconf/automake when configure
@@ -163,6 +185,15 @@ function publish(name, work) {
 // Run directly (ctest's ports.build, the fixture every ports.* test requires),
 // it builds the ports named, or all of them.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const names = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(ports);
-  for (const name of names) console.log(`${name}: ${await buildPort(name)}`);
+  const quiet = process.argv.includes('--quiet');
+  const named = process.argv.slice(2).filter((arg) => arg !== '--quiet');
+  const names = named.length > 0 ? named : Object.keys(ports);
+  const unknown = names.find((name) => !ports[name]);
+  if (unknown) throw new Error(`no port named ${unknown} in ${portsDir}`);
+  if (quiet && !names.every(isBuilt))
+    console.log(`building ${names.join(', ')} from Debian's sources into ${path.join(buildDir, 'ports')}: this takes a few minutes (only the first time, and after the SDK changes)`);
+  for (const name of names) {
+    const built = await buildPort(name);
+    if (!quiet) console.log(`${name}: ${built}`);
+  }
 }

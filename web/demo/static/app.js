@@ -4,6 +4,7 @@ import { chooseBlocking } from './shim-js/src/blocking.js';
 import { run } from './shim-js/src/embed.js';
 import { asyncifyVariant } from './shim-js/src/loader.js';
 import { splitArgs } from './args.js';
+import { caBundleFiles } from './ca_bundle.js';
 import { explainRunError } from './errors.js';
 import { probeRelay, relayUrlFor } from './relay_status.js';
 import { SocketTable } from './socket_table.js';
@@ -11,8 +12,9 @@ import { GuestTerminal } from './terminal.js';
 
 /**
  * Programs the page offers: guest file, usage line, arguments that work
- * against this relay's own host.
- * @type {Record<string, { guest: string, usage: string, defaultArgs: () => string }>}
+ * against this relay's own host, whether it gets the CA bundle (TLS), and
+ * how to build it when it is not there (ports are built apart from the demos).
+ * @type {Record<string, { guest: string, usage: string, defaultArgs: () => string, caBundle?: boolean, build?: string }>}
  */
 const DEMOS = {
   http_client: {
@@ -20,10 +22,12 @@ const DEMOS = {
     usage: 'HOST PORT PATH — a name or IP; e.g. the relay itself: its /healthz answers "ok"',
     defaultArgs: () => `${location.hostname} ${location.port || (location.protocol === 'https:' ? 443 : 80)} /healthz`,
   },
-  curl_demo: {
-    guest: 'guests/curl_demo.wasm',
-    usage: '[-i] [-I] [-L] [-f] [-v] [-X METHOD] [-d DATA] [-H Name:value] [-A AGENT] [-m SECONDS] URL… — libcurl API over real sockets',
-    defaultArgs: () => `-i http://${location.host}/healthz`,
+  curl: {
+    guest: 'guests/curl.wasm',
+    usage: '[options] URL… — curl 7.88 itself (mbedTLS, zlib): -sS -i -I -L -v -o - -d -H -w --compressed -k --resolve …; HTTPS verified against the Mozilla roots',
+    defaultArgs: () => `-sS -i http://${location.host}/healthz`,
+    caBundle: true,
+    build: 'node guest/ports/build.mjs curl (./scripts/demo runs it)',
   },
   echo_server: {
     guest: 'guests/echo_server.wasm',
@@ -148,7 +152,8 @@ async function selectDemo() {
   if (!argsInput.value) argsInput.value = demo.defaultArgs();
   const available = await guestAvailable(demo.guest);
   if (demoSelect.value !== name || available) return;
-  guestNote.textContent = `${demo.guest.replace('guests/', '')} is not on this server: this program has not been built in this tree yet.`;
+  guestNote.textContent = `${demo.guest.replace('guests/', '')} is not on this server: this program has not been built in this tree yet` +
+    (demo.build ? ` (${demo.build}).` : '.');
   runButton.disabled = true;
 }
 
@@ -160,17 +165,31 @@ function rememberInUrl() {
   history.replaceState(null, '', `?${query}`);
 }
 
-/** @returns {Promise<{ guest: string | Uint8Array, program: string } | null>} */
+/** @returns {Promise<{ guest: string | Uint8Array, program: string, caBundle: boolean } | null>} */
 async function chosenProgram() {
   const name = demoSelect.value;
-  if (name !== UPLOAD) return { guest: DEMOS[name].guest, program: name };
+  if (name !== UPLOAD) return { guest: DEMOS[name].guest, program: name, caBundle: DEMOS[name].caBundle ?? false };
   const file = uploadInput.files?.[0];
   if (!file) {
     guestNote.textContent = 'Choose a .wasm file first.';
     uploadInput.focus();
     return null;
   }
-  return { guest: new Uint8Array(await file.arrayBuffer()), program: file.name.replace(/(\.asyncify)?\.wasm$/, '') };
+  return { guest: new Uint8Array(await file.arrayBuffer()), program: file.name.replace(/(\.asyncify)?\.wasm$/, ''), caBundle: false };
+}
+
+/**
+ * The CA bundle as run()'s files; without it the run still goes ahead (plain
+ * HTTP works, verified HTTPS fails), and the terminal says why.
+ * @param {GuestTerminal} terminal
+ */
+async function bundleOrNotice(terminal) {
+  try {
+    return await caBundleFiles();
+  } catch (error) {
+    terminal.notice(`${error instanceof Error ? error.message : error}: HTTPS will fail to verify servers.`, 'error');
+    return {};
+  }
 }
 
 async function start() {
@@ -187,6 +206,7 @@ async function start() {
   const { guest, program } = chosen;
   const terminal = await terminalReady;
   terminal.clear();
+  const files = chosen.caBundle ? await bundleOrNotice(terminal) : {};
   exitCode.textContent = 'running…';
   exitCode.className = 'running';
   stopButton.disabled = false;
@@ -202,6 +222,7 @@ async function start() {
       programName: program,
       args: splitArgs(argsInput.value),
       relay: relayUrl,
+      files,
       stdin,
       stdout: (bytes) => {
         if (performance.getEntriesByName('sockbridge-first-output').length === 0) performance.mark('sockbridge-first-output');

@@ -12,14 +12,19 @@
 // script came from, right when the relay serves the site), blocking ("jspi"
 // or "asyncify"; default: JSPI when the browser has it), rows (terminal
 // height), share-relay (present: elements with the same relay share one
-// WebSocket while any of them runs). Each element runs its own kernel, and
-// without share-relay its own relay connection, so a page may hold several.
+// WebSocket while any of them runs), ca-bundle (present: the guest gets
+// Debian's Mozilla roots, staged with the site, read-only at
+// /etc/ssl/certs/ca-certificates.crt, where curl looks; a value is the URL of
+// another PEM bundle). The `files` property gives any other read-only files,
+// as run()'s files. Each element runs its own kernel, and without share-relay
+// its own relay connection, so a page may hold several.
 //
 // It lives beside the demo page rather than in shim-js: it needs xterm.js and
 // the page's terminal (terminal.js), which are staged with the site, while
 // shim-js stays free of dependencies and also runs in Node.
 
 import { splitArgs } from './args.js';
+import { caBundleFiles } from './ca_bundle.js';
 import { explainRunError } from './errors.js';
 import { RelayConnection, run } from './shim-js/src/embed.js';
 import { GuestTerminal } from './terminal.js';
@@ -85,6 +90,8 @@ export class SockbridgeRun extends HTMLElement {
   #button = document.createElement('button');
   #command = document.createElement('code');
   #status = document.createElement('span');
+  /** Read-only files for the guest, by absolute path (run()'s files). @type {Record<string, string | Uint8Array>} */
+  files = {};
 
   static observedAttributes = ['src', 'args'];
 
@@ -149,11 +156,13 @@ export class SockbridgeRun extends HTMLElement {
     const relayUrl = this.getAttribute('relay') || DEFAULT_RELAY;
     const shared = this.hasAttribute('share-relay');
     try {
+      const files = { ...this.files, ...(await this.#caBundle()) };
       const code = await run({
         guest: new URL(src, document.baseURI),
         programName: program,
         args: expandArgs(this.getAttribute('args') ?? ''),
         relay: shared ? acquireSharedRelay(relayUrl) : relayUrl,
+        files,
         stdin,
         stdout: terminal.sink('stdout'),
         stderr: terminal.sink('stderr'),
@@ -176,6 +185,13 @@ export class SockbridgeRun extends HTMLElement {
       this.#button.textContent = 'Run';
       this.#describe();
     }
+  }
+
+  /** The ca-bundle attribute's bundle as run()'s files (none without the attribute). */
+  async #caBundle() {
+    if (!this.hasAttribute('ca-bundle')) return {};
+    const url = this.getAttribute('ca-bundle');
+    return caBundleFiles(url ? new URL(url, document.baseURI).href : undefined);
   }
 
   /** @param {string} text @param {'ok' | 'failed' | ''} kind */
