@@ -1,5 +1,5 @@
-// A real HTTP/1.1 server on 127.0.0.1 for the curl_demo tests (browser and
-// Node): fixed, chunked, redirected, echoed, large, slow and odd responses,
+// A real HTTP/1.1 server on 127.0.0.1 for the curl tests (the page's curl in
+// ports_curl_page.spec.js, tests/ports/curl_vs_native and libcurl_api): fixed, chunked, redirected, echoed, large, slow and odd responses,
 // and counters of the TCP connections and requests it served.
 import { createHash } from 'node:crypto';
 import http from 'node:http';

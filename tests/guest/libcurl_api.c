@@ -1,9 +1,9 @@
 /*
- * libcurl_api BASE_URL CLOSED_PORT — exercises the easy API where curl_demo does not:
- * duphandle, reset, write callbacks that refuse data, POSTFIELDSIZE with
- * binary data, COPYPOSTFIELDS, HEADERDATA, getinfo types, unknown options.
- * Built for the guest over guest/libcurl and natively over the real libcurl;
- * tests/node/curl_compare.test.js requires both to print the same lines.
+ * libcurl_api BASE_URL CLOSED_PORT — exercises the easy API where the curl
+ * command line does not: duphandle, reset, write callbacks that refuse data,
+ * POSTFIELDSIZE with binary data, COPYPOSTFIELDS, HEADERDATA, getinfo types,
+ * unknown options. tests/ports/libcurl_api.test.js builds it with the SDK
+ * against the curl port's libcurl and checks every line it prints.
  * BASE_URL is the test server of tests/browser/curl_server.js; nothing
  * listens on 127.0.0.1:CLOSED_PORT.
  */
