@@ -4,7 +4,8 @@
 // the CA bundle the page hands it, chunked bodies with trailers, redirect
 // chains over one kept-alive connection, a 16 MiB body, slow and stalled
 // responses and the errors a person would meet, each with curl's own text and
-// exit code; and the same bytes as Debian's native curl for the same requests.
+// exit code; the same bytes as Debian's native curl for the same requests; and
+// the <sockbridge-run> element giving curl the roots (ca-bundle) and files.
 import { spawn } from 'node:child_process';
 
 import { BIG_BODY_BYTES, bigBody, sha256, SLOW_PIECE_MS, startCurlTestServer } from './curl_server.js';
@@ -229,4 +230,32 @@ test("curl in the page prints what Debian's native curl prints", async ({ page, 
     await expect(page.locator('#exit-code')).toHaveText(`exit code ${native.status}`);
     expect(await programOutput(page), args).toBe(native.stdout + native.stderr);
   }
+});
+
+test('<sockbridge-run> gives curl the Mozilla roots with ca-bundle, and other files through its files property', async ({
+  page,
+  relay,
+  blocking,
+}) => {
+  await page.goto(`${relay.url}/embed-example.html`);
+  // curl's file:// reads what the guest was given: the bundle's first line, and a file of the page's own.
+  await page.evaluate((mode) => {
+    const add = (/** @type {string} */ id, /** @type {string} */ args) => {
+      const element = /** @type {any} */ (document.createElement('sockbridge-run'));
+      element.id = id;
+      element.setAttribute('src', 'guests/curl.wasm');
+      element.setAttribute('args', args);
+      element.setAttribute('blocking', mode);
+      document.body.append(element);
+      return element;
+    };
+    add('with-roots', '-sS -r 0-26 file:///etc/ssl/certs/ca-certificates.crt').setAttribute('ca-bundle', '');
+    add('with-files', '-sS file:///data/note.txt').files = { '/data/note.txt': 'a note from the page\n' };
+  }, blocking);
+  await page.locator('#with-roots').getByRole('button', { name: /^Run/ }).click();
+  await expect(page.locator('#with-roots .sbr-status')).toHaveText('exit code 0');
+  await expect(page.locator('#with-roots')).toContainText('-----BEGIN CERTIFICATE-----');
+  await page.locator('#with-files').getByRole('button', { name: /^Run/ }).click();
+  await expect(page.locator('#with-files .sbr-status')).toHaveText('exit code 0');
+  await expect(page.locator('#with-files')).toContainText('a note from the page');
 });

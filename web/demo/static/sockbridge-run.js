@@ -90,13 +90,19 @@ export class SockbridgeRun extends HTMLElement {
   #button = document.createElement('button');
   #command = document.createElement('code');
   #status = document.createElement('span');
-  /** Read-only files for the guest, by absolute path (run()'s files). @type {Record<string, string | Uint8Array>} */
-  files = {};
+  /** @type {Record<string, string | Uint8Array>} */
+  #files = {};
 
   static observedAttributes = ['src', 'args'];
 
   constructor() {
     super();
+    // files set before this module defined the element is an own property hiding the setter.
+    if (Object.prototype.hasOwnProperty.call(this, 'files')) {
+      const files = /** @type {any} */ (this).files;
+      delete (/** @type {any} */ (this).files);
+      this.files = files;
+    }
     // Set up once: connectedCallback runs again each time the element is moved.
     this.#button.type = 'button';
     this.#button.textContent = 'Run';
@@ -104,6 +110,15 @@ export class SockbridgeRun extends HTMLElement {
     this.#command.className = 'sbr-command';
     this.#status.className = 'sbr-status';
     this.#status.setAttribute('role', 'status');
+  }
+
+  /** Read-only files for the guest, by absolute path (run()'s files). */
+  get files() {
+    return this.#files;
+  }
+
+  set files(files) {
+    this.#files = files ?? {};
   }
 
   get #program() {
