@@ -34,6 +34,7 @@
 #define SB_AF_UNSPEC 0
 #define SB_AF_INET 1
 #define SB_AF_INET6 2
+#define SB_AF_UNIX 3 /* socketpair() only: a guest has no named local sockets */
 #define SB_SOCK_DGRAM 5
 #define SB_SOCK_STREAM 6
 #define SB_SOCK_NONBLOCK 0x00004000
@@ -43,6 +44,7 @@
 /* Guest-memory sizes of the address structures. */
 #define SB_SOCKADDR_IN_SIZE 16
 #define SB_SOCKADDR_IN6_SIZE 32
+#define SB_SOCKADDR_UNNAMED_SIZE 2 /* an AF_UNIX pair's address: sa_family alone, as Linux reports it */
 
 /* flags for send/recv (PEEK/WAITALL are wasi-libc's; DONTWAIT/NOSIGNAL take musl's values) */
 #define SB_MSG_PEEK 1
@@ -244,6 +246,37 @@ int32_t wasm_sock_getaddrinfo(const char *name, uint32_t name_len, int32_t famil
  * entries with non-zero revents. Unknown fds get SB_POLLNVAL.
  * Errors: EFAULT (array outside memory), EINVAL (nfds > SB_POLL_MAX_FDS). */
 SB_IMPORT(poll) int32_t wasm_sock_poll(void *fds, uint32_t nfds, int32_t timeout_ms);
+
+/*
+ * Local pipes and socket pairs: two fds of the guest's own fd table joined by
+ * byte queues inside the host, each direction holding up to 64 KiB (Linux's
+ * default pipe size). Nothing goes to the relay. read()/write() (and, for a
+ * pair, send()/recv()/shutdown()) work on them as POSIX says: a read of an
+ * empty queue blocks (or EAGAIN when non-blocking) until the other end writes,
+ * and returns 0 once the other end is closed; a write to a full queue blocks
+ * (EAGAIN) and a write whose reader is closed fails with EPIPE (no SIGPIPE).
+ * poll()/select() see them. The guest is single-threaded: a blocking read on
+ * a pipe that only the same guest writes waits forever, as it would on Unix;
+ * use poll() with a timeout or O_NONBLOCK.
+ * The two new fds are written to fds[0] and fds[1] (i32 each); on error
+ * nothing is created or written.
+ */
+
+/* pipe(): fds[0] is the read end, fds[1] the write end. flags: 0 or
+ * SB_SOCK_NONBLOCK (both ends non-blocking) | SB_SOCK_CLOEXEC (ignored: a guest
+ * execs nothing). Socket calls on a pipe end fail with ENOTSOCK; reading the
+ * write end or writing the read end fails with EBADF.
+ * Errors: EFAULT (fds outside memory), EINVAL (other flag bits), EMFILE. */
+SB_IMPORT(pipe) int32_t wasm_sock_pipe(int32_t *fds, int32_t flags);
+
+/* socketpair(): two connected SB_AF_UNIX stream sockets, each reading what the
+ * other writes. type: SB_SOCK_STREAM, optionally | SB_SOCK_NONBLOCK |
+ * SB_SOCK_CLOEXEC; protocol 0. getsockname/getpeername give an unnamed
+ * address (SB_SOCKADDR_UNNAMED_SIZE bytes). Errors: EFAULT, EMFILE, EINVAL
+ * (other type bits), ENOTSUP (SB_SOCK_DGRAM, and the SB_AF_INET/SB_AF_INET6
+ * families, which have no pairs), EAFNOSUPPORT (other families), EPROTOTYPE
+ * (other types), EPROTONOSUPPORT (protocol not 0). */
+SB_IMPORT(socketpair) int32_t wasm_sock_socketpair(int32_t domain, int32_t type, int32_t protocol, int32_t *fds);
 
 #ifdef __cplusplus
 }

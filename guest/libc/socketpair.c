@@ -1,12 +1,9 @@
-/* socketpair: a guest's sockets live on the relay, so there is no local pair to make.
- * It fails as socket(AF_UNIX, …) does (EAFNOSUPPORT), and as Linux does for the
- * other families (EOPNOTSUPP). Programs that use a pair only to wake their own
- * select() (libmosquitto) carry on without it. */
-#include <errno.h>
+/* socketpair: two connected AF_UNIX stream sockets kept by the host; the host
+ * answers the other families and types with their POSIX errno. */
 #include <sys/socket.h>
 
+#include "sb_result.h"
+
 int socketpair(int domain, int type, int protocol, int fds[2]) {
-  (void)type, (void)protocol, (void)fds;
-  errno = domain == AF_UNIX ? EAFNOSUPPORT : EOPNOTSUPP;
-  return -1;
+  return sb_result(wasm_sock_socketpair(domain, type, protocol, fds));
 }

@@ -54,6 +54,9 @@ const IMMEDIATE = {
     getsockopt: '_sb_sock_getsockopt',
     getpeername: '_sb_sock_getpeername',
     getsockname: '_sb_sock_getsockname',
+    // Local pipes and socket pairs live in the kernel; making them never waits.
+    pipe: '_sb_sock_pipe',
+    socketpair: '_sb_sock_socketpair',
   },
   wasi_snapshot_preview1: {
     args_get: '_sb_wasi_args_get',

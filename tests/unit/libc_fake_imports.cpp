@@ -199,6 +199,19 @@ int32_t wasm_sock_poll(void* fds, uint32_t nfds, int32_t timeout_ms) {
   return r.result;
 }
 
+// The reply's output (two i32 fds) is written to fds on success.
+int32_t wasm_sock_pipe(int32_t* fds, int32_t flags) {
+  const reply r = fake().answer({"pipe", {flags}, {fds}});
+  if (r.result >= 0) write_out(r.output, fds, 2 * sizeof(int32_t));
+  return r.result;
+}
+
+int32_t wasm_sock_socketpair(int32_t domain, int32_t type, int32_t protocol, int32_t* fds) {
+  const reply r = fake().answer({"socketpair", {domain, type, protocol}, {fds}});
+  if (r.result >= 0) write_out(r.output, fds, 2 * sizeof(int32_t));
+  return r.result;
+}
+
 // libc_shim forwarders.
 
 int sb_shim_inet_pton(int family, const char* text, void* address) {

@@ -52,6 +52,9 @@ int getsockname(int fd, sockaddr* address, socklen_t* length) __asm__("sb_libc_g
 int getpeername(int fd, sockaddr* address, socklen_t* length) __asm__("sb_libc_getpeername");
 int setsockopt(int fd, int level, int name, const void* value, socklen_t length) __asm__("sb_libc_setsockopt");
 int getsockopt(int fd, int level, int name, void* value, socklen_t* length) __asm__("sb_libc_getsockopt");
+int socketpair(int domain, int type, int protocol, int fds[2]) __asm__("sb_libc_socketpair");
+int pipe(int fds[2]) __asm__("sb_libc_pipe");
+int pipe2(int fds[2], int flags) __asm__("sb_libc_pipe2");
 
 ssize_t send(int fd, const void* buffer, size_t length, int flags) __asm__("sb_libc_send");
 ssize_t recv(int fd, void* buffer, size_t length, int flags) __asm__("sb_libc_recv");

@@ -84,7 +84,8 @@ ssize_t recvfrom(int fd, void *__restrict buffer, size_t length, int flags, stru
 ssize_t sendmsg(int fd, const struct msghdr *message, int flags);
 ssize_t recvmsg(int fd, struct msghdr *message, int flags);
 int setsockopt(int fd, int level, int name, const void *value, socklen_t length);
-/* Always fails: AF_UNIX has no sockets here (EAFNOSUPPORT), other families have no pairs (EOPNOTSUPP). */
+/* AF_UNIX + SOCK_STREAM: two connected local sockets inside the host (posix_sockets.h,
+ * wasm_sock_socketpair). SOCK_DGRAM pairs and AF_INET/AF_INET6 pairs fail with EOPNOTSUPP. */
 int socketpair(int domain, int type, int protocol, int fds[2]);
 
 #ifdef __cplusplus

@@ -37,6 +37,8 @@
 #define inet_ntoa sb_libc_inet_ntoa
 #define listen sb_libc_listen
 #define openlog sb_libc_openlog
+#define pipe sb_libc_pipe
+#define pipe2 sb_libc_pipe2
 #define poll sb_libc_poll
 #define recv sb_libc_recv
 #define recvfrom sb_libc_recvfrom

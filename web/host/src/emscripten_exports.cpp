@@ -154,6 +154,10 @@ SB_EXPORT std::int32_t sb_sock_getaddrinfo(guest_ptr name, std::uint32_t len, st
                                            std::uint32_t max) {
   return state().sockets.sock_getaddrinfo(name, len, family, out, max);
 }
+SB_EXPORT std::int32_t sb_sock_pipe(guest_ptr fds, std::int32_t flags) { return state().sockets.sock_pipe(fds, flags); }
+SB_EXPORT std::int32_t sb_sock_socketpair(std::int32_t d, std::int32_t t, std::int32_t p, guest_ptr fds) {
+  return state().sockets.sock_socketpair(d, t, p, fds);
+}
 SB_EXPORT std::int32_t sb_sock_poll(guest_ptr fds, std::uint32_t n, std::int32_t timeout_ms) {
   return state().sockets.sock_poll(fds, n, timeout_ms);
 }
@@ -269,8 +273,15 @@ const char* state_name(socket_state state) {
   return "unknown";
 }
 
+const char* kind_name(const socket& s) {
+  if (s.type == pipe_type) return s.local_in ? "pipe (read end)" : "pipe (write end)";
+  if (s.is_local()) return "socket pair";
+  if (s.type == SB_SOCK_DGRAM) return "UDP";
+  return s.state == socket_state::listening || s.state == socket_state::listen_pending ? "TCP listener" : "TCP";
+}
+
 std::string endpoint_text(const socket_address& address) {
-  if (address.family == SB_AF_UNSPEC) return "";
+  if (address.family == SB_AF_UNSPEC || address.family == SB_AF_UNIX) return "";
   const auto ip = address.ip_text();
   return address.family == SB_AF_INET6 ? "[" + ip + "]:" + std::to_string(address.port)
                                        : ip + ":" + std::to_string(address.port);
@@ -287,13 +298,10 @@ SB_EXPORT const char* sb_socket_table() {
   for (const auto& [fd, s] : state().sockets.sockets()) {
     const bool listener = s.state == socket_state::listening || s.state == socket_state::listen_pending;
     if (json.size() > 1) json += ",";
-    json += "{\"fd\":" + std::to_string(fd) + ",\"kind\":\"" +
-            (s.type == SB_SOCK_DGRAM ? "UDP"
-             : listener              ? "TCP listener"
-                                     : "TCP") +
-            "\",\"state\":\"" + state_name(s.state) + "\",\"local\":\"" + endpoint_text(s.local) + "\",\"peer\":\"" +
-            (listener ? "" : endpoint_text(s.peer)) + "\",\"bytesIn\":" + std::to_string(s.bytes_received) +
-            ",\"bytesOut\":" + std::to_string(s.bytes_sent) + "}";
+    json += "{\"fd\":" + std::to_string(fd) + ",\"kind\":\"" + kind_name(s) + "\",\"state\":\"" + state_name(s.state) +
+            "\",\"local\":\"" + endpoint_text(s.local) + "\",\"peer\":\"" + (listener ? "" : endpoint_text(s.peer)) +
+            "\",\"bytesIn\":" + std::to_string(s.bytes_received) + ",\"bytesOut\":" + std::to_string(s.bytes_sent) +
+            "}";
   }
   json += "]";
   return json.c_str();

@@ -49,6 +49,13 @@ std::int64_t kernel::wake_after_ms() const {
 }
 
 socket* kernel::lookup(std::int32_t fd, std::int32_t& error_out) {
+  socket* s = lookup_stream(fd, error_out);
+  if (!s || s->type != pipe_type) return s;
+  error_out = error(SB_ENOTSOCK);
+  return nullptr;
+}
+
+socket* kernel::lookup_stream(std::int32_t fd, std::int32_t& error_out) {
   auto it = sockets_.find(fd);
   if (it != sockets_.end()) return &it->second;
   const bool other_kind = (fd >= 0 && fd < first_socket_fd) || reserved_fds_.contains(fd);
@@ -163,6 +170,7 @@ void kernel::open_stream(socket& s, std::int32_t fd, protocol::stream_type type)
 
 std::int32_t kernel::send(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
   if (!memory_.contains(buf, len)) return error(SB_EFAULT);
+  if (s.is_local()) return local_send(s, buf, len, flags);
   if (s.type == SB_SOCK_DGRAM) return send_datagram(s, buf, len);
   if (s.pending_error) return error(std::exchange(s.pending_error, 0));
   if (s.state == socket_state::closed || s.write_shut) return error(SB_EPIPE);
@@ -194,6 +202,7 @@ std::int32_t kernel::sock_recv(std::int32_t fd, guest_ptr buf, std::uint32_t len
 
 std::int32_t kernel::receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
   if (!memory_.contains(buf, len)) return error(SB_EFAULT);
+  if (s.is_local()) return local_receive(s, buf, len, flags);
   if (s.type == SB_SOCK_DGRAM) return receive_datagram(s, buf, len, flags);
   if (s.state == socket_state::created || s.state == socket_state::listen_pending || s.state == socket_state::listening)
     return error(SB_ENOTCONN);
@@ -234,10 +243,25 @@ std::int32_t kernel::sock_bind(std::int32_t fd, guest_ptr addr, std::uint32_t ad
   });
 }
 
+std::int32_t kernel::read(std::int32_t fd, guest_ptr buf, std::uint32_t len) {
+  return blocking_call(
+      fd, [&](socket& s) { return receive(s, buf, len, 0); }, true);
+}
+
+std::int32_t kernel::write(std::int32_t fd, guest_ptr buf, std::uint32_t len) {
+  return blocking_call(
+      fd, [&](socket& s) { return send(s, buf, len, 0); }, true);
+}
+
 std::int32_t kernel::sock_close(std::int32_t fd) {
   std::int32_t err = 0;
-  socket* s = lookup(fd, err);
+  socket* s = lookup_stream(fd, err);
   if (!s) return err;
+  if (s->is_local()) {
+    local_close(*s);
+    sockets_.erase(fd);
+    return 0;
+  }
   const bool stream_open = s->state != socket_state::created && s->state != socket_state::closed;
   if (stream_open) {
     protocol::bytes frame;
@@ -391,6 +415,7 @@ void kernel::fail_link(std::string message, std::int32_t opening_errno) {
   held_.clear();
   outgoing_.clear();
   for (auto& [fd, s] : sockets_) {
+    if (s.is_local()) continue;  // pipes and pairs never touch the relay
     if (s.state == socket_state::connecting) s.pending_error = opening_errno;
     if (s.state == socket_state::connected || s.state == socket_state::listening || s.state == socket_state::bound)
       s.pending_error = SB_ECONNRESET;

@@ -103,6 +103,7 @@ std::int32_t kernel::sock_shutdown(std::int32_t fd, std::int32_t how) {
   socket* s = lookup(fd, err);
   if (!s) return err;
   if (how < SB_SHUT_RD || how > SB_SHUT_RDWR) return error(SB_EINVAL);
+  if (s->is_local()) return local_shutdown(*s, how);
   if (s->state != socket_state::connected) return error(SB_ENOTCONN);
   if (how & SB_SHUT_RD) {
     s->read_shut = true;

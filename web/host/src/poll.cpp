@@ -19,6 +19,7 @@ std::int16_t kernel::poll_events(std::int32_t fd) const {
   if (reserved_fds_.contains(fd)) return SB_POLLIN | SB_POLLOUT;  // a file never makes a reader wait
   const socket* s = find(fd);
   if (!s) return SB_POLLNVAL;
+  if (s->is_local()) return local_poll_events(*s);
   switch (s->state) {
     case socket_state::created:
       if (s->type == SB_SOCK_DGRAM) return s->pending_error ? SB_POLLOUT | SB_POLLERR : SB_POLLOUT;
@@ -49,6 +50,7 @@ std::uint64_t kernel::readable_bytes(std::int32_t fd) const {
   if (fd == 0) return stdin_.size();
   const socket* s = find(fd);
   if (!s || s->read_shut) return 0;
+  if (s->is_local()) return s->local_in ? s->local_in->bytes.size() : 0;
   if (s->type == SB_SOCK_STREAM) return s->received.size();
   return s->datagrams.empty() ? 0 : s->datagrams.front().data.size();
 }
@@ -100,7 +102,7 @@ std::int32_t kernel::read_stdin(guest_ptr buf, std::uint32_t len) {
 
 std::int32_t kernel::set_nonblocking(std::int32_t fd, bool nonblocking) {
   std::int32_t err = 0;
-  socket* s = lookup(fd, err);
+  socket* s = lookup_stream(fd, err);
   if (!s) return err;
   s->nonblocking = nonblocking;
   return 0;

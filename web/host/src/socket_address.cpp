@@ -66,6 +66,7 @@ std::uint32_t encode_socket_address(const socket_address& address,
   raw = {};
   const bool v4 = address.family == SB_AF_INET;
   raw[0] = static_cast<std::uint8_t>(address.family);
+  if (address.family == SB_AF_UNIX) return SB_SOCKADDR_UNNAMED_SIZE;
   raw[port_offset] = static_cast<std::uint8_t>(address.port >> 8);
   raw[port_offset + 1] = static_cast<std::uint8_t>(address.port);
   std::copy_n(address.ip.begin(), v4 ? 4 : 16, raw.begin() + (v4 ? ipv4_offset : ipv6_offset));

@@ -134,11 +134,11 @@ std::int32_t wasi_preview1::fd_write(std::int32_t fd, guest_ptr iovs, std::uint3
         done += static_cast<std::uint32_t>(chunk.size());
       }
     for (const auto& v : vectors) total += v.len;
-  } else if (sockets_.is_socket(fd)) {
+  } else if (sockets_.is_stream_fd(fd)) {
     // One send per call keeps partial-write semantics simple and correct.
     auto first = std::find_if(vectors.begin(), vectors.end(), [](const iovec& v) { return v.len > 0; });
     if (first != vectors.end()) {
-      const auto sent = sockets_.sock_send(fd, first->buf, first->len, 0);
+      const auto sent = sockets_.write(fd, first->buf, first->len);
       if (sent < 0) return as_wasi_result(sent);
       total = static_cast<std::uint32_t>(sent);
     }
@@ -153,10 +153,10 @@ std::int32_t wasi_preview1::fd_read(std::int32_t fd, guest_ptr iovs, std::uint32
   if (auto e = read_iovecs(iovs, iovs_len, vectors)) return e;
   if (!memory_.contains(nread, 4)) return SB_EFAULT;
   std::uint32_t total = 0;
-  if (sockets_.is_socket(fd)) {
+  if (sockets_.is_stream_fd(fd)) {
     auto first = std::find_if(vectors.begin(), vectors.end(), [](const iovec& v) { return v.len > 0; });
     if (first != vectors.end()) {
-      const auto got = sockets_.sock_recv(fd, first->buf, first->len, 0);
+      const auto got = sockets_.read(fd, first->buf, first->len);
       if (got < 0) return as_wasi_result(got);
       total = static_cast<std::uint32_t>(got);
     }
@@ -200,7 +200,7 @@ std::int32_t wasi_preview1::fd_fdstat_get(std::int32_t fd, guest_ptr stat) {
 
 std::int32_t wasi_preview1::fd_seek(std::int32_t fd, std::int64_t offset, std::uint32_t whence, guest_ptr new_offset) {
   if (open_file* file = find_file(fd)) return file_seek(*file, offset, whence, new_offset);
-  if (is_stdio(fd) || sockets_.is_socket(fd)) return SB_ESPIPE;
+  if (is_stdio(fd) || sockets_.is_stream_fd(fd)) return SB_ESPIPE;
   return SB_EBADF;
 }
 

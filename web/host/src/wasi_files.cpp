@@ -212,7 +212,7 @@ std::int32_t wasi_preview1::path_open(std::int32_t dirfd, std::uint32_t lookup_f
 std::int32_t wasi_preview1::fd_pread(std::int32_t fd, guest_ptr iovs, std::uint32_t iovs_len, std::uint64_t offset,
                                      guest_ptr nread) {
   const open_file* file = find_file(fd);
-  if (!file) return is_stdio(fd) || sockets_.is_socket(fd) ? SB_ESPIPE : SB_EBADF;
+  if (!file) return is_stdio(fd) || sockets_.is_stream_fd(fd) ? SB_ESPIPE : SB_EBADF;
   std::vector<iovec> vectors;
   if (auto e = read_iovecs(iovs, iovs_len, vectors)) return e;
   if (!memory_.contains(nread, 4)) return SB_EFAULT;

@@ -54,6 +54,14 @@ inline constexpr std::int32_t default_socket_buffer_bytes = 256 * 1024;
 // is re-granted with one WINDOW_UPDATE.
 inline constexpr std::uint32_t stream_receive_window_bytes = 1024 * 1024;
 
+// Bytes one direction of a local pipe or socket pair holds (Linux's default
+// pipe size): a writer then waits, or gets EAGAIN when non-blocking.
+inline constexpr std::size_t local_buffer_bytes = 64 * 1024;
+// PIPE_BUF: a write of at most this many bytes goes in whole or waits.
+inline constexpr std::size_t local_atomic_write_bytes = 4096;
+// socket::type of a pipe end (WASI's "unknown" file type: WASI has no FIFOs).
+inline constexpr std::int32_t pipe_type = 0;
+
 // Status of a name lookup whose answer can never come (the relay link closed).
 inline constexpr std::uint8_t lookup_status_link_lost = 0xff;
 
@@ -78,6 +86,14 @@ enum class link_state {
 struct received_datagram {
   socket_address from;
   protocol::bytes data;
+};
+
+// One direction of a local pipe or socket pair (local_pair.cpp): bytes written
+// at one fd, waiting to be read at another fd of the same guest.
+struct local_channel {
+  byte_queue bytes;
+  bool reader_open = true;  // false: writes fail with EPIPE
+  bool writer_open = true;  // false: reads return 0 once bytes is empty
 };
 
 struct socket {
@@ -120,6 +136,11 @@ struct socket {
   std::uint64_t receive_timeout_ms = 0;  // SO_RCVTIMEO; 0 waits forever
   std::uint64_t send_timeout_ms = 0;     // SO_SNDTIMEO (also bounds a blocking connect)
   std::optional<std::uint64_t> deadline; // of the call now blocked on this socket
+  // A pipe end or one socket of a local pair: no relay stream, reads come from
+  // local_in, writes go to local_out (a pipe end has only one of them).
+  std::shared_ptr<local_channel> local_in;
+  std::shared_ptr<local_channel> local_out;
+  bool is_local() const { return local_in || local_out; }
 };
 
 class kernel {
@@ -162,6 +183,14 @@ class kernel {
   std::int32_t sock_getaddrinfo(guest_ptr name_ptr, std::uint32_t name_len, std::int32_t family, guest_ptr out,
                                 std::uint32_t max);
 
+  // pipe() and socketpair() (local_pair.cpp): see posix_sockets.h for flags and errors.
+  std::int32_t sock_pipe(guest_ptr fds, std::int32_t flags);
+  std::int32_t sock_socketpair(std::int32_t domain, std::int32_t type, std::int32_t protocol, guest_ptr fds);
+  // read()/write() (WASI fd_read/fd_write) on a socket or a pipe end; the
+  // result and errors are those of recv/send, and EBADF for the wrong pipe end.
+  std::int32_t read(std::int32_t fd, guest_ptr buf, std::uint32_t len);
+  std::int32_t write(std::int32_t fd, guest_ptr buf, std::uint32_t len);
+
   // Sets or clears O_NONBLOCK on a socket (fcntl, via WASI fd_fdstat_set_flags).
   std::int32_t set_nonblocking(std::int32_t fd, bool nonblocking);
 
@@ -202,8 +231,13 @@ class kernel {
   void release_fd(std::int32_t fd) { reserved_fds_.erase(fd); }
   bool is_reserved(std::int32_t fd) const { return reserved_fds_.contains(fd); }
 
-  // True if fd names an open socket (stdio and unknown fds are not sockets).
-  bool is_socket(std::int32_t fd) const { return sockets_.contains(fd); }
+  // True if fd names an open socket (stdio, pipes and unknown fds are not sockets).
+  bool is_socket(std::int32_t fd) const {
+    const socket* s = find(fd);
+    return s && s->type != pipe_type;
+  }
+  // True if fd is served by read()/write() here: a socket or a pipe end.
+  bool is_stream_fd(std::int32_t fd) const { return sockets_.contains(fd); }
   const socket* find(std::int32_t fd) const;
   const std::map<std::int32_t, socket>& sockets() const { return sockets_; }
 
@@ -230,21 +264,32 @@ class kernel {
   void close_all();
 
  private:
+  // The socket fd names; -EBADF if none, -ENOTSOCK for stdio, files and pipes.
   socket* lookup(std::int32_t fd, std::int32_t& error);
+  // Like lookup, but a pipe end is found too (read, write, close, fcntl).
+  socket* lookup_stream(std::int32_t fd, std::int32_t& error);
   // The lowest fd >= first_socket_fd that is neither a socket nor reserved.
   std::int32_t lowest_free_fd() const;
   // Runs call on fd's socket (-EBADF/-ENOTSOCK if none) and ends the socket's
   // timeout unless the call blocked.
   template <class Call>
-  std::int32_t blocking_call(std::int32_t fd, Call call) {
+  std::int32_t blocking_call(std::int32_t fd, Call call, bool pipes_too = false) {
     std::int32_t err = 0;
-    socket* s = lookup(fd, err);
+    socket* s = pipes_too ? lookup_stream(fd, err) : lookup(fd, err);
     if (!s) return err;
     const auto result = call(*s);
     if (result != would_block) s->deadline.reset();  // the call finished: its timeout is spent
     return result;
   }
   std::int32_t connect(socket& s, std::int32_t fd, guest_ptr addr, std::uint32_t addrlen);
+  // Local pipes and pairs (local_pair.cpp).
+  std::int32_t local_send(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
+  std::int32_t local_receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
+  std::int32_t local_shutdown(socket& s, std::int32_t how);
+  void local_close(socket& s);
+  std::int16_t local_poll_events(const socket& s) const;
+  // Two new fds for a and b, written to fds; -EFAULT/-EMFILE before anything is made.
+  std::int32_t add_local_ends(socket a, socket b, guest_ptr fds);
   std::int32_t send(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
   std::int32_t receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
   // UDP (datagram.cpp): one Wisp UDP stream per socket, to its current peer.

@@ -14,7 +14,7 @@
 namespace sb::host {
 
 struct socket_address {
-  std::int32_t family = SB_AF_UNSPEC;  // SB_AF_INET or SB_AF_INET6
+  std::int32_t family = SB_AF_UNSPEC;  // SB_AF_INET or SB_AF_INET6; SB_AF_UNIX: a local pair's unnamed address
   std::array<std::uint8_t, 16> ip{};   // first 4 bytes used for IPv4
   std::uint16_t port = 0;              // host byte order
 
