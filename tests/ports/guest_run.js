@@ -50,8 +50,9 @@ export function startGuest(program, args, options = {}) {
   child.stdout.on('data', (chunk) => (output.stdout = Buffer.concat([output.stdout, chunk])));
   child.stderr.on('data', (chunk) => (output.stderr += chunk));
   if (options.stdin !== undefined) child.stdin.end(options.stdin);
+  // 'close', not 'exit': output still in the pipes when the process exits arrives after 'exit'.
   /** @type {Promise<{ code: number | null, stdout: Buffer, stderr: string }>} */
-  const exited = new Promise((resolve) => child.on('exit', (code) => resolve({ code, ...output })));
+  const exited = new Promise((resolve) => child.on('close', (code) => resolve({ code, ...output })));
   return { child, output, exited };
 }
 
