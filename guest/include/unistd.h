@@ -21,6 +21,39 @@ unsigned alarm(unsigned seconds);
 int pipe(int fds[2]);
 int pipe2(int fds[2], int flags);
 
+/* What wasi-libc hides because a WASI program cannot have it: processes,
+ * users, descriptor copies. Declared so that code which names them on paths
+ * a guest never takes (daemonizing, CGI, dropping privileges) compiles with
+ * their real types; they exist only in -lsockbridge-stubs, where each fails
+ * at run time with the errno a system without the facility gives
+ * (libc/stubs/). Without that library a program that calls one fails to
+ * link, naming it (share/sockbridge/unsupported-symbols). */
+pid_t fork(void);
+pid_t vfork(void);
+int daemon(int keep_directory, int keep_stdio);
+int execve(const char *path, char *const argv[], char *const envp[]);
+int execv(const char *path, char *const argv[]);
+int execvp(const char *file, char *const argv[]);
+int execvpe(const char *file, char *const argv[], char *const envp[]);
+int execl(const char *path, const char *argument, ...);
+int execlp(const char *file, const char *argument, ...);
+int execle(const char *path, const char *argument, ...);
+int fexecve(int fd, char *const argv[], char *const envp[]);
+int dup(int fd);
+int dup2(int fd, int target);
+int dup3(int fd, int target, int flags);
+int fchdir(int fd);
+uid_t getuid(void);
+uid_t geteuid(void);
+gid_t getgid(void);
+gid_t getegid(void);
+int setuid(uid_t uid);
+int seteuid(uid_t uid);
+int setgid(gid_t gid);
+int setegid(gid_t gid);
+pid_t getppid(void);
+pid_t setsid(void);
+
 #ifdef __cplusplus
 }
 #endif

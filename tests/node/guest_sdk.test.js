@@ -103,12 +103,19 @@ test('a CMake project builds the same program with a copy of the SDK and its too
   }
 });
 
-/** Compiles source with the SDK's sockbridge-cc; resolves to its exit status and messages. @param {string} source */
-function compile(source) {
+/**
+ * Compiles source with the SDK's sockbridge-cc; resolves to its exit status and messages.
+ * @param {string} source @param {string[]} [libraries] @param {string} [keepAs]  copy prog.wasm (and its Asyncify build) here
+ */
+function compile(source, libraries = [], keepAs = '') {
   const work = mkdtempSync(path.join(os.tmpdir(), 'sockbridge-cc-'));
   writeFileSync(path.join(work, 'prog.c'), source);
   try {
-    execFileSync(path.join(sdk, 'bin', 'sockbridge-cc'), ['prog.c', '-o', 'prog.wasm'], { cwd: work, stdio: 'pipe' });
+    execFileSync(path.join(sdk, 'bin', 'sockbridge-cc'), ['prog.c', '-o', 'prog.wasm', ...libraries], { cwd: work, stdio: 'pipe' });
+    if (keepAs) {
+      cpSync(path.join(work, 'prog.wasm'), keepAs);
+      cpSync(path.join(work, 'prog.asyncify.wasm'), keepAs.replace(/\.wasm$/, '.asyncify.wasm'));
+    }
     return { code: 0, stderr: '' };
   } catch (error) {
     const failed = /** @type {{ status: number, stderr: Buffer }} */ (error);
@@ -125,6 +132,78 @@ test('a program using what no guest can have fails to link, naming each symbol a
   assert.match(result.stderr, /undefined symbol: fork/);
   assert.match(result.stderr, /sockbridge-cc: fork: a WASI guest is one process/);
   assert.match(result.stderr, /sockbridge-cc: pthread_create: sockbridge guests are single-threaded/);
+});
+
+// Names a server uses only when it daemonizes, runs CGI or drops root: linked
+// with -lsockbridge-stubs each fails at run time with its errno instead.
+const namesProcesses = `#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static void on_usr1(int signal_number, siginfo_t *info, void *context) {
+  (void)context;
+  printf("SIGUSR1 %d from pid %s code %d uid %u\\n", signal_number == SIGUSR1, info->si_pid == getpid() ? "self" : "other",
+         info->si_code, (unsigned)info->si_uid);
+}
+int main(void) {
+  struct sigaction action = {0};
+  action.sa_sigaction = on_usr1;
+  action.sa_flags = SA_SIGINFO;
+  sigaction(SIGUSR1, &action, 0);
+  printf("fork %d %s\\n", (int)fork(), strerror(errno));
+  printf("execl %d %s\\n", execl("/bin/sh", "sh", (char *)0), strerror(errno));
+  printf("waitpid %d %s\\n", (int)waitpid(-1, 0, WNOHANG), strerror(errno));
+  printf("kill self %d\\n", kill(getpid(), SIGUSR1));
+  printf("kill other %d %s\\n", kill(getpid() + 1, SIGTERM), strerror(errno));
+  printf("dup %d %s\\n", dup(1), strerror(errno));
+  printf("dup2 same %d\\n", dup2(1, 1));
+  printf("uid %u gid %u ppid %d setuid(0) %d %s\\n", (unsigned)getuid(), (unsigned)getgid(), (int)getppid(), setuid(0), strerror(errno));
+  char pattern[] = "/tmp/xXXXXXX";
+  printf("mkstemp %d %s\\n", mkstemp(pattern), strerror(errno));
+  return 0;
+}
+`;
+
+test('without -lsockbridge-stubs, naming fork, waitpid, kill, dup or getuid fails to link and the message offers the library', () => {
+  const result = compile(namesProcesses);
+  assert.equal(result.code, 1);
+  for (const symbol of ['fork', 'execl', 'waitpid', 'kill', 'dup', 'getuid', 'mkstemp']) {
+    assert.match(result.stderr, new RegExp(`undefined symbol: ${symbol}\\b`));
+    assert.match(result.stderr, new RegExp(`sockbridge-cc: ${symbol}: .*; if the program only names it on paths a guest never takes, link -lsockbridge-stubs`));
+  }
+  assert.match(result.stderr, /sockbridge-cc: fork: .*its fork\(\) fails at run time with ENOSYS/);
+});
+
+test('with -lsockbridge-stubs the same program links and gets each POSIX errno at run time', async () => {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'sockbridge-stubs-'));
+  try {
+    const program = path.join(work, 'stubs.wasm');
+    const built = compile(namesProcesses, ['-lsockbridge-stubs'], program);
+    assert.equal(built.code, 0, built.stderr);
+    const result = await run([], program);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      result.stdout,
+      [
+        'fork -1 Function not implemented',
+        'execl -1 Function not implemented',
+        'waitpid -1 No child process',
+        'SIGUSR1 1 from pid self code 0 uid 65534',
+        'kill self 0',
+        'kill other -1 No such process',
+        'dup -1 Function not implemented',
+        'dup2 same 1',
+        'uid 65534 gid 65534 ppid 1 setuid(0) -1 Operation not permitted',
+        'mkstemp -1 Read-only file system',
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
 
 test("the build machine's headers never leak into a guest build", () => {
