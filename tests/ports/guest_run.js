@@ -89,6 +89,22 @@ export async function connectWhenListening(port) {
   throw new Error(`nothing listens on 127.0.0.1:${port}`);
 }
 
+/**
+ * Connects to a guest's listening socket once it is up, sends text, half-closes,
+ * and resolves to everything the guest sent before it closed its side.
+ * @param {number} port @param {string} text
+ */
+export async function talkToListener(port, text) {
+  const client = await connectWhenListening(port);
+  let received = '';
+  client.on('data', (chunk) => (received += chunk));
+  const ended = new Promise((resolve) => client.on('end', resolve));
+  client.end(text);
+  await ended;
+  client.destroy();
+  return received;
+}
+
 /** A TCP server that greets, then answers everything the client sent once it half-closes. */
 export async function startAnsweringServer() {
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {

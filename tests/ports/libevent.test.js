@@ -14,6 +14,7 @@ import { test } from 'node:test';
 import { closedPort } from '../browser/fixtures.js';
 import { startDnsmasq, zone } from './dnsmasq.js';
 import { connectWhenListening, startGuest, until, usePorts } from './guest_run.js';
+import { startProxiedOrigin } from './http_proxy.js';
 
 const built = usePorts(['libevent']);
 const sample = (/** @type {string} */ name) => path.join(built.libevent, 'build-wasm/bin', `${name}.wasm`);
@@ -99,40 +100,15 @@ test('http-server (libevent sample) serves files and a listing from a directory 
 });
 
 test('http-connect (libevent sample) fetches a page through a native CONNECT proxy', async (t) => {
-  const origin = http.createServer((request, response) => {
-    response.setHeader('Content-Type', 'text/plain');
-    response.end(`origin saw ${request.method} ${request.url} host=${request.headers.host}\n`);
-  });
-  /** @type {string[]} */
-  const tunnels = [];
-  const proxy = http.createServer((_request, response) => response.writeHead(405).end());
-  proxy.on('connect', (request, client, head) => {
-    tunnels.push(request.url ?? '');
-    const [host, port] = (request.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client).on('error', () => {});
-      client.pipe(upstream).on('error', () => {});
-    });
-    upstream.on('error', () => client.destroy());
-  });
-  await Promise.all([origin, proxy].map((server) => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)))));
-  t.after(() => {
-    proxy.closeAllConnections();
-    proxy.close();
-    origin.closeAllConnections();
-    origin.close();
-  });
-  const portOf = (/** @type {http.Server} */ server) => /** @type {net.AddressInfo} */ (server.address()).port;
-
+  const peers = await startProxiedOrigin();
+  t.after(() => peers.close());
   const result = await startGuest(sample('http-connect'), [
-    `http://127.0.0.1:${portOf(proxy)}`,
-    `http://127.0.0.1:${portOf(origin)}/some/path?q=1`,
+    `http://127.0.0.1:${peers.proxyPort}`,
+    `http://127.0.0.1:${peers.originPort}/some/path?q=1`,
   ]).exited;
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout.toString(), 'origin saw GET /some/path?q=1 host=127.0.0.1\n');
-  assert.deepEqual(tunnels, [`127.0.0.1:${portOf(origin)}`]);
+  assert.deepEqual(peers.tunnels, [`127.0.0.1:${peers.originPort}`]);
 });
 
 test('dns-example (libevent sample, evdns) resolves names against a native DNS server over UDP', async (t) => {

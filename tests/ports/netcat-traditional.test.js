@@ -11,7 +11,7 @@ import readline from 'node:readline';
 import { test } from 'node:test';
 
 import { closedPort } from '../browser/fixtures.js';
-import { connectWhenListening, startAnsweringServer, startGuest, usePorts } from './guest_run.js';
+import { startAnsweringServer, startGuest, talkToListener, usePorts } from './guest_run.js';
 
 const built = usePorts(['netcat-traditional']);
 const nc = () => path.join(built['netcat-traditional'], 'nc');
@@ -95,13 +95,7 @@ test('nc -l -w 1 with nobody connecting: SIGALRM longjmps out of accept(), "no c
 test('nc -l -p PORT accepts a native client through the relay listening socket, both ways', async () => {
   const port = await closedPort();
   const guest = startGuest(nc(), ['-l', '-p', String(port), '-q', '1'], { stdin: 'greetings from the wasm side\n' });
-  const client = await connectWhenListening(port);
-  let received = '';
-  client.on('data', (chunk) => (received += chunk));
-  const clientDone = new Promise((resolve) => client.on('end', resolve));
-  client.end('hi from a native client\n');
-  await clientDone;
-  client.destroy();
+  const received = await talkToListener(port, 'hi from a native client\n');
   const result = await guest.exited;
   assert.equal(result.code, 0, result.stderr);
   assert.equal(received, 'greetings from the wasm side\n');

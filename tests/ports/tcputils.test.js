@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { closedPort } from '../browser/fixtures.js';
-import { connectWhenListening, startAnsweringServer, startGuest, usePorts } from './guest_run.js';
+import { startAnsweringServer, startGuest, talkToListener, usePorts } from './guest_run.js';
 
 const built = usePorts(['tcputils']);
 
@@ -38,13 +38,7 @@ test('tcplisten (tcputils) serves a native TCP client through the relay listenin
   const guest = startGuest(path.join(built.tcputils, 'tcplisten'), ['-v', '127.0.0.1', String(port)], {
     stdin: 'greetings from the wasm side\n',
   });
-  const client = await connectWhenListening(port);
-  let received = '';
-  client.on('data', (chunk) => (received += chunk));
-  const clientDone = new Promise((resolve) => client.on('end', resolve));
-  client.end('hi from a native client\n');
-  await clientDone;
-  client.destroy();
+  const received = await talkToListener(port, 'hi from a native client\n');
   const result = await guest.exited;
   assert.equal(result.code, 0, result.stderr);
   assert.equal(received, 'greetings from the wasm side\n');
