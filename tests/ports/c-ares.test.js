@@ -68,3 +68,14 @@ test('adig (c-ares) says it could not reach a DNS server on a closed port', asyn
   const shown = await adig(['-U', String(await freeUdpPort()), zone.host]);
   assert.equal(shown, 'Could not contact DNS servers\n');
 });
+
+test('adig (c-ares) seeds its DNS query IDs from /dev/urandom: separate runs ask with different IDs', async () => {
+  // adig prints the answer's ID, which dnsmasq copies from the query. The CLI gives every guest the
+  // CA bundle, so each run has a file tree and with it /dev/urandom; three runs, so that two random
+  // IDs alike by chance (1 in 65536) do not fail the test.
+  const ids = await Promise.all(
+    [1, 2, 3].map(async () => adig(['-U', String(dns.port), zone.host]).then((shown) => shown.match(/^id: (\d+)$/m)?.[1])),
+  );
+  assert.ok(ids.every(Boolean), `adig printed an id each time: ${ids}`);
+  assert.ok(new Set(ids).size > 1, `the same query ID every run: ${ids}`);
+});

@@ -1,8 +1,10 @@
 // The guest's read-only file tree: file_tree itself, and the WASI file calls
 // over it (preopen "/", path_open, read/pread/seek/tell, stat, readdir), with
-// hostile guest pointers, lengths and paths.
+// hostile guest pointers, lengths and paths; its devices /dev/null,
+// /dev/random and /dev/urandom.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <climits>
 
 #include "kernel_harness.hpp"
@@ -21,6 +23,7 @@ constexpr std::uint32_t oflags_trunc = 8;
 constexpr std::uint32_t whence_set = 0;
 constexpr std::uint32_t whence_cur = 1;
 constexpr std::uint32_t whence_end = 2;
+constexpr std::uint8_t filetype_character_device = 2;
 constexpr std::uint8_t filetype_directory = 3;
 constexpr std::uint8_t filetype_regular_file = 4;
 
@@ -72,6 +75,32 @@ TEST(file_tree, dot_dot_never_leaves_the_root) {
   EXPECT_EQ(tree.resolve(tree.root(), "etc/hosts/..", found), SB_ENOTDIR);
   EXPECT_EQ(tree.resolve(tree.root(), "etc/passwd", found), SB_ENOENT);
   EXPECT_EQ(tree.resolve(tree.root(), "", found), SB_ENOENT);
+}
+
+TEST(file_tree, add_devices_leaves_taken_paths_and_a_later_file_replaces_a_device) {
+  file_tree tree;
+  ASSERT_EQ(tree.add_file("/dev/random", bytes_of("seed")), 0);
+  tree.add_devices();
+  const file_tree::node* found = nullptr;
+  ASSERT_EQ(tree.resolve(tree.root(), "dev/random", found), 0);
+  EXPECT_EQ(found->kind, file_tree::node_kind::file) << "the embedder's file stays";
+  ASSERT_EQ(tree.resolve(tree.root(), "dev/urandom", found), 0);
+  EXPECT_EQ(found->kind, file_tree::node_kind::character_device);
+  EXPECT_EQ(found->device_kind, file_tree::device::random);
+  const auto* device = found;
+  ASSERT_EQ(tree.add_file("/dev/urandom", bytes_of("fixed")), 0);
+  ASSERT_EQ(tree.resolve(tree.root(), "dev/urandom", found), 0);
+  EXPECT_EQ(found, device) << "replaced in place";
+  EXPECT_EQ(found->kind, file_tree::node_kind::file);
+  ASSERT_EQ(tree.resolve(tree.root(), "dev/null", found), 0);
+  EXPECT_EQ(found->device_kind, file_tree::device::null);
+  EXPECT_EQ(tree.add_file("/dev/null/x", {}), SB_ENOTDIR);
+
+  file_tree no_room;
+  ASSERT_EQ(no_room.add_file("/dev", bytes_of("a file")), 0);
+  no_room.add_devices();
+  ASSERT_EQ(no_room.resolve(no_room.root(), "dev", found), 0);
+  EXPECT_EQ(found->kind, file_tree::node_kind::file) << "a file at /dev leaves no room for devices";
 }
 
 struct wasi_files_test : kernel_harness {
@@ -305,6 +334,156 @@ TEST_F(wasi_files_test, socket_calls_on_a_file_are_enotsock_and_poll_finds_it_re
   ASSERT_EQ(wasi.fd_close(fd), 0);
   EXPECT_EQ(k.poll_events(fd), SB_POLLNVAL);
   EXPECT_EQ(wasi.fd_close(fd), SB_EBADF);
+}
+
+// Reads len bytes of /dev/urandom (or another device) with fd_read, into a zeroed buffer.
+std::vector<std::uint8_t> read_device(wasi_files_test& t, std::int32_t fd, std::uint32_t len) {
+  std::fill_n(t.memory.bytes().begin() + buffer_at, len, 0);
+  t.put_iovec(iovs_at, buffer_at, len);
+  EXPECT_EQ(t.wasi.fd_read(fd, iovs_at, 1, out_at), 0);
+  EXPECT_EQ(t.memory.read_u32(out_at), len);
+  return {t.memory.bytes().begin() + buffer_at, t.memory.bytes().begin() + buffer_at + len};
+}
+
+bool all_zero(const std::vector<std::uint8_t>& bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; });
+}
+
+TEST_F(wasi_files_test, dev_urandom_and_dev_random_read_fresh_random_bytes_of_any_size) {
+  for (const std::string path : {"dev/urandom", "dev/random"}) {
+    const auto fd = open_fd(path);
+    EXPECT_TRUE(read_device(*this, fd, 0).empty()) << "a 0-byte read is 0 bytes, not end of file";
+    for (std::uint32_t size : {1u, 16u, 255u, 256u, 257u, 1000u, 70000u}) {
+      const auto bytes = read_device(*this, fd, size);
+      if (size >= 16) {
+        EXPECT_FALSE(all_zero(bytes)) << path << ", " << size << " bytes";
+      }
+    }
+    EXPECT_NE(read_device(*this, fd, 32), read_device(*this, fd, 32)) << path << ": each read is fresh";
+    EXPECT_NE(read_device(*this, open_fd(path), 32), read_device(*this, open_fd(path), 32)) << "so is each open";
+  }
+}
+
+TEST_F(wasi_files_test, dev_urandom_fills_every_iovec_and_pread_ignores_the_offset) {
+  const auto fd = open_fd("dev/urandom");
+  std::fill_n(memory.bytes().begin() + buffer_at, 0x400, 0);
+  put_iovec(iovs_at, buffer_at, 300);
+  put_iovec(iovs_at + 8, buffer_at + 0x200, 0);
+  put_iovec(iovs_at + 16, buffer_at + 0x300, 40);
+  ASSERT_EQ(wasi.fd_read(fd, iovs_at, 3, out_at), 0);
+  EXPECT_EQ(memory.read_u32(out_at), 340u);
+  EXPECT_FALSE(all_zero({memory.bytes().begin() + buffer_at + 0x300, memory.bytes().begin() + buffer_at + 0x328}));
+  EXPECT_EQ(memory.bytes()[buffer_at + 0x328], 0) << "nothing past the last iovec";
+  ASSERT_EQ(wasi.fd_pread(fd, iovs_at, 1, 1'000'000, out_at), 0);
+  EXPECT_EQ(memory.read_u32(out_at), 300u) << "a device has no end of file to read past";
+}
+
+TEST_F(wasi_files_test, dev_null_reads_end_of_file) {
+  const auto fd = open_fd("dev/null");
+  EXPECT_EQ(read_text(fd, 100), "");
+  put_iovec(iovs_at, buffer_at, 100);
+  ASSERT_EQ(wasi.fd_pread(fd, iovs_at, 1, 0, out_at), 0);
+  EXPECT_EQ(memory.read_u32(out_at), 0u);
+}
+
+TEST_F(wasi_files_test, devices_stat_as_character_devices_and_seek_to_0_as_on_linux) {
+  for (const std::string path : {"dev/null", "dev/random", "dev/urandom"}) {
+    const auto fd = open_fd(path);
+    ASSERT_EQ(wasi.fd_filestat_get(fd, stat_at), 0);
+    EXPECT_EQ(memory.bytes()[stat_at + 16], filetype_character_device) << path;
+    EXPECT_EQ(u64_at(stat_at + 32), 0u) << "size";
+    put_text(path_at, path);
+    ASSERT_EQ(wasi.path_filestat_get(3, 1, path_at, static_cast<std::uint32_t>(path.size()), stat_at), 0);
+    EXPECT_EQ(memory.bytes()[stat_at + 16], filetype_character_device) << path;
+    ASSERT_EQ(wasi.fd_fdstat_get(fd, stat_at), 0);
+    EXPECT_EQ(memory.bytes()[stat_at], filetype_character_device) << path;
+    EXPECT_EQ(u64_at(stat_at + 8) & right_fd_write, 0u) << "no write right";
+
+    read_text(fd, 10);
+    for (auto whence : {whence_set, whence_cur, whence_end}) {
+      ASSERT_TRUE(memory.write_u64(out_at, 99));
+      ASSERT_EQ(wasi.fd_seek(fd, 10, whence, out_at), 0) << path;
+      EXPECT_EQ(u64_at(out_at), 0u) << path;
+    }
+    ASSERT_EQ(wasi.fd_tell(fd, out_at), 0);
+    EXPECT_EQ(u64_at(out_at), 0u);
+    EXPECT_EQ(wasi.fd_seek(fd, 0, whence_set, memory_bytes - 4), SB_EFAULT);
+  }
+}
+
+TEST_F(wasi_files_test, devices_are_read_only_and_listed_in_dev) {
+  for (const std::string path : {"dev/null", "dev/random", "dev/urandom"}) {
+    EXPECT_EQ(open(path, 0, right_fd_read | right_fd_write), SB_EROFS) << path;
+    EXPECT_EQ(open(path, oflags_creat | oflags_trunc, right_fd_write), SB_EROFS) << path;
+    put_text(buffer_at, "x");
+    put_iovec(iovs_at, buffer_at, 1);
+    EXPECT_EQ(wasi.fd_write(open_fd(path), iovs_at, 1, out_at), SB_EBADF) << path;
+  }
+  EXPECT_EQ(open("dev/zero"), SB_ENOENT) << "only the three devices";
+
+  ASSERT_EQ(open("dev", oflags_directory), 0);
+  const auto dir = static_cast<std::int32_t>(*memory.read_u32(out_at));
+  ASSERT_EQ(wasi.fd_readdir(dir, buffer_at, 4096, 0, out_at), 0);
+  const auto used = *memory.read_u32(out_at);
+  std::vector<std::pair<std::string, int>> entries;
+  for (guest_ptr at = buffer_at; at < buffer_at + used;) {
+    const auto length = *memory.read_u32(at + 16);
+    entries.emplace_back(text_at(at + 24, length), memory.bytes()[at + 20]);
+    at += 24 + length;
+  }
+  EXPECT_EQ(entries, (std::vector<std::pair<std::string, int>>{{".", filetype_directory},
+                                                               {"..", filetype_directory},
+                                                               {"null", filetype_character_device},
+                                                               {"random", filetype_character_device},
+                                                               {"urandom", filetype_character_device}}));
+}
+
+TEST_F(wasi_files_test, hostile_pointers_and_lengths_on_a_device_are_efault) {
+  const auto fd = open_fd("dev/urandom");
+  put_iovec(iovs_at, memory_bytes - 3, 100);
+  EXPECT_EQ(wasi.fd_read(fd, iovs_at, 1, out_at), SB_EFAULT);
+  put_iovec(iovs_at, 0xfffffff0u, 0x20);
+  EXPECT_EQ(wasi.fd_read(fd, iovs_at, 1, out_at), SB_EFAULT) << "an iovec that wraps around";
+  put_iovec(iovs_at, buffer_at, 0xffffffffu);
+  EXPECT_EQ(wasi.fd_pread(fd, iovs_at, 1, 0, out_at), SB_EFAULT);
+  EXPECT_EQ(wasi.fd_read(fd, memory_bytes - 4, 1, out_at), SB_EFAULT) << "iovec table past the end";
+  EXPECT_EQ(wasi.fd_read(fd, iovs_at, 0xffffffffu, out_at), SB_EINVAL) << "more iovecs than IOV_MAX";
+  put_iovec(iovs_at, buffer_at, 16);
+  EXPECT_EQ(wasi.fd_read(fd, iovs_at, 1, memory_bytes - 2), SB_EFAULT) << "nread past the end";
+  EXPECT_EQ(wasi.fd_filestat_get(fd, memory_bytes - 8), SB_EFAULT);
+}
+
+// The embedder's file at a device's path wins, whether it comes first or after the tree exists.
+TEST(wasi_files, an_embedder_file_at_dev_urandom_replaces_the_device) {
+  for (const bool device_path_first : {true, false}) {
+    vector_guest_memory memory{0x10000};
+    kernel k{memory};
+    struct : stdio_sink {
+      void write(std::int32_t, std::span<const std::uint8_t>) override {}
+    } stdio;
+    wasi_preview1 wasi{memory, k, stdio};
+    const auto add_urandom = [&] { return wasi.add_file("/dev/urandom", bytes_of("not random")); };
+    if (device_path_first) {
+      ASSERT_EQ(add_urandom(), 0);
+    }
+    ASSERT_EQ(wasi.add_file("/etc/hosts", bytes_of("127.0.0.1 localhost\n")), 0);
+    if (!device_path_first) {
+      ASSERT_EQ(add_urandom(), 0);
+    }
+    ASSERT_TRUE(memory.write(path_at, bytes_of("dev/urandom")));
+    ASSERT_EQ(wasi.path_open(3, 1, path_at, 11, 0, right_fd_read, 0, 0, out_at), 0);
+    const auto fd = static_cast<std::int32_t>(*memory.read_u32(out_at));
+    ASSERT_TRUE(memory.write_u32(iovs_at, buffer_at));
+    ASSERT_TRUE(memory.write_u32(iovs_at + 4, 100));
+    ASSERT_EQ(wasi.fd_read(fd, iovs_at, 1, out_at), 0);
+    ASSERT_EQ(memory.read_u32(out_at), 10u);
+    EXPECT_EQ(std::string(memory.bytes().begin() + buffer_at, memory.bytes().begin() + buffer_at + 10), "not random");
+    ASSERT_EQ(wasi.fd_filestat_get(fd, stat_at), 0);
+    EXPECT_EQ(memory.bytes()[stat_at + 16], filetype_regular_file);
+    ASSERT_TRUE(memory.write(path_at, bytes_of("dev/random")));
+    EXPECT_EQ(wasi.path_filestat_get(3, 1, path_at, 10, stat_at), 0) << "the other devices are there";
+    EXPECT_EQ(memory.bytes()[stat_at + 16], filetype_character_device);
+  }
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "sockbridge/host/file_tree.hpp"
 
+#include <utility>
+
 #include "posix_sockets.h"
 
 namespace sb::host {
@@ -22,6 +24,13 @@ std::int32_t for_each_component(std::string_view path, Visit visit) {
   return 0;
 }
 
+// The devices add_devices provides, as Linux names them.
+constexpr std::pair<std::string_view, file_tree::device> standard_devices[] = {
+    {"/dev/null", file_tree::device::null},
+    {"/dev/random", file_tree::device::random},
+    {"/dev/urandom", file_tree::device::random},
+};
+
 }  // namespace
 
 file_tree::file_tree() : root_(std::make_unique<node>()) {
@@ -38,24 +47,40 @@ std::int32_t file_tree::add_file(std::string_view path, std::vector<std::uint8_t
         return name == "." || name == ".." ? std::int32_t{SB_EINVAL} : 0;
       }))
     return e;
+  node* file = nullptr;
+  bool created = false;
+  if (auto e = find_or_create(path, node_kind::file, file, created)) return e;
+  if (file->kind == node_kind::directory) return SB_EISDIR;
+  file->kind = node_kind::file;
+  file->bytes = std::move(bytes);
+  return 0;
+}
+
+void file_tree::add_devices() {
+  for (const auto& [path, kind] : standard_devices) {
+    node* device_node = nullptr;
+    bool created = false;
+    if (find_or_create(path, node_kind::character_device, device_node, created) == 0 && created)
+      device_node->device_kind = kind;
+  }
+}
+
+std::int32_t file_tree::find_or_create(std::string_view path, node_kind kind, node*& out, bool& created) {
   node* dir = root_.get();
+  created = false;
   return for_each_component(path, [&](std::string_view name, bool last) -> std::int32_t {
+    if (dir->kind != node_kind::directory) return SB_ENOTDIR;
     auto it = dir->children.find(name);
     if (it == dir->children.end()) {
       auto child = std::make_unique<node>();
-      child->kind = last ? node_kind::file : node_kind::directory;
+      child->kind = last ? kind : node_kind::directory;
       child->inode = next_inode_++;
       child->parent = dir;
       it = dir->children.emplace(std::string(name), std::move(child)).first;
+      created = last;
     }
-    node& child = *it->second;
-    if (!last) {
-      if (child.kind != node_kind::directory) return SB_ENOTDIR;
-      dir = &child;
-      return 0;
-    }
-    if (child.kind != node_kind::file) return SB_EISDIR;
-    child.bytes = std::move(bytes);
+    dir = it->second.get();
+    if (last) out = dir;
     return 0;
   });
 }

@@ -1,5 +1,6 @@
 // wasi_preview1's file calls over the read-only file_tree: preopen "/",
-// path_open, reads, seeks, stat and readdir. Nothing here can block.
+// path_open, reads, seeks, stat and readdir, and reads of its character
+// devices (/dev/null, /dev/random, /dev/urandom). Nothing here can block.
 #include <algorithm>
 #include <climits>
 #include <string>
@@ -58,7 +59,12 @@ void store_u32(std::uint8_t* out, std::uint32_t value) {
 }
 
 std::uint8_t filetype_of(const node& n) {
-  return n.kind == node_kind::directory ? filetype_directory : filetype_regular_file;
+  switch (n.kind) {
+    case node_kind::directory: return filetype_directory;
+    case node_kind::character_device: return filetype_character_device;
+    case node_kind::file: break;
+  }
+  return filetype_regular_file;
 }
 
 // One dirent (header and name) appended to out.
@@ -90,6 +96,7 @@ std::int32_t wasi_preview1::add_file(std::string_view path, std::vector<std::uin
   const bool preopened = std::any_of(open_files_.begin(), open_files_.end(),
                                      [](const auto& entry) { return entry.second.preopen; });
   if (preopened) return 0;
+  files_.add_devices();
   const auto fd = open_node(files_.root(), true);
   return fd < 0 ? -fd : 0;
 }
@@ -125,6 +132,8 @@ std::int32_t wasi_preview1::file_seek(open_file& file, std::int64_t offset, std:
                                       guest_ptr new_offset) {
   if (file.node->kind == node_kind::directory) return SB_EISDIR;
   if (!memory_.contains(new_offset, 8)) return SB_EFAULT;
+  // Linux: a seek on these devices succeeds and reports 0, whatever its arguments.
+  if (file.node->kind == node_kind::character_device) return memory_.write_u64(new_offset, 0) ? 0 : SB_EFAULT;
   std::int64_t base = 0;
   if (whence == whence_cur)
     base = static_cast<std::int64_t>(std::min<std::uint64_t>(file.offset, INT64_MAX));
@@ -140,6 +149,7 @@ std::int32_t wasi_preview1::file_seek(open_file& file, std::int64_t offset, std:
 std::int32_t wasi_preview1::read_file(const open_file& file, const std::vector<iovec>& vectors, std::uint64_t offset,
                                       std::uint32_t& total) {
   if (file.node->kind == node_kind::directory) return SB_EISDIR;
+  if (file.node->kind == node_kind::character_device) return read_device(file.node->device_kind, vectors, total);
   const auto& bytes = file.node->bytes;
   std::uint64_t copied = 0;
   for (const auto& v : vectors) {
@@ -150,6 +160,20 @@ std::int32_t wasi_preview1::read_file(const open_file& file, const std::vector<i
     copied += piece;
   }
   total = static_cast<std::uint32_t>(copied);
+  return 0;
+}
+
+std::int32_t wasi_preview1::read_device(file_tree::device device, const std::vector<iovec>& vectors,
+                                        std::uint32_t& total) {
+  std::uint64_t filled = 0;
+  if (device == file_tree::device::random) {
+    for (const auto& v : vectors) {
+      const auto piece = static_cast<std::uint32_t>(std::min<std::uint64_t>(v.len, max_read_bytes - filled));
+      if (auto e = random_get(v.buf, piece)) return e;
+      filled += piece;
+    }
+  }
+  total = static_cast<std::uint32_t>(filled);
   return 0;
 }
 

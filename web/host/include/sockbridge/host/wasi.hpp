@@ -45,6 +45,8 @@ class wasi_preview1 {
   std::int32_t environ_get(guest_ptr environ, guest_ptr environ_buf);
   std::int32_t clock_res_get(std::uint32_t clock_id, guest_ptr resolution);
   std::int32_t clock_time_get(std::uint32_t clock_id, std::uint64_t precision, guest_ptr time);
+  // Fills buf with fresh bytes from getentropy (under Emscripten the page's
+  // crypto.getRandomValues, in Node node:crypto); EFAULT, or EIO if it fails.
   std::int32_t random_get(guest_ptr buf, std::uint32_t len);
   std::int32_t fd_write(std::int32_t fd, guest_ptr iovs, std::uint32_t iovs_len, guest_ptr nwritten);
   std::int32_t fd_read(std::int32_t fd, guest_ptr iovs, std::uint32_t iovs_len, guest_ptr nread);
@@ -66,7 +68,10 @@ class wasi_preview1 {
   // Adds a read-only file (file_tree::add_file's contract and errors, or
   // EMFILE). Call before the guest starts: the first file preopens "/" as a
   // directory fd (3, the lowest free fd), which wasi-libc finds at startup, so
-  // fopen("/etc/app.conf") works; without files there is no preopen.
+  // fopen("/etc/app.conf") works, and adds the devices /dev/null, /dev/random
+  // and /dev/urandom (file_tree::add_devices); a file the embedder gives at one
+  // of those paths, before or after, replaces the device. Without files there
+  // is no preopen and no device.
   std::int32_t add_file(std::string_view path, std::vector<std::uint8_t> bytes);
   const file_tree& files() const { return files_; }
 
@@ -76,14 +81,17 @@ class wasi_preview1 {
   // O_EXCL or a write right is EROFS; ENOENT, ENOTDIR, ENOTCAPABLE (absolute
   // path) as file_tree::resolve; EBADF (dirfd not open), ENOTDIR (dirfd or,
   // with O_DIRECTORY, path not a directory), EMFILE, EFAULT, EINVAL (unknown oflags).
+  // The devices are read-only too: opening /dev/null for writing is EROFS.
   std::int32_t path_open(std::int32_t dirfd, std::uint32_t lookup_flags, guest_ptr path, std::uint32_t path_len,
                          std::uint32_t oflags, std::uint64_t rights_base, std::uint64_t rights_inheriting,
                          std::uint32_t fdflags, guest_ptr opened_fd);
-  // Reads at offset without moving the file's position. ESPIPE on stdio and sockets, EISDIR on directories.
+  // Reads at offset without moving the file's position (a device ignores it).
+  // ESPIPE on stdio and sockets, EISDIR on directories.
   std::int32_t fd_pread(std::int32_t fd, guest_ptr iovs, std::uint32_t iovs_len, std::uint64_t offset,
                         guest_ptr nread);
   std::int32_t fd_tell(std::int32_t fd, guest_ptr offset);
-  // stdio, sockets, files and directories (size, inode, type; times are 0).
+  // stdio, sockets, files, directories and devices (size, inode, type; times
+  // are 0). A device is a character device of size 0.
   std::int32_t fd_filestat_get(std::int32_t fd, guest_ptr filestat);
   std::int32_t path_filestat_get(std::int32_t dirfd, std::uint32_t lookup_flags, guest_ptr path,
                                  std::uint32_t path_len, guest_ptr filestat);
@@ -99,7 +107,8 @@ class wasi_preview1 {
   };
   std::int32_t read_iovecs(guest_ptr iovs, std::uint32_t iovs_len, std::vector<iovec>& out) const;
 
-  // An open file or directory, at its read position.
+  // An open file, directory or device; offset is a file's read position
+  // (a device has none: a seek reports 0).
   struct open_file {
     const file_tree::node* node = nullptr;
     std::uint64_t offset = 0;
@@ -111,8 +120,13 @@ class wasi_preview1 {
   std::int32_t file_fdstat(const open_file& file, guest_ptr stat);
   std::int32_t file_seek(open_file& file, std::int64_t offset, std::uint32_t whence, guest_ptr new_offset);
   // Copies file bytes from offset into the iovecs; total is what was copied.
+  // A device ignores offset and reads as read_device says.
   std::int32_t read_file(const open_file& file, const std::vector<iovec>& vectors, std::uint64_t offset,
                          std::uint32_t& total);
+  // What a read of a character device returns: device::null end of file (0
+  // bytes), device::random fills every iovec (checked by read_iovecs) from
+  // random_get. EIO if the entropy source fails.
+  std::int32_t read_device(file_tree::device device, const std::vector<iovec>& vectors, std::uint32_t& total);
   // Copies the guest's path out and resolves it from the directory dirfd.
   std::int32_t resolve_at(std::int32_t dirfd, guest_ptr path, std::uint32_t path_len, const file_tree::node*& out);
   std::int32_t write_filestat(const file_tree::node& node, guest_ptr filestat);
