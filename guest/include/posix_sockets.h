@@ -278,6 +278,28 @@ SB_IMPORT(pipe) int32_t wasm_sock_pipe(int32_t *fds, int32_t flags);
  * (other types), EPROTONOSUPPORT (protocol not 0). */
 SB_IMPORT(socketpair) int32_t wasm_sock_socketpair(int32_t domain, int32_t type, int32_t protocol, int32_t *fds);
 
+/*
+ * Descriptor copies: a new fd naming the same open object as fd — a stdio
+ * stream, a socket, a pipe end, a file or directory (one read offset for
+ * both), /dev/null — as POSIX dup() does. The object belongs to every fd
+ * naming it: closing one fd leaves the others working, and the object (a
+ * socket's relay stream, a pipe end) is released when its last fd closes.
+ * O_NONBLOCK belongs to the object, so it is shared too. Nothing is written
+ * to guest memory.
+ */
+
+/* dup() and fcntl(F_DUPFD): the new fd is the lowest free fd >= lowest.
+ * Errors: EBADF (fd not open), EINVAL (lowest negative or above the host's
+ * fd limit), EMFILE (no free fd). */
+SB_IMPORT(dup) int32_t wasm_sock_dup(int32_t fd, int32_t lowest);
+
+/* dup2(): makes target name fd's object, closing what target named first
+ * (silently, as POSIX says; target may be 0, 1 or 2: stdout pointed at
+ * /dev/null). Returns target; fd == target returns target and changes
+ * nothing. Errors: EBADF (fd not open, or target negative or above the
+ * host's fd limit). */
+SB_IMPORT(dup2) int32_t wasm_sock_dup2(int32_t fd, int32_t target);
+
 #ifdef __cplusplus
 }
 #endif

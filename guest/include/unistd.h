@@ -1,4 +1,4 @@
-/* <unistd.h> for guests: wasi-libc's, plus alarm() and pipe(), which wasi-libc hides. */
+/* <unistd.h> for guests: wasi-libc's, plus alarm(), pipe() and dup(), which wasi-libc hides. */
 #ifndef SOCKBRIDGE_UNISTD_H
 #define SOCKBRIDGE_UNISTD_H
 
@@ -21,8 +21,16 @@ unsigned alarm(unsigned seconds);
 int pipe(int fds[2]);
 int pipe2(int fds[2], int flags);
 
+/* Another fd for the same open object (posix_sockets.h, wasm_sock_dup):
+ * sockets, pipe ends, files and stdio alike; the object stays open until its
+ * last fd is closed. dup2 closes target first and may name 0, 1 or 2; dup3
+ * is EINVAL for the same fd twice or a flag other than O_CLOEXEC. */
+int dup(int fd);
+int dup2(int fd, int target);
+int dup3(int fd, int target, int flags);
+
 /* What wasi-libc hides because a WASI program cannot have it: processes,
- * users, descriptor copies. Declared so that code which names them on paths
+ * users. Declared so that code which names them on paths
  * a guest never takes (daemonizing, CGI, dropping privileges) compiles with
  * their real types; they exist only in -lsockbridge-stubs, where each fails
  * at run time with the errno a system without the facility gives
@@ -39,9 +47,6 @@ int execl(const char *path, const char *argument, ...);
 int execlp(const char *file, const char *argument, ...);
 int execle(const char *path, const char *argument, ...);
 int fexecve(int fd, char *const argv[], char *const envp[]);
-int dup(int fd);
-int dup2(int fd, int target);
-int dup3(int fd, int target, int flags);
 int fchdir(int fd);
 uid_t getuid(void);
 uid_t geteuid(void);

@@ -57,6 +57,9 @@ const IMMEDIATE = {
     // Local pipes and socket pairs live in the kernel; making them never waits.
     pipe: '_sb_sock_pipe',
     socketpair: '_sb_sock_socketpair',
+    // Another fd for an open object: the fd table is the kernel's.
+    dup: '_sb_sock_dup',
+    dup2: '_sb_sock_dup2',
   },
   wasi_snapshot_preview1: {
     args_get: '_sb_wasi_args_get',

@@ -397,7 +397,7 @@ TEST_F(wasi_files_test, devices_stat_as_character_devices_and_seek_to_0_as_on_li
     EXPECT_EQ(memory.bytes()[stat_at + 16], filetype_character_device) << path;
     ASSERT_EQ(wasi.fd_fdstat_get(fd, stat_at), 0);
     EXPECT_EQ(memory.bytes()[stat_at], filetype_character_device) << path;
-    EXPECT_EQ(u64_at(stat_at + 8) & right_fd_write, 0u) << "no write right";
+    EXPECT_EQ(u64_at(stat_at + 8) & right_fd_write, path == "dev/null" ? right_fd_write : 0u) << "write right";
 
     read_text(fd, 10);
     for (auto whence : {whence_set, whence_cur, whence_end}) {
@@ -411,8 +411,22 @@ TEST_F(wasi_files_test, devices_stat_as_character_devices_and_seek_to_0_as_on_li
   }
 }
 
-TEST_F(wasi_files_test, devices_are_read_only_and_listed_in_dev) {
-  for (const std::string path : {"dev/null", "dev/random", "dev/urandom"}) {
+TEST_F(wasi_files_test, dev_null_opens_for_writing_and_discards_what_is_written) {
+  ASSERT_EQ(open("dev/null", oflags_creat | oflags_trunc, right_fd_read | right_fd_write), 0);
+  const auto fd = static_cast<std::int32_t>(*memory.read_u32(out_at));
+  put_text(buffer_at, "gone");
+  put_iovec(iovs_at, buffer_at, 4);
+  put_iovec(iovs_at + 8, buffer_at, 2);
+  ASSERT_EQ(wasi.fd_write(fd, iovs_at, 2, out_at), 0);
+  EXPECT_EQ(memory.read_u32(out_at), 6u) << "every byte taken";
+  EXPECT_EQ(read_text(fd, 10), "") << "and none kept";
+  EXPECT_EQ(open("dev/null", oflags_creat | oflags_excl, right_fd_write), SB_EROFS);
+  put_iovec(iovs_at, memory_bytes - 2, 100);
+  EXPECT_EQ(wasi.fd_write(fd, iovs_at, 1, out_at), SB_EFAULT);
+}
+
+TEST_F(wasi_files_test, devices_but_dev_null_are_read_only_and_listed_in_dev) {
+  for (const std::string path : {"dev/random", "dev/urandom"}) {
     EXPECT_EQ(open(path, 0, right_fd_read | right_fd_write), SB_EROFS) << path;
     EXPECT_EQ(open(path, oflags_creat | oflags_trunc, right_fd_write), SB_EROFS) << path;
     put_text(buffer_at, "x");

@@ -212,6 +212,10 @@ int32_t wasm_sock_socketpair(int32_t domain, int32_t type, int32_t protocol, int
   return r.result;
 }
 
+int32_t wasm_sock_dup(int32_t fd, int32_t lowest) { return fake().answer({"dup", {fd, lowest}}).result; }
+
+int32_t wasm_sock_dup2(int32_t fd, int32_t target) { return fake().answer({"dup2", {fd, target}}).result; }
+
 // libc_shim forwarders.
 
 int sb_shim_inet_pton(int family, const char* text, void* address) {

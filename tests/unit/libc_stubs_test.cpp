@@ -1,5 +1,5 @@
 // -lsockbridge-stubs (guest/libc/stubs): what a guest that names fork, exec,
-// kill, dup, getuid… gets at run time, compiled natively (CMakeLists.txt says
+// kill, getuid… gets at run time, compiled natively (CMakeLists.txt says
 // how; the libc layer's fake answers their fcntl(F_GETFL) probes). errno
 // values the shim maps are WASI's (SB_E*); ECHILD and ESRCH, which it does
 // not map, are glibc's here and wasi-libc's in a guest.
@@ -25,9 +25,6 @@ pid_t wait(int* status) __asm__("sb_stubs_wait");
 pid_t waitpid(pid_t pid, int* status, int options) __asm__("sb_stubs_waitpid");
 int kill(pid_t pid, int signal) __asm__("sb_stubs_kill");
 int killpg(pid_t group, int signal) __asm__("sb_stubs_killpg");
-int dup(int fd) __asm__("sb_stubs_dup");
-int dup2(int fd, int target) __asm__("sb_stubs_dup2");
-int dup3(int fd, int target, int flags) __asm__("sb_stubs_dup3");
 uid_t getuid() __asm__("sb_stubs_getuid");
 uid_t geteuid() __asm__("sb_stubs_geteuid");
 gid_t getgid() __asm__("sb_stubs_getgid");
@@ -137,42 +134,6 @@ TEST_F(libc_stubs_test, kill_with_an_invalid_signal_is_einval) {
   EXPECT_EQ(errno, SB_EINVAL);
   errno = 0;
   EXPECT_EQ(stubs::killpg(-3, SIGTERM), -1);
-  EXPECT_EQ(errno, SB_EINVAL);
-}
-
-TEST_F(libc_stubs_test, dup_of_an_open_fd_is_enosys_and_of_a_closed_one_ebadf) {
-  script_fd_open(imports);
-  EXPECT_EQ(stubs::dup(open_fd), -1);
-  EXPECT_EQ(errno, SB_ENOSYS);
-  script_fd_closed(imports);
-  EXPECT_EQ(stubs::dup(open_fd), -1);
-  EXPECT_EQ(errno, SB_EBADF);
-  EXPECT_EQ(stubs::dup(-1), -1);
-  EXPECT_EQ(errno, SB_EBADF);
-}
-
-TEST_F(libc_stubs_test, dup2_onto_itself_returns_the_fd_without_copying) {
-  script_fd_open(imports);
-  EXPECT_EQ(stubs::dup2(open_fd, open_fd), open_fd);
-  script_fd_open(imports);
-  EXPECT_EQ(stubs::dup2(open_fd, 1), -1);
-  EXPECT_EQ(errno, SB_ENOSYS);
-}
-
-TEST_F(libc_stubs_test, dup2_of_a_closed_fd_or_onto_a_negative_one_is_ebadf) {
-  script_fd_closed(imports);
-  EXPECT_EQ(stubs::dup2(open_fd, 1), -1);
-  EXPECT_EQ(errno, SB_EBADF);
-  script_fd_open(imports);
-  EXPECT_EQ(stubs::dup2(open_fd, -2), -1);
-  EXPECT_EQ(errno, SB_EBADF);
-}
-
-TEST_F(libc_stubs_test, dup3_onto_itself_or_with_unknown_flags_is_einval) {
-  EXPECT_EQ(stubs::dup3(open_fd, open_fd, 0), -1);
-  EXPECT_EQ(errno, SB_EINVAL);
-  errno = 0;
-  EXPECT_EQ(stubs::dup3(open_fd, 1, 0x4000000), -1);
   EXPECT_EQ(errno, SB_EINVAL);
 }
 

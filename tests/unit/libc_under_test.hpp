@@ -55,6 +55,9 @@ int getsockopt(int fd, int level, int name, void* value, socklen_t* length) __as
 int socketpair(int domain, int type, int protocol, int fds[2]) __asm__("sb_libc_socketpair");
 int pipe(int fds[2]) __asm__("sb_libc_pipe");
 int pipe2(int fds[2], int flags) __asm__("sb_libc_pipe2");
+int dup(int fd) __asm__("sb_libc_dup");
+int dup2(int fd, int target) __asm__("sb_libc_dup2");
+int dup3(int fd, int target, int flags) __asm__("sb_libc_dup3");
 
 ssize_t send(int fd, const void* buffer, size_t length, int flags) __asm__("sb_libc_send");
 ssize_t recv(int fd, void* buffer, size_t length, int flags) __asm__("sb_libc_recv");

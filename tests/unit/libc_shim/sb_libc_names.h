@@ -13,6 +13,9 @@
 #define bind sb_libc_bind
 #define closelog sb_libc_closelog
 #define connect sb_libc_connect
+#define dup sb_libc_dup
+#define dup2 sb_libc_dup2
+#define dup3 sb_libc_dup3
 #define freeaddrinfo sb_libc_freeaddrinfo
 #define gai_strerror sb_libc_gai_strerror
 #define getaddrinfo sb_libc_getaddrinfo

@@ -1,14 +1,11 @@
 /*
  * Force-included (-include) into every guest/libc/stubs file of the native
  * build, as sb_libc_names.h is into the libc layer: the stubs define POSIX
- * names (fork, getuid, kill, dup…) that would replace glibc's in the test
+ * names (fork, getuid, kill…) that would replace glibc's in the test
  * process. Each gets an sb_stubs_ prefix; libc_stubs_test.cpp names them back.
  */
 #define chmod sb_stubs_chmod
 #define daemon sb_stubs_daemon
-#define dup sb_stubs_dup
-#define dup2 sb_stubs_dup2
-#define dup3 sb_stubs_dup3
 #define execl sb_stubs_execl
 #define execle sb_stubs_execle
 #define execlp sb_stubs_execlp

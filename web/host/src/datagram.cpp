@@ -23,9 +23,9 @@ constexpr std::int32_t error(std::int32_t errno_value) { return -errno_value; }
 
 }  // namespace
 
-void kernel::open_bound_stream(socket& s, std::int32_t fd) {
+void kernel::open_bound_stream(socket& s, std::int32_t object) {
   s.stream_id = next_stream_id_++;
-  fd_by_stream_[s.stream_id] = fd;
+  fd_by_stream_[s.stream_id] = object;
   auto local = s.local;
   local.family = s.domain;
   protocol::bytes frame;
@@ -36,7 +36,7 @@ void kernel::open_bound_stream(socket& s, std::int32_t fd) {
   s.state = socket_state::bind_pending;
 }
 
-std::int32_t kernel::bind_datagram(socket& s, std::int32_t fd, guest_ptr addr, std::uint32_t addrlen) {
+std::int32_t kernel::bind_datagram(socket& s, std::int32_t object, guest_ptr addr, std::uint32_t addrlen) {
   if (s.call_in_progress) {  // the retry of a bind that waited for the relay
     if (s.state == socket_state::bind_pending) return block_forever();
     s.call_in_progress = false;
@@ -55,12 +55,12 @@ std::int32_t kernel::bind_datagram(socket& s, std::int32_t fd, guest_ptr addr, s
     s.bound = true;
     return 0;
   }
-  open_bound_stream(s, fd);
+  open_bound_stream(s, object);
   s.call_in_progress = true;
   return block_forever();
 }
 
-std::int32_t kernel::connect_datagram(socket& s, std::int32_t fd, const socket_address& peer) {
+std::int32_t kernel::connect_datagram(socket& s, std::int32_t object, const socket_address& peer) {
   if (peer.family != s.domain) return error(SB_EAFNOSUPPORT);
   if (link_ == link_state::closed) return error(SB_ENETUNREACH);
   if (s.bound_stream && s.state != socket_state::closed) {
@@ -81,7 +81,7 @@ std::int32_t kernel::connect_datagram(socket& s, std::int32_t fd, const socket_a
   s.bound_stream = false;
   s.peer = peer;
   s.pending_error = 0;
-  open_stream(s, fd, protocol::stream_type::udp);
+  open_stream(s, object, protocol::stream_type::udp);
   s.state = socket_state::connected;
   return 0;
 }
@@ -152,9 +152,9 @@ std::int32_t kernel::sock_sendto(std::int32_t fd, guest_ptr buf, std::uint32_t l
       s.state = socket_state::created;
     }
     if (len > max_datagram_bytes) return error(SB_EMSGSIZE);  // before it costs a relay port
-    if (s.state == socket_state::created && bound_udp_ && link_ == link_state::ready) open_bound_stream(s, fd);
+    if (s.state == socket_state::created && bound_udp_ && link_ == link_state::ready) open_bound_stream(s, object_of(fd));
     if (s.bound_stream) return send_datagram(s, buf, len, &to);
-    if (auto result = connect_datagram(s, fd, to); result < 0) return result;
+    if (auto result = connect_datagram(s, object_of(fd), to); result < 0) return result;
     return send_datagram(s, buf, len);
   });
 }

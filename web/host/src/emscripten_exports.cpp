@@ -158,6 +158,8 @@ SB_EXPORT std::int32_t sb_sock_pipe(guest_ptr fds, std::int32_t flags) { return 
 SB_EXPORT std::int32_t sb_sock_socketpair(std::int32_t d, std::int32_t t, std::int32_t p, guest_ptr fds) {
   return state().sockets.sock_socketpair(d, t, p, fds);
 }
+SB_EXPORT std::int32_t sb_sock_dup(std::int32_t fd, std::int32_t lowest) { return state().wasi.dup(fd, lowest); }
+SB_EXPORT std::int32_t sb_sock_dup2(std::int32_t fd, std::int32_t target) { return state().wasi.dup2(fd, target); }
 SB_EXPORT std::int32_t sb_sock_poll(guest_ptr fds, std::uint32_t n, std::int32_t timeout_ms) {
   return state().sockets.sock_poll(fds, n, timeout_ms);
 }

@@ -14,7 +14,7 @@ constexpr std::int32_t error(std::int32_t errno_value) { return -errno_value; }
 }  // namespace
 
 const socket* kernel::find(std::int32_t fd) const {
-  auto it = sockets_.find(fd);
+  auto it = sockets_.find(object_of(fd));
   return it == sockets_.end() ? nullptr : &it->second;
 }
 
@@ -56,24 +56,11 @@ socket* kernel::lookup(std::int32_t fd, std::int32_t& error_out) {
 }
 
 socket* kernel::lookup_stream(std::int32_t fd, std::int32_t& error_out) {
-  auto it = sockets_.find(fd);
+  const auto object = object_of(fd);
+  auto it = sockets_.find(object);
   if (it != sockets_.end()) return &it->second;
-  const bool other_kind = (fd >= 0 && fd < first_socket_fd) || reserved_fds_.contains(fd);
-  error_out = other_kind ? error(SB_ENOTSOCK) : error(SB_EBADF);
+  error_out = object >= 0 ? error(SB_ENOTSOCK) : error(SB_EBADF);  // stdio or a file
   return nullptr;
-}
-
-std::int32_t kernel::lowest_free_fd() const {
-  std::int32_t fd = first_socket_fd;
-  while (sockets_.contains(fd) || reserved_fds_.contains(fd)) ++fd;
-  return fd;
-}
-
-std::int32_t kernel::reserve_fd() {
-  if (reserved_fds_.size() >= max_open_files) return error(SB_EMFILE);
-  const auto fd = lowest_free_fd();
-  reserved_fds_.insert(fd);
-  return fd;
 }
 
 socket* kernel::by_stream(std::uint32_t stream_id) {
@@ -96,13 +83,13 @@ std::int32_t kernel::sock_socket(std::int32_t domain, std::int32_t type, std::in
   if (base_type != SB_SOCK_STREAM && base_type != SB_SOCK_DGRAM) return error(SB_EPROTOTYPE);
   const std::int32_t native_protocol = base_type == SB_SOCK_STREAM ? 6 /* IPPROTO_TCP */ : 17 /* IPPROTO_UDP */;
   if (protocol != 0 && protocol != native_protocol) return error(SB_EPROTONOSUPPORT);
-  if (sockets_.size() >= max_open_sockets) return error(SB_EMFILE);
-  const auto fd = lowest_free_fd();
+  if (sockets_.size() >= max_open_sockets || fds_full()) return error(SB_EMFILE);
+  const auto [fd, object] = open_object();
   socket s;
   s.domain = domain;
   s.type = base_type;
   s.nonblocking = (type & SB_SOCK_NONBLOCK) != 0;
-  sockets_.emplace(fd, std::move(s));
+  sockets_.emplace(object, std::move(s));
   return fd;
 }
 
@@ -114,14 +101,14 @@ std::int32_t kernel::finish_connect(socket& s) {
 }
 
 std::int32_t kernel::sock_connect(std::int32_t fd, guest_ptr addr, std::uint32_t addrlen) {
-  return blocking_call(fd, [&](socket& s) { return connect(s, fd, addr, addrlen); });
+  return blocking_call(fd, [&](socket& s) { return connect(s, object_of(fd), addr, addrlen); });
 }
 
-std::int32_t kernel::connect(socket& s, std::int32_t fd, guest_ptr addr, std::uint32_t addrlen) {
+std::int32_t kernel::connect(socket& s, std::int32_t object, guest_ptr addr, std::uint32_t addrlen) {
   if (s.type == SB_SOCK_DGRAM) {
     socket_address peer;
     if (auto e = read_socket_address(memory_, addr, addrlen, peer)) return error(e);
-    return connect_datagram(s, fd, peer);
+    return connect_datagram(s, object, peer);
   }
   if (s.connect_in_progress) {
     if (s.state != socket_state::connecting) return finish_connect(s);
@@ -140,7 +127,7 @@ std::int32_t kernel::connect(socket& s, std::int32_t fd, guest_ptr addr, std::ui
   if (link_ == link_state::closed) return error(SB_ENETUNREACH);
 
   s.peer = target;
-  open_stream(s, fd, protocol::stream_type::tcp);
+  open_stream(s, object, protocol::stream_type::tcp);
   s.state = socket_state::connecting;
 
   if (link_ == link_state::ready && !open_confirmation_) {
@@ -159,9 +146,9 @@ std::int32_t kernel::sock_send(std::int32_t fd, guest_ptr buf, std::uint32_t len
   return blocking_call(fd, [&](socket& s) { return send(s, buf, len, flags); });
 }
 
-void kernel::open_stream(socket& s, std::int32_t fd, protocol::stream_type type) {
+void kernel::open_stream(socket& s, std::int32_t object, protocol::stream_type type) {
   s.stream_id = next_stream_id_++;
-  fd_by_stream_[s.stream_id] = fd;
+  fd_by_stream_[s.stream_id] = object;
   protocol::bytes frame;
   protocol::encode_connect(frame, s.stream_id, {type, s.peer.port, s.peer.ip_text()});
   send_frame(std::move(frame));
@@ -231,7 +218,7 @@ std::int32_t kernel::receive(socket& s, guest_ptr buf, std::uint32_t len, std::i
 
 std::int32_t kernel::sock_bind(std::int32_t fd, guest_ptr addr, std::uint32_t addrlen) {
   return blocking_call(fd, [&](socket& s) {
-    if (s.type == SB_SOCK_DGRAM) return bind_datagram(s, fd, addr, addrlen);
+    if (s.type == SB_SOCK_DGRAM) return bind_datagram(s, object_of(fd), addr, addrlen);
     socket_address local;
     if (auto e = read_socket_address(memory_, addr, addrlen, local)) return error(e);
     if (local.family != s.domain) return error(SB_EAFNOSUPPORT);
@@ -255,12 +242,18 @@ std::int32_t kernel::write(std::int32_t fd, guest_ptr buf, std::uint32_t len) {
 
 std::int32_t kernel::sock_close(std::int32_t fd) {
   std::int32_t err = 0;
-  socket* s = lookup_stream(fd, err);
-  if (!s) return err;
+  if (!lookup_stream(fd, err)) return err;
+  const auto object = object_of(fd);
+  if (release_fd(fd)) close_socket(object);  // else another fd (dup) still names it
+  return 0;
+}
+
+void kernel::close_socket(std::int32_t object) {
+  socket* s = &sockets_.at(object);
   if (s->is_local()) {
     local_close(*s);
-    sockets_.erase(fd);
-    return 0;
+    sockets_.erase(object);
+    return;
   }
   const bool stream_open = s->state != socket_state::created && s->state != socket_state::closed;
   if (stream_open) {
@@ -275,12 +268,14 @@ std::int32_t kernel::sock_close(std::int32_t fd) {
     embryos_.erase(pending);
   }
   fd_by_stream_.erase(s->stream_id);
-  sockets_.erase(fd);
-  return 0;
+  sockets_.erase(object);
 }
 
 void kernel::close_all() {
-  while (!sockets_.empty()) sock_close(sockets_.begin()->first);
+  while (!sockets_.empty()) close_socket(sockets_.begin()->first);
+  reserved_objects_.clear();
+  fds_ = {{0, 0}, {1, 1}, {2, 2}};
+  fd_counts_ = {{0, 1}, {1, 1}, {2, 1}};
 }
 
 void kernel::on_frame(protocol::byte_view bytes) {

@@ -12,10 +12,10 @@ constexpr std::int32_t error(std::int32_t errno_value) { return -errno_value; }
 }  // namespace
 
 std::int32_t kernel::sock_listen(std::int32_t fd, std::int32_t backlog) {
-  return blocking_call(fd, [&](socket& s) { return listen(s, fd, backlog); });
+  return blocking_call(fd, [&](socket& s) { return listen(s, object_of(fd), backlog); });
 }
 
-std::int32_t kernel::listen(socket& s, std::int32_t fd, std::int32_t backlog) {
+std::int32_t kernel::listen(socket& s, std::int32_t object, std::int32_t backlog) {
   if (s.call_in_progress) {
     if (s.state == socket_state::listen_pending) return block_forever();
     s.call_in_progress = false;
@@ -33,7 +33,7 @@ std::int32_t kernel::listen(socket& s, std::int32_t fd, std::int32_t backlog) {
   auto local = s.local;
   local.family = s.domain;
   s.stream_id = next_stream_id_++;
-  fd_by_stream_[s.stream_id] = fd;
+  fd_by_stream_[s.stream_id] = object;
   protocol::bytes frame;
   protocol::encode_listen(frame, s.stream_id, {to_wire(local), static_cast<std::uint32_t>(backlog < 1 ? 1 : backlog)});
   send_frame(std::move(frame));
@@ -49,7 +49,7 @@ std::int32_t kernel::sock_accept(std::int32_t fd, guest_ptr addr, guest_ptr addr
   if (s->state != socket_state::listening)
     return error(s->pending_error ? std::exchange(s->pending_error, 0) : SB_EINVAL);
   if (s->accept_queue.empty()) return s->nonblocking ? error(SB_EAGAIN) : block_forever();
-  if (sockets_.size() >= max_open_sockets) return error(SB_EMFILE);
+  if (sockets_.size() >= max_open_sockets || fds_full()) return error(SB_EMFILE);
   const auto stream_id = s->accept_queue.front();
   const auto& peer = embryos_.at(stream_id).peer;
   // A bad out-pointer fails the call and leaves the connection queued for the next accept.
@@ -57,9 +57,9 @@ std::int32_t kernel::sock_accept(std::int32_t fd, guest_ptr addr, guest_ptr addr
 
   auto embryo = embryos_.extract(stream_id);
   s->accept_queue.pop_front();
-  const auto new_fd = lowest_free_fd();
-  auto& accepted = sockets_.emplace(new_fd, std::move(embryo.mapped())).first->second;
-  fd_by_stream_[stream_id] = new_fd;
+  const auto [new_fd, object] = open_object();
+  auto& accepted = sockets_.emplace(object, std::move(embryo.mapped())).first->second;
+  fd_by_stream_[stream_id] = object;
   if (addr != 0)
     if (auto e = write_socket_address(memory_, addr, addrlen_ptr, accepted.peer)) return error(e);
   return new_fd;

@@ -30,11 +30,11 @@ socket local_end(std::int32_t domain, std::int32_t type, bool nonblocking) {
 
 std::int32_t kernel::add_local_ends(socket a, socket b, guest_ptr fds) {
   if (!memory_.contains(fds, 8)) return error(SB_EFAULT);
-  if (sockets_.size() + 2 > max_open_sockets) return error(SB_EMFILE);
-  const auto first = lowest_free_fd();
-  sockets_.emplace(first, std::move(a));
-  const auto second = lowest_free_fd();
-  sockets_.emplace(second, std::move(b));
+  if (sockets_.size() + 2 > max_open_sockets || fds_full(2)) return error(SB_EMFILE);
+  const auto [first, first_object] = open_object();
+  sockets_.emplace(first_object, std::move(a));
+  const auto [second, second_object] = open_object();
+  sockets_.emplace(second_object, std::move(b));
   // Cannot fail: the range was checked above and guest memory never shrinks.
   (void)memory_.write_u32(fds, static_cast<std::uint32_t>(first));
   (void)memory_.write_u32(fds + 4, static_cast<std::uint32_t>(second));

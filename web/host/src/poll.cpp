@@ -11,12 +11,13 @@ constexpr std::int32_t error(std::int32_t errno_value) { return -errno_value; }
 }  // namespace
 
 std::int16_t kernel::poll_events(std::int32_t fd) const {
-  if (fd == 0) {
+  const auto object = object_of(fd);
+  if (object == 0) {
     const bool readable = !stdin_attached_ || stdin_closed_ || !stdin_.empty();
     return readable ? SB_POLLIN : 0;
   }
-  if (fd == 1 || fd == 2) return SB_POLLOUT;
-  if (reserved_fds_.contains(fd)) return SB_POLLIN | SB_POLLOUT;  // a file never makes a reader wait
+  if (object == 1 || object == 2) return SB_POLLOUT;
+  if (reserved_objects_.contains(object)) return SB_POLLIN | SB_POLLOUT;  // a file never makes a reader wait
   const socket* s = find(fd);
   if (!s) return SB_POLLNVAL;
   if (s->is_local()) return local_poll_events(*s);
@@ -47,7 +48,7 @@ std::int16_t kernel::poll_events(std::int32_t fd) const {
 }
 
 std::uint64_t kernel::readable_bytes(std::int32_t fd) const {
-  if (fd == 0) return stdin_.size();
+  if (object_of(fd) == 0) return stdin_.size();
   const socket* s = find(fd);
   if (!s || s->read_shut) return 0;
   if (s->is_local()) return s->local_in ? s->local_in->bytes.size() : 0;

@@ -124,15 +124,18 @@ std::int32_t wasi_preview1::fd_write(std::int32_t fd, guest_ptr iovs, std::uint3
   if (auto e = read_iovecs(iovs, iovs_len, vectors)) return e;
   if (!memory_.contains(nwritten, 4)) return SB_EFAULT;
   std::uint32_t total = 0;
-  if (fd == 1 || fd == 2) {
+  const auto object = sockets_.object_of(fd);
+  if (object == 1 || object == 2) {
     std::vector<std::uint8_t> chunk;
     for (const auto& v : vectors)
       for (std::uint32_t done = 0; done < v.len;) {
         chunk.resize(std::min<std::size_t>(stdio_chunk_bytes, v.len - done));
         if (!memory_.read(v.buf + done, chunk)) return SB_EFAULT;
-        stdio_.write(fd, chunk);
+        stdio_.write(object, chunk);
         done += static_cast<std::uint32_t>(chunk.size());
       }
+    for (const auto& v : vectors) total += v.len;
+  } else if (const open_file* file = find_file(fd); file && discards_writes(*file)) {
     for (const auto& v : vectors) total += v.len;
   } else if (sockets_.is_stream_fd(fd)) {
     // One send per call keeps partial-write semantics simple and correct.
@@ -160,7 +163,7 @@ std::int32_t wasi_preview1::fd_read(std::int32_t fd, guest_ptr iovs, std::uint32
       if (got < 0) return as_wasi_result(got);
       total = static_cast<std::uint32_t>(got);
     }
-  } else if (fd == 0) {
+  } else if (sockets_.object_of(fd) == 0) {
     auto first = std::find_if(vectors.begin(), vectors.end(), [](const iovec& v) { return v.len > 0; });
     if (first != vectors.end()) {
       const auto got = sockets_.read_stdin(first->buf, first->len);
@@ -177,17 +180,38 @@ std::int32_t wasi_preview1::fd_read(std::int32_t fd, guest_ptr iovs, std::uint32
 }
 
 std::int32_t wasi_preview1::fd_close(std::int32_t fd) {
-  if (is_stdio(fd)) return 0;
+  const auto object = sockets_.object_of(fd);
+  if (object < 0) return SB_EBADF;
+  if (is_stdio(fd) && object == fd) return 0;  // stdio on its own fd stays open
   if (find_file(fd)) return close_file(fd);
-  return -sockets_.sock_close(fd);
+  if (sockets_.is_stream_fd(fd)) return -sockets_.sock_close(fd);
+  sockets_.release_fd(fd);  // another fd for a stdio stream (dup)
+  return 0;
+}
+
+bool wasi_preview1::names_stdio(std::int32_t fd) const { return is_stdio(sockets_.object_of(fd)); }
+
+std::int32_t wasi_preview1::dup(std::int32_t fd, std::int32_t lowest) { return sockets_.dup(fd, lowest); }
+
+std::int32_t wasi_preview1::dup2(std::int32_t fd, std::int32_t target) {
+  if (sockets_.object_of(fd) < 0 || target < 0 || target >= max_open_fds) return -SB_EBADF;
+  if (fd == target) return target;
+  if (sockets_.object_of(target) >= 0) {
+    // POSIX: target is closed first, silently; a stdio stream on its own fd is let go too.
+    if (is_stdio(target) && sockets_.object_of(target) == target)
+      sockets_.release_fd(target);
+    else
+      (void)fd_close(target);
+  }
+  return sockets_.dup_onto(fd, target);
 }
 
 std::int32_t wasi_preview1::fd_fdstat_get(std::int32_t fd, guest_ptr stat) {
   if (const open_file* file = find_file(fd)) return file_fdstat(*file, stat);
   std::uint8_t raw[24] = {};
-  if (is_stdio(fd)) {
+  if (names_stdio(fd)) {
     raw[0] = filetype_character_device;
-    raw[2] = fd == 0 ? 0 : fdflags_append;
+    raw[2] = sockets_.object_of(fd) == 0 ? 0 : fdflags_append;
   } else if (const socket* s = sockets_.find(fd)) {
     raw[0] = static_cast<std::uint8_t>(s->type);
     raw[2] = s->nonblocking ? fdflags_nonblock : 0;
@@ -200,13 +224,13 @@ std::int32_t wasi_preview1::fd_fdstat_get(std::int32_t fd, guest_ptr stat) {
 
 std::int32_t wasi_preview1::fd_seek(std::int32_t fd, std::int64_t offset, std::uint32_t whence, guest_ptr new_offset) {
   if (open_file* file = find_file(fd)) return file_seek(*file, offset, whence, new_offset);
-  if (is_stdio(fd) || sockets_.is_stream_fd(fd)) return SB_ESPIPE;
+  if (names_stdio(fd) || sockets_.is_stream_fd(fd)) return SB_ESPIPE;
   return SB_EBADF;
 }
 
 std::int32_t wasi_preview1::fd_fdstat_set_flags(std::int32_t fd, std::uint32_t flags) {
   // stdio and files are always ready enough; the flag is accepted
-  if (is_stdio(fd) || find_file(fd)) return 0;
+  if (names_stdio(fd) || find_file(fd)) return 0;
   return -sockets_.set_nonblocking(fd, (flags & fdflags_nonblock) != 0);
 }
 
@@ -274,8 +298,8 @@ std::int32_t wasi_preview1::poll_oneoff(guest_ptr in, guest_ptr out, std::uint32
 
 void wasi_preview1::proc_exit(std::int32_t code) {
   exit_code_ = code;
-  while (!open_files_.empty()) close_file(open_files_.begin()->first);
-  sockets_.close_all();
+  open_files_.clear();
+  sockets_.close_all();  // and every fd, files' too
 }
 
 }  // namespace sb::host

@@ -101,21 +101,25 @@ std::int32_t wasi_preview1::add_file(std::string_view path, std::vector<std::uin
   return fd < 0 ? -fd : 0;
 }
 
+bool wasi_preview1::discards_writes(const open_file& file) {
+  return file.node->kind == node_kind::character_device && file.node->device_kind == file_tree::device::null;
+}
+
 wasi_preview1::open_file* wasi_preview1::find_file(std::int32_t fd) {
-  auto it = open_files_.find(fd);
+  auto it = open_files_.find(sockets_.object_of(fd));
   return it == open_files_.end() ? nullptr : &it->second;
 }
 
 std::int32_t wasi_preview1::open_node(const node& n, bool preopen) {
   const auto fd = sockets_.reserve_fd();
   if (fd < 0) return fd;
-  open_files_[fd] = {&n, 0, preopen};
+  open_files_[sockets_.object_of(fd)] = {&n, 0, preopen};
   return fd;
 }
 
 std::int32_t wasi_preview1::close_file(std::int32_t fd) {
-  open_files_.erase(fd);
-  sockets_.release_fd(fd);
+  const auto object = sockets_.object_of(fd);
+  if (sockets_.release_fd(fd)) open_files_.erase(object);  // else a dup()ed fd still reads it
   return 0;
 }
 
@@ -123,7 +127,7 @@ std::int32_t wasi_preview1::file_fdstat(const open_file& file, guest_ptr stat) {
   std::uint8_t raw[24] = {};
   const bool directory = file.node->kind == node_kind::directory;
   raw[0] = filetype_of(*file.node);
-  store_u64(raw + 8, directory ? directory_rights : file_rights);
+  store_u64(raw + 8, directory ? directory_rights : discards_writes(file) ? file_rights | write_rights : file_rights);
   store_u64(raw + 16, directory ? directory_rights : 0);
   return memory_.write(stat, raw) ? 0 : SB_EFAULT;
 }
@@ -226,7 +230,10 @@ std::int32_t wasi_preview1::path_open(std::int32_t dirfd, std::uint32_t lookup_f
   if (!memory_.contains(opened_fd, 4)) return SB_EFAULT;
   const node* target = nullptr;
   if (auto e = resolve_at(dirfd, path, path_len, target)) return e == SB_ENOENT && (oflags & oflags_creat) ? SB_EROFS : e;
-  if ((oflags & (oflags_creat | oflags_excl | oflags_trunc)) || (rights_base & write_rights)) return SB_EROFS;
+  // /dev/null alone takes writes (and drops them): servers point stdout at it.
+  const bool writable = target->kind == node_kind::character_device && target->device_kind == file_tree::device::null;
+  if ((oflags & oflags_excl) || (!writable && ((oflags & (oflags_creat | oflags_trunc)) || (rights_base & write_rights))))
+    return SB_EROFS;
   if ((oflags & oflags_directory) && target->kind != node_kind::directory) return SB_ENOTDIR;
   const auto fd = open_node(*target, false);
   if (fd < 0) return -fd;
@@ -236,7 +243,7 @@ std::int32_t wasi_preview1::path_open(std::int32_t dirfd, std::uint32_t lookup_f
 std::int32_t wasi_preview1::fd_pread(std::int32_t fd, guest_ptr iovs, std::uint32_t iovs_len, std::uint64_t offset,
                                      guest_ptr nread) {
   const open_file* file = find_file(fd);
-  if (!file) return is_stdio(fd) || sockets_.is_stream_fd(fd) ? SB_ESPIPE : SB_EBADF;
+  if (!file) return names_stdio(fd) || sockets_.is_stream_fd(fd) ? SB_ESPIPE : SB_EBADF;
   std::vector<iovec> vectors;
   if (auto e = read_iovecs(iovs, iovs_len, vectors)) return e;
   if (!memory_.contains(nread, 4)) return SB_EFAULT;
@@ -251,7 +258,7 @@ std::int32_t wasi_preview1::fd_tell(std::int32_t fd, guest_ptr offset) {
 
 std::int32_t wasi_preview1::fd_filestat_get(std::int32_t fd, guest_ptr filestat) {
   if (const open_file* file = find_file(fd)) return write_filestat(*file->node, filestat);
-  if (is_stdio(fd)) return write_stat(memory_, filestat, filetype_character_device, 0, 0);
+  if (names_stdio(fd)) return write_stat(memory_, filestat, filetype_character_device, 0, 0);
   if (const socket* s = sockets_.find(fd)) return write_stat(memory_, filestat, static_cast<std::uint8_t>(s->type), 0, 0);
   return SB_EBADF;
 }

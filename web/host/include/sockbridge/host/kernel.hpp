@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ inline constexpr std::size_t max_queued_datagrams = 256;
 inline constexpr std::size_t max_data_payload_bytes = 64 * 1024;
 // First fd handed out to sockets; 0, 1, 2 are stdio.
 inline constexpr std::int32_t first_socket_fd = 3;
+// Upper bound on fds open at once, counting every fd that dup() made (several
+// fds may name one socket, pipe end, file or stdio stream): more is EMFILE,
+// and dup2() to a number at or above it is EBADF, as above RLIMIT_NOFILE.
+inline constexpr std::int32_t max_open_fds = 4096;
 // Upper bound on open sockets per guest.
 inline constexpr std::size_t max_open_sockets = 1024;
 // Upper bound on fds of other kinds (open files and directories) per guest.
@@ -221,23 +226,46 @@ class kernel {
   // bytes; 0 for anything else.
   std::uint64_t readable_bytes(std::int32_t fd) const;
 
+  // --- the fd table (fd_table.cpp) ---
+  // An fd names an open object: a stdio stream (objects 0, 1, 2, which fds
+  // 0-2 name at start and which are never released), a socket or pipe end
+  // (sockets_), or a file or directory (a reserved object, served by
+  // wasi_preview1). dup() makes another fd naming the same object, so several
+  // fds may share one socket's state or one file's offset; an object lives
+  // until the last fd naming it is closed. A new object's id is its first
+  // fd's number when that id is free (the usual case: sockets() keys read as
+  // fds), else a number above max_open_fds that no fd can have.
+  //
+  // The object fd names, or -1 if fd is not open.
+  std::int32_t object_of(std::int32_t fd) const;
+  // Another fd for the object `fd` names: the lowest free fd >= lowest.
+  // -EBADF (fd not open), -EINVAL (lowest < 0 or >= max_open_fds), -EMFILE.
+  std::int32_t dup(std::int32_t fd, std::int32_t lowest);
+  // Makes target name the object fd names; target must not be open (the
+  // caller closes it first, with whatever that object needs). -EBADF (fd not
+  // open, target out of range or open).
+  std::int32_t dup_onto(std::int32_t fd, std::int32_t target);
+
   // --- fds the kernel does not serve (files and directories, wasi_preview1) ---
   // They share one numbering with sockets: reserve_fd() takes the lowest free
-  // fd >= first_socket_fd, or returns -EMFILE when max_open_files are taken.
-  // Socket calls on a reserved fd fail with ENOTSOCK; poll reports it ready
-  // for reading and writing, as a regular file is.
+  // fd for a new reserved object, or returns -EMFILE when max_open_files are
+  // taken. Socket calls on a reserved fd fail with ENOTSOCK; poll reports it
+  // ready for reading and writing, as a regular file is.
   std::int32_t reserve_fd();
-  // Gives back a reserved fd; other fds are ignored.
-  void release_fd(std::int32_t fd) { reserved_fds_.erase(fd); }
-  bool is_reserved(std::int32_t fd) const { return reserved_fds_.contains(fd); }
+  // Closes fd (any kind: the caller releases what the object needs). True if
+  // no fd names its object any more, which is then forgotten (a stdio stream
+  // never is); false if another fd still names it, or fd was not open.
+  bool release_fd(std::int32_t fd);
+  bool is_reserved(std::int32_t fd) const { return reserved_objects_.contains(object_of(fd)); }
 
   // True if fd names an open socket (stdio, pipes and unknown fds are not sockets).
+  // find(), sockets() and the socket calls take fds; sockets() is keyed by object.
   bool is_socket(std::int32_t fd) const {
     const socket* s = find(fd);
     return s && s->type != pipe_type;
   }
   // True if fd is served by read()/write() here: a socket or a pipe end.
-  bool is_stream_fd(std::int32_t fd) const { return sockets_.contains(fd); }
+  bool is_stream_fd(std::int32_t fd) const { return sockets_.contains(object_of(fd)); }
   const socket* find(std::int32_t fd) const;
   const std::map<std::int32_t, socket>& sockets() const { return sockets_; }
 
@@ -260,7 +288,8 @@ class kernel {
   const protocol::bytes& next_outgoing() const { return outgoing_.front(); }
   void pop_outgoing() { outgoing_.pop_front(); }
 
-  // Closes every socket (on guest exit), queueing CLOSE frames for open streams.
+  // Closes every socket (on guest exit), queueing CLOSE frames for open
+  // streams, and every fd but stdio's.
   void close_all();
 
  private:
@@ -268,8 +297,15 @@ class kernel {
   socket* lookup(std::int32_t fd, std::int32_t& error);
   // Like lookup, but a pipe end is found too (read, write, close, fcntl).
   socket* lookup_stream(std::int32_t fd, std::int32_t& error);
-  // The lowest fd >= first_socket_fd that is neither a socket nor reserved.
-  std::int32_t lowest_free_fd() const;
+  // The lowest fd >= lowest that names nothing (max_open_fds if none).
+  std::int32_t lowest_free_fd(std::int32_t lowest = 0) const;
+  // The lowest free fd, naming a new object; returns {fd, object id}. The
+  // caller checked the limit of its kind of object.
+  std::pair<std::int32_t, std::int32_t> open_object();
+  // True if `more` new fds would pass max_open_fds.
+  bool fds_full(std::size_t more = 1) const { return fds_.size() + more > static_cast<std::size_t>(max_open_fds); }
+  // Closes a socket or pipe end whose last fd was closed.
+  void close_socket(std::int32_t object);
   // Runs call on fd's socket (-EBADF/-ENOTSOCK if none) and ends the socket's
   // timeout unless the call blocked.
   template <class Call>
@@ -281,7 +317,7 @@ class kernel {
     if (result != would_block) s->deadline.reset();  // the call finished: its timeout is spent
     return result;
   }
-  std::int32_t connect(socket& s, std::int32_t fd, guest_ptr addr, std::uint32_t addrlen);
+  std::int32_t connect(socket& s, std::int32_t object, guest_ptr addr, std::uint32_t addrlen);
   // Local pipes and pairs (local_pair.cpp).
   std::int32_t local_send(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
   std::int32_t local_receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
@@ -292,16 +328,17 @@ class kernel {
   std::int32_t add_local_ends(socket a, socket b, guest_ptr fds);
   std::int32_t send(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
   std::int32_t receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
+  // `object` below is the socket's id in sockets_ (object_of(fd)), recorded in fd_by_stream_.
   // UDP (datagram.cpp): one Wisp UDP stream per socket, to its current peer.
-  std::int32_t connect_datagram(socket& s, std::int32_t fd, const socket_address& peer);
+  std::int32_t connect_datagram(socket& s, std::int32_t object, const socket_address& peer);
   // `to`: sendto's destination on a bound stream; null sends to the connected peer.
   std::int32_t send_datagram(socket& s, guest_ptr buf, std::uint32_t len, const socket_address* to = nullptr);
-  std::int32_t bind_datagram(socket& s, std::int32_t fd, guest_ptr addr, std::uint32_t addrlen);
+  std::int32_t bind_datagram(socket& s, std::int32_t object, guest_ptr addr, std::uint32_t addrlen);
   // Sends UDP_BIND for s.local: s gets its own relay port (state bind_pending).
-  void open_bound_stream(socket& s, std::int32_t fd);
+  void open_bound_stream(socket& s, std::int32_t object);
   void on_datagram(socket& s, const protocol::frame& frame);
   std::int32_t receive_datagram(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags);
-  void open_stream(socket& s, std::int32_t fd, protocol::stream_type type);
+  void open_stream(socket& s, std::int32_t object, protocol::stream_type type);
 
   socket* by_stream(std::uint32_t stream_id);
   void send_frame(protocol::bytes frame);
@@ -318,7 +355,7 @@ class kernel {
   void on_connected(socket& s, const protocol::frame& frame);
   void on_accepted(socket& listener, const protocol::frame& frame);
   void on_resolved(const protocol::frame& frame);
-  std::int32_t listen(socket& s, std::int32_t fd, std::int32_t backlog);
+  std::int32_t listen(socket& s, std::int32_t object, std::int32_t backlog);
   std::int32_t write_lookup_result(guest_ptr out, std::uint32_t max);
   // The link is gone: every stream fails; connects and listens still
   // pending fail with opening_errno (positive errno).
@@ -327,9 +364,12 @@ class kernel {
 
   guest_memory& memory_;
   clock_ms now_;
-  std::map<std::int32_t, socket> sockets_;
-  std::set<std::int32_t> reserved_fds_;  // fds of files and directories (reserve_fd)
-  std::map<std::uint32_t, std::int32_t> fd_by_stream_;
+  std::map<std::int32_t, socket> sockets_;             // by object id
+  std::set<std::int32_t> reserved_objects_;           // files and directories (reserve_fd)
+  std::map<std::int32_t, std::int32_t> fds_{{0, 0}, {1, 1}, {2, 2}};   // open fd -> object
+  std::map<std::int32_t, std::int32_t> fd_counts_{{0, 1}, {1, 1}, {2, 1}};  // object -> fds naming it
+  std::int32_t next_hidden_object_ = max_open_fds;
+  std::map<std::uint32_t, std::int32_t> fd_by_stream_;  // stream -> object id
   std::deque<protocol::bytes> outgoing_;  // ready to hand to the transport
   std::deque<protocol::bytes> held_;      // waiting for the handshake to finish
   link_state link_ = link_state::handshaking;

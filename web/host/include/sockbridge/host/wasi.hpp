@@ -55,6 +55,13 @@ class wasi_preview1 {
   std::int32_t fd_seek(std::int32_t fd, std::int64_t offset, std::uint32_t whence, guest_ptr new_offset);
   std::int32_t fd_prestat_get(std::int32_t fd, guest_ptr prestat);
   std::int32_t fd_fdstat_set_flags(std::int32_t fd, std::uint32_t flags);
+  // posix_sockets' dup and dup2 (guest/include/posix_sockets.h), over every
+  // kind of fd: the new fd names the same stdio stream, socket, pipe end or
+  // file (one offset) as fd. They return the new fd or -errno, as the
+  // posix_sockets imports do. dup2 closes target first if it is open
+  // (kernel::dup and kernel::dup_onto give the errors).
+  std::int32_t dup(std::int32_t fd, std::int32_t lowest);
+  std::int32_t dup2(std::int32_t fd, std::int32_t target);
   // Clock subscriptions (sleep) and fd read/write readiness, over stdio,
   // sockets and files. A read event's nbytes is what a read would return now
   // (kernel::readable_bytes, a file's bytes left): wasi-libc's ioctl(FIONREAD).
@@ -81,7 +88,9 @@ class wasi_preview1 {
   // O_EXCL or a write right is EROFS; ENOENT, ENOTDIR, ENOTCAPABLE (absolute
   // path) as file_tree::resolve; EBADF (dirfd not open), ENOTDIR (dirfd or,
   // with O_DIRECTORY, path not a directory), EMFILE, EFAULT, EINVAL (unknown oflags).
-  // The devices are read-only too: opening /dev/null for writing is EROFS.
+  // The devices are read-only too, but for /dev/null, which may be opened for
+  // writing (O_CREAT and O_TRUNC have no effect on it; O_EXCL is EROFS) and
+  // discards what fd_write gives it.
   std::int32_t path_open(std::int32_t dirfd, std::uint32_t lookup_flags, guest_ptr path, std::uint32_t path_len,
                          std::uint32_t oflags, std::uint64_t rights_base, std::uint64_t rights_inheriting,
                          std::uint32_t fdflags, guest_ptr opened_fd);
@@ -115,6 +124,10 @@ class wasi_preview1 {
     bool preopen = false;
   };
   open_file* find_file(std::int32_t fd);
+  // /dev/null: writes succeed whole and go nowhere.
+  static bool discards_writes(const open_file& file);
+  // True if fd names stdin, stdout or stderr (on its own fd or a dup()ed one).
+  bool names_stdio(std::int32_t fd) const;
   std::int32_t open_node(const file_tree::node& node, bool preopen);  // fd or -errno
   std::int32_t close_file(std::int32_t fd);
   std::int32_t file_fdstat(const open_file& file, guest_ptr stat);
