@@ -65,7 +65,9 @@
 #define SB_SO_SNDTIMEO 67
 #define SB_TCP_NODELAY 1
 
-/* poll events (wasi-libc's values); struct pollfd is {i32 fd, i16 events, i16 revents} */
+/* poll events of the import (wasi-libc's values, not the SDK <poll.h>'s, which
+ * are Linux's: the libc layer translates); struct pollfd is {i32 fd, i16
+ * events, i16 revents} */
 #define SB_POLLIN 0x1
 #define SB_POLLOUT 0x2
 #define SB_POLLERR 0x1000

@@ -10,6 +10,7 @@
 
 #include "alarm.h"
 #include "alarm_wait.h"
+#include "poll_events.h"
 #include "sb_result.h"
 
 enum sb_alarm_wait_result sb_alarm_wait(int fd, short events) {
@@ -22,7 +23,7 @@ enum sb_alarm_wait_result sb_alarm_wait(int fd, short events) {
 enum sb_alarm_wait_result sb_alarm_wait_until_due(int fd, short events) {
   /* poll can wake a millisecond early (it rounds); the alarm is due only at 0. */
   for (int due_in_ms; (due_in_ms = sb_alarm_due_in_ms()) > 0;) {
-    struct pollfd watched = {.fd = fd, .events = events};
+    struct pollfd watched = {.fd = fd, .events = sb_poll_events_to_import(events)};
     if (wasm_sock_poll(&watched, 1, due_in_ms) != 0) return sb_alarm_ready;
   }
   return sb_alarm_is_due;

@@ -10,8 +10,8 @@ enum sb_alarm_wait_result {
   sb_alarm_is_due, /* the alarm came first: call sb_alarm_interrupt() */
 };
 
-/* With an alarm pending and `fd` blocking, waits for `events` on it, at most
- * until the alarm is due. */
+/* With an alarm pending and `fd` blocking, waits for `events` (<poll.h>'s
+ * POLLIN, POLLOUT) on it, at most until the alarm is due. */
 enum sb_alarm_wait_result sb_alarm_wait(int fd, short events);
 
 /* The same wait for a socket known to be pending (a non-blocking connect()):

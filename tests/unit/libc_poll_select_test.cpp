@@ -1,6 +1,8 @@
 // guest/libc's poll.c and select.c over the fake poll import: the table and
-// timeout reach the host, select's fd_sets become one poll entry per fd and
-// come back from the revents, bad counts and timeouts fail with EINVAL.
+// timeout reach the host, <poll.h>'s events (Linux's values) become the
+// import's SB_POLL* bits and its revents come back in <poll.h>'s, select's
+// fd_sets become one poll entry per fd and come back from the revents, bad
+// counts and timeouts fail with EINVAL.
 // libc_under_test.hpp: how it is built (glibc's fd_set is a bitmask, wasi-libc's a list; select.c uses only FD_*).
 #include <climits>
 
@@ -27,18 +29,34 @@ std::vector<int> members(const fd_set& set, int nfds) {
 }
 
 TEST_F(libc_poll_select_test, poll_passes_the_table_and_timeout_and_returns_the_ready_count) {
-  pollfd fds[] = {{0, SB_POLLIN, 0}, {4, SB_POLLIN | SB_POLLOUT, 0}};
+  pollfd fds[] = {{0, POLLIN, 0}, {4, POLLIN | POLLOUT, 0}};
   imports.script("poll", {1, {}, {}, {0, SB_POLLOUT}});
   EXPECT_EQ(libc::poll(fds, 2, 250), 1);
   EXPECT_EQ(imports.calls[0].args, (std::vector<std::int64_t>{2, 250}));
   EXPECT_EQ(imports.calls[0].fds, (std::vector<std::int32_t>{0, 4}));
   EXPECT_EQ(imports.calls[0].events, (std::vector<std::int16_t>{SB_POLLIN, SB_POLLIN | SB_POLLOUT}));
   EXPECT_EQ(fds[0].revents, 0);
-  EXPECT_EQ(fds[1].revents, SB_POLLOUT);
+  EXPECT_EQ(fds[1].revents, POLLOUT);
+  EXPECT_EQ(fds[1].events, POLLIN | POLLOUT) << "the caller's events are left as they were";
+}
+
+TEST_F(libc_poll_select_test, poll_events_have_linux_values_and_are_translated_both_ways) {
+  static_assert(POLLIN == 0x001 && POLLPRI == 0x002 && POLLOUT == 0x004 && POLLERR == 0x008 && POLLHUP == 0x010 &&
+                POLLNVAL == 0x020 && POLLRDNORM == 0x040 && POLLWRNORM == 0x100);
+  pollfd fds[] = {{3, POLLRDNORM | POLLPRI, 0}, {4, POLLOUT | POLLWRNORM, 0}, {5, POLLIN, 0}, {6, POLLIN, 0}};
+  imports.script("poll", {4, {}, {}, {SB_POLLIN, SB_POLLOUT | SB_POLLERR, static_cast<std::int16_t>(SB_POLLIN | SB_POLLHUP),
+                                      SB_POLLNVAL}});
+  EXPECT_EQ(libc::poll(fds, 4, 0), 4);
+  EXPECT_EQ(imports.calls[0].events, (std::vector<std::int16_t>{SB_POLLIN, SB_POLLOUT, SB_POLLIN, SB_POLLIN}))
+      << "POLLPRI is never asked of the host";
+  EXPECT_EQ(fds[0].revents, POLLRDNORM) << "reported by the name it was asked by";
+  EXPECT_EQ(fds[1].revents, POLLOUT | POLLWRNORM | POLLERR);
+  EXPECT_EQ(fds[2].revents, POLLIN | POLLHUP);
+  EXPECT_EQ(fds[3].revents, POLLNVAL);
 }
 
 TEST_F(libc_poll_select_test, poll_over_the_hosts_fd_limit_is_its_einval) {
-  std::vector<pollfd> fds(SB_POLL_MAX_FDS + 1, pollfd{0, SB_POLLIN, 0});
+  std::vector<pollfd> fds(SB_POLL_MAX_FDS + 1, pollfd{0, POLLIN, 0});
   imports.script("poll", {-SB_EINVAL});
   EXPECT_EQ(libc::poll(fds.data(), fds.size(), 0), -1);
   EXPECT_EQ(errno, SB_EINVAL);
@@ -67,7 +85,8 @@ TEST_F(libc_poll_select_test, select_asks_poll_once_per_fd_and_reports_each_read
   EXPECT_EQ(libc::select(8, &readable, &writable, &failed, &timeout), 2);
   EXPECT_EQ(imports.calls[0].fds, (std::vector<std::int32_t>{3, 5, 7}));
   EXPECT_EQ(imports.calls[0].events,
-            (std::vector<std::int16_t>{SB_POLLIN, SB_POLLIN | SB_POLLOUT, static_cast<std::int16_t>(SB_POLLOUT | SB_POLLERR)}));
+            (std::vector<std::int16_t>{SB_POLLIN, SB_POLLIN | SB_POLLOUT, SB_POLLOUT}))
+      << "errors are reported unasked";
   EXPECT_EQ(members(readable, 8), (std::vector<int>{3}));
   EXPECT_EQ(members(writable, 8), (std::vector<int>{5}));
   EXPECT_EQ(members(failed, 8), (std::vector<int>{}));

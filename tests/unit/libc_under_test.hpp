@@ -5,7 +5,7 @@
 // SDK's (guest/include) in front, as a guest build has them in front of
 // wasi-libc's; then tests/unit/libc_shim/ in front of both, which
 //   - gives the names the code compares or hands to the imports wasi-libc's
-//     values (AF_INET, SOCK_*, MSG_*, POLL*, E*), so the code takes the same
+//     values (AF_INET, SOCK_*, MSG_*, E*; POLL* are Linux's in both), so the code takes the same
 //     branches and passes the imports the same numbers as in a guest;
 //   - sends the few glibc calls that would see those numbers or touch the
 //     test process (inet_pton/inet_ntop, fcntl, fopen of /etc files) to the

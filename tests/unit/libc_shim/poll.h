@@ -1,26 +1,6 @@
 /*
- * <poll.h> for guest/libc compiled natively: glibc's struct pollfd, with
- * wasi-libc's event bits, which the poll import reads and writes.
+ * <poll.h> for guest/libc compiled natively: glibc's, whose event bits are
+ * Linux's, as the SDK's <poll.h> gives a guest; the layer translates them to
+ * the poll import's SB_POLL* bits (guest/libc/poll_events.h) in both builds.
  */
 #include_next <poll.h>
-
-#ifndef SOCKBRIDGE_LIBC_SHIM_POLL_H
-#define SOCKBRIDGE_LIBC_SHIM_POLL_H
-
-#include "posix_sockets.h"
-
-#undef POLLIN
-#undef POLLOUT
-#undef POLLPRI
-#undef POLLERR
-#undef POLLHUP
-#undef POLLNVAL
-
-#define POLLIN SB_POLLIN
-#define POLLOUT SB_POLLOUT
-#define POLLPRI 0x0004 /* guest/include/poll.h's value */
-#define POLLERR SB_POLLERR
-#define POLLHUP SB_POLLHUP
-#define POLLNVAL SB_POLLNVAL
-
-#endif
