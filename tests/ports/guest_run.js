@@ -40,11 +40,15 @@ export const relayUrl = () => `ws://127.0.0.1:${relay.port}/wisp/`;
  * the test to write to (child.stdin).
  * @param {string} program  path of the program (its .asyncify.wasm is beside it)
  * @param {string[]} args
- * @param {{ stdin?: string | Buffer, files?: Record<string, string> }} [options]
- *   files: host files the guest reads, by guest path (the CLI's --file GUEST=HOST)
+ * @param {{ stdin?: string | Buffer, files?: Record<string, string>, dirs?: Record<string, string> }} [options]
+ *   files: host files the guest reads, by guest path (the CLI's --file GUEST=HOST);
+ *   dirs: host directories, every file under each (the CLI's --dir GUEST_DIR=HOST_DIR)
  */
 export function startGuest(program, args, options = {}) {
-  const files = Object.entries(options.files ?? {}).flatMap(([guest, host]) => ['--file', `${guest}=${host}`]);
+  const files = [
+    ...Object.entries(options.files ?? {}).flatMap(([guest, host]) => ['--file', `${guest}=${host}`]),
+    ...Object.entries(options.dirs ?? {}).flatMap(([guest, host]) => ['--dir', `${guest}=${host}`]),
+  ];
   const child = spawn(process.execPath, [cli, program, '--relay', relayUrl(), ...files, '--', ...args]);
   const output = { stdout: Buffer.alloc(0), stderr: '' };
   child.stdout.on('data', (chunk) => (output.stdout = Buffer.concat([output.stdout, chunk])));
