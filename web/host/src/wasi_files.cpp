@@ -229,10 +229,12 @@ std::int32_t wasi_preview1::path_open(std::int32_t dirfd, std::uint32_t lookup_f
   if (oflags & ~(oflags_creat | oflags_directory | oflags_excl | oflags_trunc)) return SB_EINVAL;
   if (!memory_.contains(opened_fd, 4)) return SB_EFAULT;
   const node* target = nullptr;
-  if (auto e = resolve_at(dirfd, path, path_len, target)) return e == SB_ENOENT && (oflags & oflags_creat) ? SB_EROFS : e;
+  if (auto e = resolve_at(dirfd, path, path_len, target))
+    return e == SB_ENOENT && (oflags & oflags_creat) ? SB_EROFS : e;
   // /dev/null alone takes writes (and drops them): servers point stdout at it.
   const bool writable = target->kind == node_kind::character_device && target->device_kind == file_tree::device::null;
-  if ((oflags & oflags_excl) || (!writable && ((oflags & (oflags_creat | oflags_trunc)) || (rights_base & write_rights))))
+  if ((oflags & oflags_excl) ||
+      (!writable && ((oflags & (oflags_creat | oflags_trunc)) || (rights_base & write_rights))))
     return SB_EROFS;
   if ((oflags & oflags_directory) && target->kind != node_kind::directory) return SB_ENOTDIR;
   const auto fd = open_node(*target, false);
