@@ -1,6 +1,7 @@
 /* alarm: a guest cannot be interrupted, so SIGALRM is raised when the guest
  * next waits in poll(), select() or pselect() (poll.c shortens that wait to the alarm),
  * which is where programs that use alarm() for timeouts spend their time. */
+#include <limits.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,10 @@ void sb_alarm_hold(int hold) { held = hold; }
 int sb_alarm_due_in_ms(void) {
   if (!due_at_ms || held) return -1;
   const long long left = due_at_ms - now_ms();
+  /* alarm() takes up to UINT_MAX seconds, far more milliseconds than an int
+   * holds: a far alarm reports INT_MAX (about 24.8 days) rather than a
+   * truncated value that would ring it early or never. */
+  if (left > INT_MAX) return INT_MAX;
   return left > 0 ? (int)left : 0;
 }
 
