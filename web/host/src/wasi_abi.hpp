@@ -1,5 +1,5 @@
 // wasi_snapshot_preview1 values the host's WASI calls share (wasi-libc's
-// wasi/api.h numbering); errno values live in posix_sockets.h and file_tree.hpp.
+// wasi/api.h numbering); errno values live in posix_sockets.h (its X-macro table).
 #pragma once
 
 #include <cstdint>
