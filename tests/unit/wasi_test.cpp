@@ -42,6 +42,24 @@ TEST_F(wasi_test, fd_write_with_a_hostile_iovec_is_efault_and_writes_nothing) {
   EXPECT_EQ(wasi.fd_write(9, 0x200, 0, 0x300), SB_EBADF);
 }
 
+TEST(wasi_iovecs, lengths_adding_up_past_int32_max_are_einval_not_a_wrapped_count) {
+  // 1024 iovecs (IOV_MAX) over one 2.5 MiB region: each is inside guest
+  // memory, together they are 2.5 GiB, more than a call's count can say.
+  constexpr std::size_t big = 5u << 19;
+  vector_guest_memory memory{big + 0x10000};
+  kernel k{memory, [] { return std::uint64_t{0}; }};
+  captured_stdio stdio;
+  wasi_preview1 wasi{memory, k, stdio};
+  const guest_ptr iovs = big;
+  for (std::uint32_t i = 0; i < 1024; ++i) {
+    ASSERT_TRUE(memory.write_u32(iovs + 8 * i, 0));
+    ASSERT_TRUE(memory.write_u32(iovs + 8 * i + 4, static_cast<std::uint32_t>(big)));
+  }
+  EXPECT_EQ(wasi.fd_write(1, iovs, 1024, iovs + 0x2000), SB_EINVAL);
+  EXPECT_EQ(wasi.fd_read(0, iovs, 1024, iovs + 0x2000), SB_EINVAL);
+  EXPECT_TRUE(stdio.out.empty());
+}
+
 TEST_F(wasi_test, args_are_laid_out_as_wasi_libc_expects) {
   wasi.set_args({"http_client", "127.0.0.1", "80"});
   ASSERT_EQ(wasi.args_sizes_get(0x200, 0x204), 0);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "wasi_abi.hpp"
 
@@ -109,14 +110,19 @@ std::int32_t wasi_preview1::random_get(guest_ptr buf, std::uint32_t len) {
 std::int32_t wasi_preview1::read_iovecs(guest_ptr iovs, std::uint32_t iovs_len, std::vector<iovec>& out) const {
   if (iovs_len > max_iovecs) return SB_EINVAL;
   out.clear();
+  std::uint64_t total = 0;
   for (std::uint32_t i = 0; i < iovs_len; ++i) {
     auto buf = memory_.read_u32(iovs + 8 * i);
     auto len = memory_.read_u32(iovs + 8 * i + 4);
     if (!buf || !len) return SB_EFAULT;
     if (!memory_.contains(*buf, *len)) return SB_EFAULT;
+    total += *len;
     out.push_back({*buf, *len});
   }
-  return 0;
+  // The count a call reports is a u32 (and ssize_t in the guest): lengths that
+  // add up past INT32_MAX are EINVAL, as readv/writev answer past SSIZE_MAX,
+  // instead of a count that wrapped around.
+  return total > std::numeric_limits<std::int32_t>::max() ? SB_EINVAL : 0;
 }
 
 std::int32_t wasi_preview1::fd_write(std::int32_t fd, guest_ptr iovs, std::uint32_t iovs_len, guest_ptr nwritten) {
