@@ -28,9 +28,16 @@ export function usePorts(names, relayArgs = ['--dev']) {
     names.forEach((name, i) => (built[name] = dirs[i]));
     relay = await startRelay(relayArgs);
   });
-  after(() => relay?.process.kill('SIGTERM'));
+  after(() => {
+    // A test that failed before its guest ended must not leave it running.
+    for (const child of running) child.kill('SIGKILL');
+    relay?.process.kill('SIGTERM');
+  });
   return built;
 }
+
+/** Guests started by startGuest that have not exited yet. @type {Set<import('node:child_process').ChildProcess>} */
+const running = new Set();
 
 /** The relay's WebSocket URL (once usePorts' hook has run). */
 export const relayUrl = () => `ws://127.0.0.1:${relay.port}/wisp/`;
@@ -50,6 +57,8 @@ export function startGuest(program, args, options = {}) {
     ...Object.entries(options.dirs ?? {}).flatMap(([guest, host]) => ['--dir', `${guest}=${host}`]),
   ];
   const child = spawn(process.execPath, [cli, program, '--relay', relayUrl(), ...files, '--', ...args]);
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   const output = { stdout: Buffer.alloc(0), stderr: '' };
   child.stdout.on('data', (chunk) => (output.stdout = Buffer.concat([output.stdout, chunk])));
   child.stderr.on('data', (chunk) => (output.stderr += chunk));
