@@ -1,5 +1,7 @@
 #include "resolver.hpp"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -47,7 +49,8 @@ class hosts_file_test : public testing::Test {
     load_hosts_file(config);
     return config;
   }
-  std::string path_ = testing::TempDir() + "sockbridge-hosts-test";
+  // One file per test process: ctest runs these tests in parallel processes.
+  std::string path_ = testing::TempDir() + "sockbridge-hosts-test-" + std::to_string(::getpid());
 };
 
 TEST_F(hosts_file_test, lines_comments_and_aliases_are_read_like_etc_hosts) {
