@@ -28,18 +28,16 @@
 // Prints Markdown.
 //   node bench/tls/bench.mjs [--runs 5] [--mib 64] [--handshakes 10] [--variant DIR]
 import { chromium } from '@playwright/test';
-import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 
-import { closedPort, runGuest, siteDir, startRelay } from '../../tests/browser/fixtures.js';
-import { untilListening } from '../../tests/ports/tls_peers.js';
+import { runGuest, siteDir, startRelay } from '../../tests/browser/fixtures.js';
+import { serverName, startTlsServers } from '../../tests/ports/tls_peers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -53,48 +51,14 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const bytes = Number(values.mib) * 1024 * 1024;
 const handshakes = Number(values.handshakes);
-const serverName = 'tls.test';
 
-// ---- the servers: a test CA, two certificates, one nginx with three ports ----
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sockbridge-tls-bench-'));
-/** @param {string[]} args */
-const openssl = (args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2',
-  '-subj', '/CN=sockbridge bench CA']);
-for (const [name, key] of [['rsa', ['-newkey', 'rsa:2048']], ['ecdsa', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1']]]) {
-  openssl(['req', '-new', ...key, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${serverName}`]);
-  fs.writeFileSync(path.join(dir, `${name}.ext`), `subjectAltName=DNS:${serverName}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2',
-    '-extfile', `${name}.ext`, '-out', `${name}.pem`]);
-}
-fs.mkdirSync(path.join(dir, 'www'));
+// ---- the servers: the tests' CA and nginx (tests/ports/tls_peers.js), three ports ----
 const payload = crypto.randomBytes(bytes);
-fs.writeFileSync(path.join(dir, 'www', 'big.bin'), payload);
-fs.writeFileSync(path.join(dir, 'www', 'hello.txt'), 'hello over TLS\n');
-const ports = { http: await closedPort(), rsa: await closedPort(), ecdsa: await closedPort() };
-fs.writeFileSync(path.join(dir, 'nginx.conf'), `
-daemon off;
-master_process off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 64; }
-http {
-  log_format bench '$server_port $ssl_protocol $ssl_cipher "$request" $status $body_bytes_sent';
-  access_log ${dir}/access.log bench;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  types { text/plain txt; application/octet-stream bin; }
-  sendfile on;
-  keepalive_timeout 30s;
-  root ${dir}/www;
-  server { listen 127.0.0.1:${ports.http}; }
-  server { listen 127.0.0.1:${ports.rsa} ssl; ssl_certificate ${dir}/rsa.pem; ssl_certificate_key ${dir}/rsa.key; ssl_protocols TLSv1.2; }
-  server { listen 127.0.0.1:${ports.ecdsa} ssl; ssl_certificate ${dir}/ecdsa.pem; ssl_certificate_key ${dir}/ecdsa.key; ssl_protocols TLSv1.2; }
-}
-`);
-const nginx = spawn('/usr/sbin/nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: 'ignore' });
-for (const port of Object.values(ports)) await untilListening(port);
+const tls = await startTlsServers({ 'big.bin': payload, 'hello.txt': 'hello over TLS\n' }, {
+  servers: { rsa: { certificate: 'rsa', protocols: 'TLSv1.2' }, ecdsa: { certificate: 'ecdsa', protocols: 'TLSv1.2' } },
+  plainHttp: true,
+});
+const { ports } = tls;
 /** A bare TCP server sending the payload to each connection (the transfer guest's source). */
 const source = net.createServer((socket) => {
   socket.on('error', () => {});
@@ -102,7 +66,7 @@ const source = net.createServer((socket) => {
 });
 await new Promise((resolve) => source.listen(0, '127.0.0.1', () => resolve(undefined)));
 const sourcePort = /** @type {net.AddressInfo} */ (source.address()).port;
-const caPem = fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8');
+const caPem = fs.readFileSync(tls.caFile, 'utf8');
 
 // ---- files the page loads besides the relay's site (Playwright serves them) ----
 const libcurlDir = path.join(root, 'node_modules', 'libcurl.js');
@@ -323,8 +287,7 @@ try {
   }
 
   // ---- report ----
-  const ciphers = [...new Set(fs.readFileSync(path.join(dir, 'access.log'), 'utf8').split('\n').filter(Boolean)
-    .map((line) => line.split(' ')).filter(([port]) => port !== String(ports.http)).map(([port, protocol, cipher]) =>
+  const ciphers = [...new Set(tls.accessLog().filter(([port]) => port !== String(ports.http)).map(([port, protocol, cipher]) =>
       `${port === String(ports.rsa) ? 'RSA' : 'ECDSA'}: ${protocol} ${cipher}`))];
   const version = await browser.version();
   console.log(`## bench/tls — the curl guest in one Chromium ${version} page (${runs} runs of ${values.mib} MiB, ${handshakes} handshakes per kind)\n`);
@@ -378,7 +341,6 @@ try {
 } finally {
   await browser.close();
   relay.process.kill('SIGTERM');
-  nginx.kill('SIGTERM');
+  tls.stop();
   source.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 }

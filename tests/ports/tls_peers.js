@@ -61,8 +61,11 @@ export async function untilListening(port) {
   throw new Error(`nothing listens on 127.0.0.1:${port}`);
 }
 
-/** The kinds of server nginx runs, each on a port of its own. */
-const servers = /** @type {const} */ ({
+/**
+ * The kinds of server nginx runs by default, each on a port of its own.
+ * @typedef {{ certificate: string, protocols: string }} TlsServer
+ */
+const defaultServers = /** @type {const} */ ({
   rsa: { certificate: 'rsa', protocols: 'TLSv1.2 TLSv1.3' },
   ecdsa: { certificate: 'ecdsa', protocols: 'TLSv1.2 TLSv1.3' },
   expired: { certificate: 'expired', protocols: 'TLSv1.2 TLSv1.3' },
@@ -73,26 +76,35 @@ const servers = /** @type {const} */ ({
 
 /**
  * Starts nginx serving the files in www (name → contents) over TLS, one port
- * per entry of `servers`. Each access log line: port, TLS protocol, cipher,
- * connection serial, requests on that connection, request line, status.
+ * per entry of `servers` (by default every kind above), and over plain HTTP on
+ * `ports.http` when `plainHttp` is set. Each access log line: port, TLS
+ * protocol, cipher, connection serial, requests on that connection, request
+ * line, status, body bytes sent.
+ * @template {Record<string, TlsServer>} [Servers=typeof defaultServers]
  * @param {Record<string, string | Buffer>} www
+ * @param {{ servers?: Servers, plainHttp?: boolean }} [options]
  */
-export async function startTlsServers(www) {
+export async function startTlsServers(www, { servers = /** @type {any} */ (defaultServers), plainHttp = false } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sockbridge-tls-'));
   makeCertificates(dir);
   mkdirSync(path.join(dir, 'www'));
   for (const [name, contents] of Object.entries(www)) writeFileSync(path.join(dir, 'www', name), contents);
-  /** @type {Record<keyof typeof servers, number>} */
+  /** @type {Record<keyof Servers | 'http', number>} */
   const ports = /** @type {any} */ ({});
-  for (const kind of Object.keys(servers)) ports[/** @type {keyof typeof servers} */ (kind)] = await closedPort();
+  for (const kind of Object.keys(servers)) ports[/** @type {keyof Servers} */ (kind)] = await closedPort();
   const serverBlocks = Object.entries(servers).map(([kind, { certificate, protocols }]) => `
     server {
-      listen 127.0.0.1:${ports[/** @type {keyof typeof servers} */ (kind)]} ssl;
+      listen 127.0.0.1:${ports[/** @type {keyof Servers} */ (kind)]} ssl;
       ssl_certificate ${dir}/${certificate}.pem;
       ssl_certificate_key ${dir}/${certificate}.key;
       ssl_protocols ${protocols};
       root ${dir}/www;
     }`);
+  if (plainHttp) {
+    ports.http = await closedPort();
+    serverBlocks.push(`
+    server { listen 127.0.0.1:${ports.http}; root ${dir}/www; }`);
+  }
   writeFileSync(path.join(dir, 'nginx.conf'), `
 daemon off;
 master_process off;
@@ -101,11 +113,12 @@ pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 64; }
 http {
-  log_format tls '$server_port $ssl_protocol $ssl_cipher $connection $connection_requests "$request" $status';
+  log_format tls '$server_port $ssl_protocol $ssl_cipher $connection $connection_requests "$request" $status $body_bytes_sent';
   access_log ${dir}/access.log tls;
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
   types { text/plain txt; application/octet-stream bin; }
+  sendfile on;
   keepalive_timeout 30s;
   gzip on; gzip_types text/plain; gzip_min_length 0;
   ${serverBlocks.join('\n')}
