@@ -5,6 +5,8 @@
 //   - Asyncify: the guest was transformed at build time (wasm-opt --asyncify);
 //     it unwinds its own stack into a buffer and rewinds it afterwards.
 
+import { AsyncifyBuildRequired } from './errors.js';
+
 /** Bytes grown for Asyncify's saved stack in a guest that does not bring its own buffer. */
 const ASYNCIFY_STACK_BYTES = 64 * 1024;
 const WASM_PAGE_BYTES = 65536;
@@ -82,7 +84,7 @@ function asyncify(reason) {
     async start(instance) {
       exports = instance.exports;
       if (typeof exports.asyncify_start_unwind !== 'function')
-        throw new Error('this guest was not built with Asyncify (use the .asyncify.wasm file)');
+        throw new AsyncifyBuildRequired();
       dataAddress = asyncifyData(exports);
       for (;;) {
         exports._start();

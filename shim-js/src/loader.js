@@ -1,6 +1,8 @@
 // loader: fetches and instantiates the host kernel (host.js + host.wasm) and
 // compiles guests.
 
+import { GuestLoadError } from './errors.js';
+
 /**
  * Instantiates a fresh host kernel. One instance serves one guest run.
  * @param {string | URL} hostJsUrl  URL of host.js (host.wasm must sit beside it)
@@ -17,13 +19,23 @@ export async function loadHost(hostJsUrl, overrides = {}) {
 }
 
 /**
- * The URL of a guest's Asyncify build: `x.wasm` → `x.asyncify.wasm` (what the
- * guest build and sockbridge-cc produce beside the JSPI build).
- * @param {string | URL} url
+ * Where a guest's Asyncify build is: `x.wasm` → `x.asyncify.wasm` (what the
+ * guest build and sockbridge-cc produce beside the JSPI build), and `x` →
+ * `x.asyncify.wasm` for a program linked without the suffix, as Makefiles
+ * do. A URL or a file path; the one rule for the page and the Node CLI.
+ * @param {string | URL} location
  */
-export function asyncifyVariant(url) {
-  const text = String(url);
-  return text.endsWith('.asyncify.wasm') ? text : text.replace(/\.wasm$/, '.asyncify.wasm');
+export function asyncifyVariant(location) {
+  const text = String(location);
+  return text.endsWith('.asyncify.wasm') ? text : `${text.replace(/\.wasm$/, '')}.asyncify.wasm`;
+}
+
+/**
+ * The program's name for a guest file: its base name without `.wasm` or `.asyncify.wasm`.
+ * @param {string | URL} location
+ */
+export function programNameOf(location) {
+  return String(location).split('/').pop()?.replace(/(\.asyncify)?\.wasm$/, '') || 'program';
 }
 
 /**
@@ -38,7 +50,7 @@ export async function compileGuest(guest, strategy) {
   if (typeof guest === 'string' || guest instanceof URL) {
     const url = strategy === 'asyncify' ? asyncifyVariant(guest) : guest;
     const response = await fetch(url);
-    if (!response.ok) throw new Error(`could not load guest ${url}: HTTP ${response.status}`);
+    if (!response.ok) throw new GuestLoadError(String(url), response.status);
     return WebAssembly.compile(await response.arrayBuffer());
   }
   return WebAssembly.compile(guest);
