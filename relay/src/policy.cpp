@@ -124,8 +124,17 @@ bool same_prefix(const std::uint8_t* a, const std::uint8_t* b, int prefix) {
   return (a[whole] & mask) == (b[whole] & mask);
 }
 
+// A name ending in one dot is the same fully qualified name without it
+// ("evil.example." is "evil.example"), so lists match either spelling.
+std::string_view without_final_dot(std::string_view host) {
+  if (host.size() > 1 && host.back() == '.') host.remove_suffix(1);
+  return host;
+}
+
 // Case-insensitive name match; an entry starting with "." matches every subdomain.
 bool host_matches(std::string_view host, std::string_view entry) {
+  host = without_final_dot(host);
+  entry = without_final_dot(entry);
   auto equal = [](std::string_view a, std::string_view b) {
     return a.size() == b.size() &&
            std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
@@ -137,6 +146,14 @@ bool host_matches(std::string_view host, std::string_view entry) {
 
 bool on_host_list(std::string_view host, const std::vector<std::string>& list) {
   return std::any_of(list.begin(), list.end(), [&](const std::string& entry) { return host_matches(host, entry); });
+}
+
+// RFC 6761 section 6.3: "localhost" and every name under it are loopback by
+// definition, whatever a resolver says; "localhost.localdomain" is the
+// common alias of it in /etc/hosts files.
+bool is_localhost_name(std::string_view host) {
+  return host_matches(host, "localhost") || host_matches(host, ".localhost") ||
+         host_matches(host, "localhost.localdomain");
 }
 
 }  // namespace
@@ -188,7 +205,9 @@ std::string_view target_policy::check_port(std::uint16_t port) const {
 }
 
 std::string_view target_policy::check_host(std::string_view host) const {
-  return on_host_list(host, deny_hosts) ? "deny_list" : "";
+  if (on_host_list(host, deny_hosts)) return "deny_list";
+  if (is_localhost_name(host) && !allow_loopback && !on_host_list(host, allow_hosts)) return name(address_class::loopback);
+  return "";
 }
 
 std::string_view target_policy::check_address(const ip::address& address, std::string_view host) const {

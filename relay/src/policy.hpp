@@ -68,7 +68,11 @@ struct target_policy {
   }
   // "" if the port may be used, else the denial reason ("port").
   std::string_view check_port(std::uint16_t port) const;
-  // "" if the name may be looked up, else the denial reason ("deny_list").
+  // "" if the name may be looked up, else the denial reason: "deny_list", or
+  // "loopback" for the special-use localhost names (RFC 6761: "localhost",
+  // "*.localhost", "localhost.localdomain", each also with a final dot, any
+  // case), refused before any lookup unless --dev or allow_hosts opens them.
+  // A name with a final dot matches list entries as the name without it.
   std::string_view check_host(std::string_view host) const;
   // "" if the address (reached through host, "" for a literal) is allowed, else
   // the denial reason: "deny_list" or the address class name ("loopback", …).

@@ -137,9 +137,23 @@ TEST(policy, deny_list_wins_then_allow_list_then_address_class) {
   EXPECT_EQ(policy.check_address(ip("192.168.1.1"), "DB.internal"), "") << "allowed name, any address";
   EXPECT_EQ(policy.check_host("a.b.evil.example"), "deny_list");
   EXPECT_EQ(policy.check_host("evil.example.org"), "");
+  EXPECT_EQ(policy.check_host("a.Evil.Example."), "deny_list") << "a final dot is the same name";
   EXPECT_EQ(policy.check_port(80), "");
   EXPECT_EQ(policy.check_port(8500), "");
   EXPECT_EQ(policy.check_port(443), "port");
+}
+
+TEST(policy, localhost_names_are_refused_before_any_lookup_in_every_spelling) {
+  target_policy policy;
+  for (const char* host : {"localhost", "localhost.", "LOCALHOST", "LocalHost.", "a.localhost", "db.a.localhost.",
+                           "localhost.localdomain", "localhost.localdomain.", "LOCALHOST.LOCALDOMAIN"})
+    EXPECT_EQ(policy.check_host(host), "loopback") << host;
+  for (const char* host : {"localhost.example", "notlocalhost", "localhostx", "example.com."})
+    EXPECT_EQ(policy.check_host(host), "") << host;
+  policy.allow_hosts = {"app.localhost"};
+  EXPECT_EQ(policy.check_host("app.localhost."), "") << "allow_hosts opens a name explicitly";
+  policy.allow_loopback = true;
+  EXPECT_EQ(policy.check_host("localhost."), "") << "--dev allows loopback";
 }
 
 TEST(static_files, targets_map_inside_the_root_and_never_escape_it) {
