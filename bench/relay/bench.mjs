@@ -203,40 +203,47 @@ class WebsockifyStream {
   }
 }
 
+/** A promise and the functions that settle it (Promise.withResolvers, which Node 20 lacks). */
+function deferred() {
+  /** @type {{ promise: Promise<void>, resolve: (value?: any) => void, reject: (error: Error) => void }} */
+  const parts = /** @type {any} */ ({});
+  parts.promise = new Promise((resolve, reject) => Object.assign(parts, { resolve, reject }));
+  return parts;
+}
+
 async function wsDownload(relay) {
   const started = process.hrtime.bigint();
   let got = 0;
-  await new Promise(async (resolve, reject) => {
-    const ws = await WebsockifyStream.open(relay.url, (data) => {
-      got += data.length;
-      if (got < BYTES) return;
-      ws.terminate();
-      resolve();
-    });
-    ws.on('close', () => got < BYTES && reject(new Error(`short ${got}`)));
-    ws.send(Buffer.from(`D${BYTES}\n`));
+  const transfer = deferred();
+  const ws = await WebsockifyStream.open(relay.url, (data) => {
+    got += data.length;
+    if (got < BYTES) return;
+    ws.terminate();
+    transfer.resolve();
   });
+  ws.on('close', () => got < BYTES && transfer.reject(new Error(`short ${got}`)));
+  ws.send(Buffer.from(`D${BYTES}\n`));
+  await transfer.promise;
   return BYTES / 1e6 / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
 async function wsUpload(relay) {
   const piece = chunk.subarray(0, 60 * 1024);
   const started = process.hrtime.bigint();
-  let ws;
-  await new Promise(async (resolve) => {
-    ws = await WebsockifyStream.open(relay.url, (data) => data.toString() === 'ok' && resolve());
-    ws.send(Buffer.from(`U${BYTES}\n`));
-    let sent = 0;
-    const pump = () => {
-      while (sent < BYTES && ws.bufferedAmount < 8 * 1024 * 1024) {
-        const size = Math.min(piece.length, BYTES - sent);
-        ws.send(piece.subarray(0, size));
-        sent += size;
-      }
-      if (sent < BYTES) setImmediate(pump);
-    };
-    pump();
-  });
+  const acknowledged = deferred();
+  const ws = await WebsockifyStream.open(relay.url, (data) => data.toString() === 'ok' && acknowledged.resolve());
+  ws.send(Buffer.from(`U${BYTES}\n`));
+  let sent = 0;
+  const pump = () => {
+    while (sent < BYTES && ws.bufferedAmount < 8 * 1024 * 1024) {
+      const size = Math.min(piece.length, BYTES - sent);
+      ws.send(piece.subarray(0, size));
+      sent += size;
+    }
+    if (sent < BYTES) setImmediate(pump);
+  };
+  pump();
+  await acknowledged.promise;
   const rate = BYTES / 1e6 / (Number(process.hrtime.bigint() - started) / 1e9);
   ws.terminate(); // its websockify child exits now, not during a later measurement
   return rate;
@@ -258,13 +265,13 @@ const WEBSOCKIFY_OPENS = 100;
 async function wsOpenRate(relay) {
   const started = process.hrtime.bigint();
   for (let i = 0; i < WEBSOCKIFY_OPENS; ++i) {
-    await new Promise(async (resolve) => {
-      const ws = await WebsockifyStream.open(relay.url, () => {
-        ws.close();
-        resolve();
-      });
-      ws.send(Buffer.from('E\nx'));
+    const echoed = deferred();
+    const ws = await WebsockifyStream.open(relay.url, () => {
+      ws.close();
+      echoed.resolve();
     });
+    ws.send(Buffer.from('E\nx'));
+    await echoed.promise;
   }
   return WEBSOCKIFY_OPENS / (Number(process.hrtime.bigint() - started) / 1e9);
 }
@@ -377,7 +384,7 @@ async function wispIdleMemory(relay, port) {
   await new Promise((resolve) => {
     for (let i = 0; i < IDLE; ++i) {
       const id = session.openStream(port, {
-        onFrame(type, data) {
+        onFrame(type) {
           if (type === 2 && ++confirmed === IDLE) resolve();
         },
       });

@@ -101,7 +101,6 @@ const withEpoxy = (/** @type {any} */ page, /** @type {Record<string, any>} */ a
         }
         return received;
       };
-      // eslint-disable-next-line no-new-func
       return new Function('client', 'roundTrip', 'args', `return (async () => { ${body} })()`)(client, roundTrip, args);
     },
     { wisp: `ws://127.0.0.1:${relay.port}/`, caPem: readFileSync(tls.caFile, 'utf8'), args, body },

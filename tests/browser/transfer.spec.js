@@ -2,14 +2,13 @@
 // TCP) with the `transfer` guest, and what a guest sees when the relay dies
 // under it: an error within a second, then a working run once it is back.
 import crypto from 'node:crypto';
-import net from 'node:net';
 
 import { expect, runGuest, startRelay, test } from './fixtures.js';
 import { startEndlessSource, startHashingSink, startSource } from './tcp_peers.js';
 
 const MiB = 1024 * 1024;
 
-/** @param {net.Server} server */
+/** @param {import('node:net').Server} server */
 function stop(server) {
   return new Promise((resolve) => server.close(resolve));
 }

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -19,7 +18,7 @@ import { startProxiedOrigin } from './http_proxy.js';
 const built = usePorts(['libevent']);
 const sample = (/** @type {string} */ name) => path.join(built.libevent, 'build-wasm/bin', `${name}.wasm`);
 
-/** Reads everything a TCP peer sends until it closes. @param {net.Socket} socket @returns {Promise<string>} */
+/** Reads everything a TCP peer sends until it closes. @param {import('node:net').Socket} socket @returns {Promise<string>} */
 function readAll(socket) {
   return new Promise((resolve, reject) => {
     let text = '';

@@ -144,6 +144,7 @@ export class GuestTerminal {
   #write(text) {
     if (!text) return;
     this.#terminal.write(text);
+    // eslint-disable-next-line no-control-regex -- ESC of the ANSI reset the terminal may end a line with
     this.#atLineStart = /\n(\x1b\[0m)?$/.test(text);
   }
 
