@@ -12,7 +12,8 @@
 // verify servers against it by default, as they would on Debian.
 // A relay that requires a login gets SOCKBRIDGE_RELAY_USER and SOCKBRIDGE_RELAY_PASSWORD;
 // its message of the day, if any, goes to stderr.
-// Node has no JSPI, so guests block through their Asyncify build
+// The guest runs in this thread (Node has no Web Workers). Node has no JSPI,
+// so guests block through their Asyncify build
 // (x.asyncify.wasm beside x.wasm, or x.asyncify.wasm beside x for a program
 // linked without the .wasm suffix, as Makefiles do).
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -20,6 +21,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { run } from './embed.js';
+import { asyncifyVariant } from './loader.js';
 
 const USAGE =
   'usage: node shim-js/cli.js GUEST.wasm [ARGS...] --relay WS_URL [--host HOST_JS]\n' +
@@ -136,7 +138,7 @@ async function addCaBundle(files) {
 
 /** @param {string} file */
 async function asyncifyBytes(file) {
-  const variant = file.endsWith('.asyncify.wasm') ? file : `${file.replace(/\.wasm$/, '')}.asyncify.wasm`;
+  const variant = asyncifyVariant(file);
   try {
     return await readFile(variant);
   } catch {
@@ -170,6 +172,7 @@ export async function main(argv, defaultHostJs) {
     args,
     relay,
     blocking: 'asyncify',
+    thread: 'main',
     hostUrl: pathToFileURL(hostJs),
     hostOverrides: { wasmBinary: await readFile(hostJs.replace(/\.js$/, '.wasm')) },
     stdin: process.stdin,

@@ -14,25 +14,26 @@
 // Everything a run holds (kernel, WebSocket or its streams on the shared one)
 // is released when the run ends, however it ends.
 //
+// In a page the guest and its kernel run in a dedicated Web Worker
+// (guest_worker.js), so a busy guest never freezes the page, and Stop (the
+// signal) ends even a guest spinning without system calls: the Worker is
+// terminated and the guest's sockets close at the relay. stdio, stdin,
+// onSockets, onStatus and a shared RelayConnection work the same across the
+// boundary, by postMessage only (no SharedArrayBuffer, no COOP/COEP headers).
+// `thread: 'main'` runs the guest on the calling thread instead (Node always
+// does); there a guest is stopped only at its next blocking call.
+//
 // `files` gives the guest a read-only file tree (fopen("/etc/app.conf") works;
 // an /etc/hosts or /etc/services there is honoured by the SDK's resolver):
 //
 //   await run({ guest, relay, files: { '/etc/app.conf': 'port=8080\n', '/data/logo.png': bytes } });
 
-import { chooseBlocking } from './blocking.js';
-import { buildImports, ExitStatus } from './imports.js';
-import { compileGuest, loadHost } from './loader.js';
-import { describeRefusal } from './refusals.js';
+import { runGuest } from './guest_run.js';
 import { RelayConnection } from './relay_connection.js';
-import { relayMotd } from './relay_info.js';
-import { Transport } from './transport.js';
+import { runInWorker, startWorker } from './worker_run.js';
 
 export { RelayConnection };
-
-// In the staged site (build/site) the host sits at /host/, shim-js at /shim-js/src/.
-const DEFAULT_HOST_URL = new URL('../../host/host.js', import.meta.url);
-// sb_link_state() of a link that is gone (kernel.hpp: link_state::closed).
-const LINK_CLOSED = 2;
+export { AsyncifyBuildRequired, GuestLoadError, RunAborted } from './errors.js';
 
 /**
  * @typedef {object} RunOptions
@@ -51,11 +52,18 @@ const LINK_CLOSED = 2;
  * @property {{ username: string, password: string }} [relayAuth]  login for a relay that requires one
  *                                      (Wisp password authentication; sent only to a relay that asks)
  * @property {(message: string, level: StatusLevel) => void} [onStatus]  relay/runtime events in plain words
- * @property {AbortSignal} [signal]     aborting stops the guest and closes its sockets
+ * @property {AbortSignal} [signal]     aborting stops the guest and closes its sockets; run() rejects
+ *                                      with RunAborted (in a Worker at once; on the main thread at the
+ *                                      guest's next blocking call)
  * @property {(sockets: SocketInfo[]) => void} [onSockets]  the guest's sockets, each time they changed
  * @property {string | URL} [hostUrl]   where host.js lives
  * @property {Record<string, any>} [hostOverrides]  Emscripten module settings for the host
  * @property {'jspi' | 'asyncify'} [blocking]  force a blocking strategy (default: JSPI if available)
+ * @property {'worker' | 'main'} [thread]  where the guest and its kernel run: 'worker' (a dedicated Web
+ *   Worker; the default where the platform has Web Workers, i.e. in pages) or 'main' (this thread; the
+ *   default and only choice in Node). hostOverrides must be cloneable for 'worker'. A page that may not
+ *   start a Worker from shim-js's URL (shim-js on another origin) runs on the main thread, and says so
+ *   through onStatus
  */
 
 /**
@@ -72,53 +80,9 @@ const LINK_CLOSED = 2;
  */
 
 /**
- * Hands stdin to the kernel as it arrives, waking a guest blocked on it.
- * @param {any} host @param {StdinSource} source @param {() => void} wake
- */
-async function feedStdin(host, source, wake) {
-  host._sb_stdin_attach();
-  const encoder = new TextEncoder();
-  /** @param {string | Uint8Array} chunk */
-  const push = (chunk) => {
-    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-    const pointer = host._malloc(bytes.length);
-    host.HEAPU8.set(bytes, pointer);
-    host._sb_stdin_push(pointer, bytes.length);
-    host._free(pointer);
-    wake();
-  };
-  try {
-    if (typeof source === 'string' || source instanceof Uint8Array) push(source);
-    else for await (const chunk of source) push(chunk);
-  } finally {
-    host._sb_stdin_close();
-    wake();
-  }
-}
-
-/**
- * Gives the kernel the run's files, before the guest starts.
- * @param {any} host @param {Record<string, string | Uint8Array>} files
- */
-function addFiles(host, files) {
-  const encoder = new TextEncoder();
-  for (const [path, contents] of Object.entries(files)) {
-    const bytes = typeof contents === 'string' ? encoder.encode(contents) : contents;
-    const pointer = host._malloc(Math.max(bytes.length, 1));
-    host.HEAPU8.set(bytes, pointer);
-    const error = host.ccall('sb_add_file', 'number', ['string', 'number', 'number'], [path, pointer, bytes.length]);
-    host._free(pointer);
-    if (error) throw new Error(`files: cannot add ${path}: ${host.UTF8ToString(host._sb_strerror(error))}`);
-  }
-}
-
-/**
  * One socket of a running guest, as the host kernel reports it.
  * @typedef {{ fd: number, kind: string, state: string, local: string, peer: string, bytesIn: number, bytesOut: number }} SocketInfo
  */
-
-/** Raised inside a waiting guest when the run is aborted. */
-export class RunAborted extends Error {}
 
 /**
  * Runs a guest and resolves to its exit code. Traps and load failures reject.
@@ -128,127 +92,40 @@ export class RunAborted extends Error {}
  * @returns {Promise<number>}
  */
 export async function run(options) {
+  const thread = chooseThread(options.thread);
   const release = options.relay instanceof RelayConnection ? options.relay.retain() : () => {};
   try {
-    return await runGuest(options);
+    const worker = thread === 'worker' ? workerOrNothing(options) : null;
+    return await (worker ? runInWorker(worker, options) : runGuest(options));
   } finally {
     release();
   }
 }
 
-/** @param {RunOptions} options @returns {Promise<number>} */
-async function runGuest(options) {
-  const blocking = chooseBlocking(options.blocking);
-  const { signal } = options;
-  const stdout = options.stdout ?? (() => {});
-  const stderr = options.stderr ?? (() => {});
-  const status = options.onStatus ?? (() => {});
-  const [host, module] = await Promise.all([
-    loadHost(options.hostUrl ?? DEFAULT_HOST_URL, options.hostOverrides),
-    compileGuest(options.guest, blocking.name),
-  ]);
-  status(`blocking mode: ${blocking.name} (${blocking.reason})`, 'info');
-  addFiles(host, options.files ?? {}); // before anything that needs releasing: a bad path only throws
-  if (options.relayAuth) {
-    const { username, password } = options.relayAuth;
-    if (!host.ccall('sb_set_relay_credentials', 'number', ['string', 'string'], [username, password]))
-      throw new Error('relayAuth.username is longer than 255 bytes (the Wisp limit)');
-  }
+/**
+ * @param {string | undefined} requested
+ * @returns {'worker' | 'main'}
+ */
+function chooseThread(requested) {
+  const canWork = typeof Worker === 'function';
+  if (requested === undefined) return canWork ? 'worker' : 'main';
+  if (requested === 'main') return 'main';
+  if (requested !== 'worker') throw new Error(`unknown thread "${requested}" (use worker or main)`);
+  if (!canWork) throw new Error("thread: 'worker' needs Web Workers, which this platform lacks (use thread: 'main')");
+  return 'worker';
+}
 
-  // The guest's sockets, reported whenever they changed: checked after every
-  // syscall and frame, so a socket's last byte counts are seen even when the
-  // guest closes it right after (the kernel's table is cheap to ask for; the
-  // page draws at most once per animation frame).
-  let lastTable = '';
-  const reportSockets = () => {
-    if (!options.onSockets) return;
-    const table = host.UTF8ToString(host._sb_socket_table());
-    if (table === lastTable) return;
-    lastTable = table;
-    options.onSockets(JSON.parse(table));
-  };
-
-  /** @type {(() => void)[]} */
-  let waiters = [];
-  const wake = () => {
-    const ready = waiters;
-    waiters = [];
-    for (const resolve of ready) resolve();
-  };
-  const { relay } = options;
-  const shared = relay instanceof RelayConnection;
-  /** @type {import('./transport.js').TransportEvents} */
-  const events = {
-    onOpen() {
-      status(shared ? `connected to ${relay.url} (shared connection)` : `connected to ${relay}`, 'info');
-    },
-    onFrame(frame) {
-      const refusal = describeRefusal(frame);
-      if (refusal) status(refusal, 'error');
-      const motd = relayMotd(frame);
-      if (motd) status(`message from the relay: ${motd}`, 'notice');
-      const linkWasOpen = host._sb_link_state() !== LINK_CLOSED;
-      const pointer = host._malloc(frame.length);
-      host.HEAPU8.set(frame, pointer);
-      host._sb_on_frame(pointer, frame.length);
-      host._free(pointer);
-      // The kernel ended the link because of this frame (the relay closed the
-      // session, or broke the protocol): say why. The guest sees the errors.
-      if (linkWasOpen && host._sb_link_state() === LINK_CLOSED)
-        status(host.UTF8ToString(host._sb_link_message()), 'error');
-      flush();
-      wake();
-    },
-    onClose(reason, failed) {
-      host._sb_on_transport_closed();
-      status(reason, failed ? 'error' : 'info');
-      wake();
-    },
-  };
-  /** @type {import('./relay_connection.js').RelayLink} */
-  const transport = shared ? relay.attach(events) : new Transport(relay, events);
-  const flush = () => {
-    for (let length = host._sb_outgoing_length(); length > 0; length = host._sb_outgoing_length()) {
-      const pointer = host._sb_outgoing_data();
-      transport.send(host.HEAPU8.subarray(pointer, pointer + length));
-      host._sb_outgoing_pop();
-    }
-    reportSockets();
-  };
-  /** @param {number} timeoutMs  resolve after this long even without events (-1: no timer) */
-  const progress = (timeoutMs) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new RunAborted('run aborted'));
-      const timer = timeoutMs >= 0 ? setTimeout(wake, timeoutMs) : undefined;
-      waiters.push(() => {
-        clearTimeout(timer);
-        if (signal?.aborted) reject(new RunAborted('run aborted'));
-        else resolve(undefined);
-      });
-    });
-  signal?.addEventListener('abort', wake, { once: true });
-  if (options.stdin !== undefined) feedStdin(host, options.stdin, wake);
-
-  host.sbStdio = (/** @type {number} */ fd, /** @type {Uint8Array} */ bytes) => (fd === 1 ? stdout : stderr)(bytes);
-  for (const arg of [options.programName ?? 'guest', ...(options.args ?? [])])
-    host.ccall('sb_add_arg', null, ['string'], [arg]);
-  for (const [key, value] of Object.entries(options.env ?? {}))
-    host.ccall('sb_add_env', null, ['string'], [`${key}=${value}`]);
-
-  const imports = buildImports(module, { host, flush, progress, wrapImport: blocking.wrapImport });
-  const instance = await WebAssembly.instantiate(module, imports);
-  host.sbGuestMemory = instance.exports.memory;
+/**
+ * A Worker for the run, or null where the page may not start one (then the run
+ * goes on in this thread, and onStatus says why).
+ * @param {RunOptions} options
+ */
+function workerOrNothing(options) {
   try {
-    await blocking.start(instance);
-    return 0;
+    return startWorker(options.programName ?? 'guest');
   } catch (error) {
-    if (error instanceof ExitStatus) return error.code;
-    throw error;
-  } finally {
-    host._sb_close_all();
-    reportSockets();
-    flush();
-    signal?.removeEventListener('abort', wake);
-    transport.dispose();
+    options.onStatus?.(`running on the main thread: no Web Worker could be started (${error})`, 'info');
+    return null;
   }
 }
+

@@ -52,6 +52,11 @@ export class RelayConnection {
     return this.#sessionsOpened;
   }
 
+  /** True once the connection was closed for good (its last holder let go, or close()): runs attached to it fail. */
+  get closed() {
+    return this.#closed;
+  }
+
   /** Runs attached now. */
   get attachedRuns() {
     return this.#session?.links.size ?? 0;

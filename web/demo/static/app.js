@@ -2,7 +2,7 @@
 // a terminal, watch its sockets and the relay.
 import { chooseBlocking } from './shim-js/src/blocking.js';
 import { run } from './shim-js/src/embed.js';
-import { asyncifyVariant } from './shim-js/src/loader.js';
+import { asyncifyVariant, programNameOf } from './shim-js/src/loader.js';
 import { splitArgs } from './args.js';
 import { caBundleFiles } from './ca_bundle.js';
 import { explainRunError } from './errors.js';
@@ -39,6 +39,11 @@ const DEMOS = {
     usage: '[-c] HOST PORT MESSAGE… — one datagram per MESSAGE, each reply printed with its sender (-c: connect first, to hear ICMP refusals); needs a UDP peer, e.g. socat UDP-LISTEN:9999,fork PIPE',
     defaultArgs: () => `${location.hostname} 9999 hello sockbridge`,
   },
+  cpu_spin: {
+    guest: 'guests/cpu_spin.wasm',
+    usage: '[-t SECONDS] [HOST PORT] — spins the CPU without a system call until you press Stop (or for SECONDS); the page stays usable meanwhile. With HOST PORT it first opens a TCP connection there, which Stop closes',
+    defaultArgs: () => '',
+  },
 };
 const UPLOAD = 'upload';
 
@@ -67,6 +72,8 @@ function offerOutput(text) {
 const params = new URLSearchParams(location.search);
 const relayUrl = relayUrlFor(location);
 const requestedBlocking = params.get('blocking') ?? undefined;
+// ?thread=main runs guests on the page's own thread (default: a Web Worker each).
+const requestedThread = params.get('thread') ?? undefined;
 // xterm.js arrives while the form is already usable; a run waits for it.
 const terminalReady = GuestTerminal.create($('output'), { rows: 16 });
 const sockets = new SocketTable(/** @type {HTMLTableElement} */ ($('sockets')), $('no-sockets'));
@@ -175,7 +182,7 @@ async function chosenProgram() {
     uploadInput.focus();
     return null;
   }
-  return { guest: new Uint8Array(await file.arrayBuffer()), program: file.name.replace(/(\.asyncify)?\.wasm$/, ''), caBundle: false };
+  return { guest: new Uint8Array(await file.arrayBuffer()), program: programNameOf(file.name), caBundle: false };
 }
 
 /**
@@ -233,6 +240,7 @@ async function start() {
       signal: controller.signal,
       onSockets: (list) => sockets.show(list),
       blocking: /** @type {any} */ (requestedBlocking),
+      thread: /** @type {any} */ (requestedThread),
     });
     terminal.notice(`[${program} exited with code ${code}]`, code === 0 ? 'ok' : 'error');
     offerOutput(terminal.transcript);
@@ -244,6 +252,8 @@ async function start() {
     exitCode.textContent = controller.signal.aborted ? 'stopped' : 'failed to run';
     exitCode.className = 'failed';
   } finally {
+    // With sockbridge-stop (the Stop press), this times how long stopping took.
+    if (controller.signal.aborted) performance.mark('sockbridge-stopped');
     terminal.endInput();
     running = null;
     runButton.disabled = false;
@@ -263,7 +273,11 @@ form.addEventListener('submit', (event) => {
   event.preventDefault();
   if (!running) start();
 });
-stopButton.addEventListener('click', () => running?.abort());
+stopButton.addEventListener('click', () => {
+  if (!running) return;
+  performance.mark('sockbridge-stop');
+  running.abort();
+});
 $('check-relay').addEventListener('click', checkRelay);
 
 $('relay-url').textContent = relayUrl;

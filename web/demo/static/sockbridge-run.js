@@ -12,7 +12,8 @@
 // script came from, right when the relay serves the site), blocking ("jspi"
 // or "asyncify"; default: JSPI when the browser has it), rows (terminal
 // height), share-relay (present: elements with the same relay share one
-// WebSocket while any of them runs), ca-bundle (present: the guest gets
+// WebSocket while any of them runs), thread ("main" runs the guest on the
+// page's thread; default: a Web Worker, so Stop ends any guest), ca-bundle (present: the guest gets
 // Debian's Mozilla roots, staged with the site, read-only at
 // /etc/ssl/certs/ca-certificates.crt, where curl looks; a value is the URL of
 // another PEM bundle). The `files` property gives any other read-only files,
@@ -27,6 +28,7 @@ import { splitArgs } from './args.js';
 import { caBundleFiles } from './ca_bundle.js';
 import { explainRunError } from './errors.js';
 import { RelayConnection, run } from './shim-js/src/embed.js';
+import { programNameOf } from './shim-js/src/loader.js';
 import { GuestTerminal } from './terminal.js';
 
 const here = new URL(import.meta.url);
@@ -54,26 +56,26 @@ function addStyle() {
 }
 
 /**
- * Relay connections of the elements with share-relay, by URL: opened by the
- * first run, closed after the last one ends.
- * @type {Map<string, { connection: RelayConnection, runs: number }>}
+ * The RelayConnection of the elements with share-relay, by URL. Each run holds
+ * the connection it runs on (run() retains it); the WebSocket closes when the
+ * last of them ends, and the next run opens a new connection.
+ * @type {Map<string, RelayConnection>}
  */
 const sharedRelays = new Map();
 
-/** @param {string} url */
-function acquireSharedRelay(url) {
-  const entry = sharedRelays.get(url) ?? { connection: new RelayConnection(url), runs: 0 };
-  sharedRelays.set(url, entry);
-  ++entry.runs;
-  return entry.connection;
-}
-
-/** @param {string} url */
-function releaseSharedRelay(url) {
-  const entry = sharedRelays.get(url);
-  if (!entry || --entry.runs > 0) return;
-  sharedRelays.delete(url);
-  entry.connection.dispose();
+/**
+ * The open connection to share for this URL, or a new one. The caller passes
+ * it to run() at once and then calls the returned release, letting go of the
+ * creator's hold (run() holds it from its first line).
+ * @param {string} url
+ * @returns {{ connection: RelayConnection, release: () => void }}
+ */
+function sharedRelay(url) {
+  const open = sharedRelays.get(url);
+  if (open && !open.closed) return { connection: open, release: () => {} };
+  const connection = new RelayConnection(url);
+  sharedRelays.set(url, connection);
+  return { connection, release: () => connection.dispose() };
 }
 
 /** argv[1..] from the args attribute, with {host} and {port} of the page filled in. @param {string} text */
@@ -122,8 +124,7 @@ export class SockbridgeRun extends HTMLElement {
   }
 
   get #program() {
-    const src = this.getAttribute('src') ?? '';
-    return src.split('/').pop()?.replace(/(\.asyncify)?\.wasm$/, '') || 'program';
+    return programNameOf(this.getAttribute('src') ?? '');
   }
 
   connectedCallback() {
@@ -172,11 +173,12 @@ export class SockbridgeRun extends HTMLElement {
     const shared = this.hasAttribute('share-relay');
     try {
       const files = { ...this.files, ...(await this.#caBundle()) };
-      const code = await run({
+      const relay = shared ? sharedRelay(relayUrl) : { connection: relayUrl, release: () => {} };
+      const running = run({
         guest: new URL(src, document.baseURI),
         programName: program,
         args: expandArgs(this.getAttribute('args') ?? ''),
-        relay: shared ? acquireSharedRelay(relayUrl) : relayUrl,
+        relay: relay.connection,
         files,
         stdin,
         stdout: terminal.sink('stdout'),
@@ -187,14 +189,16 @@ export class SockbridgeRun extends HTMLElement {
         },
         signal: controller.signal,
         blocking: /** @type {any} */ (this.getAttribute('blocking') || undefined),
+        thread: /** @type {any} */ (this.getAttribute('thread') || undefined),
       });
+      relay.release();
+      const code = await running;
       terminal.notice(`[${program} exited with code ${code}]`, code === 0 ? 'ok' : 'error');
       this.#setStatus(`exit code ${code}`, code === 0 ? 'ok' : 'failed');
     } catch (error) {
       terminal.notice(explainRunError(error, program), 'error');
       this.#setStatus(controller.signal.aborted ? 'stopped' : 'failed to run', 'failed');
     } finally {
-      if (shared) releaseSharedRelay(relayUrl);
       terminal.endInput();
       this.#running = null;
       this.#button.textContent = 'Run';

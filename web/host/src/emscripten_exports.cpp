@@ -248,7 +248,9 @@ SB_EXPORT void sb_on_frame(const std::uint8_t* data, std::uint32_t length) {
   state().sockets.on_frame(std::span(data, length));
 }
 SB_EXPORT void sb_on_transport_closed() { state().sockets.on_transport_closed(); }
-SB_EXPORT std::int32_t sb_link_state() { return static_cast<std::int32_t>(state().sockets.link()); }
+// 1 once the link to the relay is gone (link_state::closed), else 0: shim-js
+// asks this rather than keeping a copy of the enum's numbering.
+SB_EXPORT std::int32_t sb_link_closed() { return state().sockets.link() == link_state::closed ? 1 : 0; }
 SB_EXPORT const char* sb_link_message() { return state().sockets.link_message().c_str(); }
 
 namespace {

@@ -1,0 +1,208 @@
+// worker_run: the page's side of a guest running in a dedicated Web Worker
+// (guest_worker.js), which run() uses by default in a page. The page keeps
+// what a person sees and touches — stdout/stderr, stdin, the socket table,
+// status lines, Stop — and a shared RelayConnection; the Worker holds the
+// guest, its host kernel and, for a relay URL, its own WebSocket. They speak
+// only by postMessage: no SharedArrayBuffer, so no COOP/COEP headers.
+//
+// Stop (the run's AbortSignal) terminates the Worker at once, whatever the
+// guest is doing, even spinning without a system call. The guest's sockets
+// then close at the relay: its own WebSocket ends with the Worker (the relay
+// closes every stream on it), and on a shared connection this side detaches
+// the run, which sends CLOSE for each of its streams still open.
+
+import { RunAborted, fromRecord } from './errors.js';
+
+/** The Worker's script, beside this module. */
+const WORKER_URL = new URL('./guest_worker.js', import.meta.url);
+
+/**
+ * What the Worker is told to run: run()'s options that cross the boundary.
+ * Callbacks stay on the page; stdin is given whole or as 'stream' (chunks
+ * follow as messages); the guest is an absolute URL, bytes or a Module.
+ * @typedef {object} WorkerRunOptions
+ * @property {string | Uint8Array | WebAssembly.Module} guest
+ * @property {string[]} [args]
+ * @property {string} [programName]
+ * @property {Record<string, string>} [env]
+ * @property {Record<string, string | Uint8Array>} [files]
+ * @property {{ url: string, shared: boolean }} relay  shared: the page's RelayConnection carries the frames
+ * @property {{ username: string, password: string }} [relayAuth]
+ * @property {string} [hostUrl]
+ * @property {Record<string, any>} [hostOverrides]
+ * @property {'jspi' | 'asyncify'} [blocking]
+ * @property {string | Uint8Array | 'stream' | undefined} stdin
+ * @property {boolean} reportSockets
+ */
+
+/**
+ * Messages to the Worker.
+ * @typedef {{ type: 'run', options: WorkerRunOptions }
+ *   | { type: 'stdin', chunk: string | Uint8Array } | { type: 'stdin-end' }
+ *   | { type: 'relay-open' } | { type: 'relay-frame', frame: Uint8Array }
+ *   | { type: 'relay-close', reason: string, failed: boolean }} ToWorker
+ */
+
+/**
+ * Messages from the Worker. relay-*: the kernel's traffic on a shared connection.
+ * @typedef {{ type: 'stdout' | 'stderr', bytes: Uint8Array }
+ *   | { type: 'status', message: string, level: import('./embed.js').StatusLevel }
+ *   | { type: 'sockets', sockets: import('./embed.js').SocketInfo[] }
+ *   | { type: 'exit', code: number } | { type: 'error', error: import('./errors.js').ErrorRecord }
+ *   | { type: 'relay-attach' } | { type: 'relay-frame', frame: Uint8Array } | { type: 'relay-dispose' }} FromWorker
+ */
+
+/**
+ * The guest as the Worker can load it: a URL made absolute against the page
+ * (the Worker's own base is this script), or a copy of the bytes.
+ * @param {import('./embed.js').RunOptions['guest']} guest
+ * @returns {string | Uint8Array | WebAssembly.Module}
+ */
+function portableGuest(guest) {
+  if (guest instanceof WebAssembly.Module) return guest;
+  if (typeof guest === 'string' || guest instanceof URL) return new URL(guest, globalThis.document?.baseURI ?? location.href).href;
+  if (ArrayBuffer.isView(guest)) return new Uint8Array(guest.buffer, guest.byteOffset, guest.byteLength).slice();
+  return new Uint8Array(guest).slice();
+}
+
+/**
+ * Starts the Worker; throws (synchronously) where the page may not have one,
+ * e.g. shim-js served from another origin than the page.
+ * @param {string} name  shown in the browser's developer tools
+ */
+export function startWorker(name) {
+  return new Worker(WORKER_URL, { type: 'module', name: `sockbridge guest ${name}` });
+}
+
+/**
+ * Runs a guest in the given Worker (from startWorker) and resolves to its
+ * exit code, as run() does. The Worker is terminated when the run ends.
+ * @param {Worker} worker
+ * @param {import('./embed.js').RunOptions} options
+ * @returns {Promise<number>}
+ */
+export function runInWorker(worker, options) {
+  const { signal, relay } = options;
+  const shared = typeof relay !== 'string';
+  const stdout = options.stdout ?? (() => {});
+  const stderr = options.stderr ?? (() => {});
+  const status = options.onStatus ?? (() => {});
+  /** @type {import('./relay_connection.js').RelayLink | null} */
+  let link = null;
+  let sawSockets = false;
+  let ended = false;
+
+  return new Promise((resolve, reject) => {
+    /** @param {ToWorker} message @param {Transferable[]} [transfer] */
+    const post = (message, transfer = []) => {
+      if (!ended) worker.postMessage(message, transfer);
+    };
+    /** Ends the run: the Worker goes, and with it everything it held. */
+    const finish = () => {
+      ended = true;
+      worker.terminate();
+      link?.dispose();
+      link = null;
+      signal?.removeEventListener('abort', stop);
+      if (sawSockets) options.onSockets?.([]);
+    };
+    const stop = () => {
+      if (ended) return;
+      finish();
+      reject(new RunAborted('run aborted'));
+    };
+    /** @param {unknown} error */
+    const fail = (error) => {
+      if (ended) return;
+      finish();
+      reject(error);
+    };
+
+    worker.onmessage = (/** @type {MessageEvent<FromWorker>} */ { data }) => {
+      if (ended) return;
+      switch (data.type) {
+        case 'stdout':
+          return stdout(data.bytes);
+        case 'stderr':
+          return stderr(data.bytes);
+        case 'status':
+          return status(data.message, data.level);
+        case 'sockets':
+          sawSockets = data.sockets.length > 0;
+          return options.onSockets?.(data.sockets);
+        case 'exit':
+          finish();
+          return resolve(data.code);
+        case 'error':
+          return fail(fromRecord(data.error));
+        case 'relay-attach':
+          if (typeof relay === 'string') return;
+          link = relay.attach({
+            onOpen: () => post({ type: 'relay-open' }),
+            onFrame: (frame) => {
+              const copy = frame.slice();
+              post({ type: 'relay-frame', frame: copy }, [copy.buffer]);
+            },
+            onClose: (reason, failed) => post({ type: 'relay-close', reason, failed }),
+          });
+          return;
+        case 'relay-frame':
+          return link?.send(data.frame);
+        case 'relay-dispose':
+          link?.dispose();
+          link = null;
+          return;
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      fail(new Error(`the guest's Web Worker failed: ${event.message || 'its script did not load'}`));
+    };
+    worker.onmessageerror = () => fail(new Error("a message from the guest's Web Worker could not be read"));
+
+    if (signal?.aborted) return stop();
+    signal?.addEventListener('abort', stop, { once: true });
+
+    const { stdin } = options;
+    try {
+      post({
+        type: 'run',
+        options: {
+          guest: portableGuest(options.guest),
+          args: options.args,
+          programName: options.programName,
+          env: options.env,
+          files: options.files,
+          relay: { url: typeof relay === 'string' ? relay : relay.url, shared },
+          relayAuth: options.relayAuth,
+          hostUrl: options.hostUrl === undefined ? undefined : new URL(options.hostUrl, location.href).href,
+          hostOverrides: options.hostOverrides,
+          blocking: options.blocking,
+          stdin: stdin === undefined || typeof stdin === 'string' || stdin instanceof Uint8Array ? stdin : 'stream',
+          reportSockets: options.onSockets !== undefined,
+        },
+      });
+    } catch (error) {
+      // DataCloneError: something in the options cannot cross to a Worker (a function in hostOverrides).
+      return fail(new Error(`run(): these options cannot be sent to a Web Worker (${error}); use thread: 'main'`));
+    }
+    if (stdin !== undefined && typeof stdin !== 'string' && !(stdin instanceof Uint8Array)) pumpStdin(stdin, post, () => ended);
+  });
+}
+
+/**
+ * Sends stdin's chunks to the Worker as they come, then its end.
+ * @param {AsyncIterable<string | Uint8Array>} source
+ * @param {(message: ToWorker) => void} post
+ * @param {() => boolean} ended
+ */
+async function pumpStdin(source, post, ended) {
+  try {
+    for await (const chunk of source) {
+      if (ended()) return;
+      post({ type: 'stdin', chunk });
+    }
+  } finally {
+    post({ type: 'stdin-end' });
+  }
+}
