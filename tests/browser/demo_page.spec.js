@@ -46,8 +46,8 @@ test('choosing a program and typing arguments runs it in the terminal', async ({
   await expect(terminal).toContainText('hello from a real TCP server');
   await expect(terminal).toContainText('[http_client exited with code 0]');
   await expect(page.locator('#exit-code')).toHaveText('exit code 0');
-  // The address bar now links to what ran.
-  const url = new URL(page.url());
+  // The address bar now links to what ran (awaited: over classic WebDriver, WebKit's page.url() is a promise).
+  const url = new URL(await page.url());
   expect(url.searchParams.get('demo')).toBe('http_client');
   expect(url.searchParams.get('args')).toBe(`127.0.0.1 ${httpServer.port} /hello`);
 });
@@ -179,7 +179,8 @@ test('the page works with the keyboard alone, and Tab leads out of the terminal 
   await expect(page.getByRole('button', { name: 'Check' })).toBeFocused();
 });
 
-test('at phone width everything fits the screen: no sideways scrolling, the terminal as wide as its panel', async ({ page, openDemo, relay, httpServer }) => {
+test('at phone width everything fits the screen: no sideways scrolling, the terminal as wide as its panel', async ({ page, openDemo, relay, httpServer, engine }) => {
+  test.skip(engine === 'webkit', "MiniBrowser's window cannot be narrower than its toolbar (447 CSS px), so no 390 px viewport");
   await page.setViewportSize({ width: 390, height: 844 });
   await openDemo(relay.url, { demo: 'http_client', args: `127.0.0.1 ${httpServer.port} /hello` });
   await page.getByRole('button', { name: 'Run' }).click();

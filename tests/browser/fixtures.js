@@ -1,12 +1,19 @@
-// Test fixtures: the real relay binary serving the built site, and real HTTP
-// servers on 127.0.0.1. Each fixture stops what it started, by its handle.
-import { test as base, expect } from '@playwright/test';
+// Test fixtures: the browser engine of the project (Chromium through
+// Playwright, Firefox ESR and WebKitGTK through engines/), the real relay
+// binary serving the built site, and real HTTP servers on 127.0.0.1. Each
+// fixture stops what it started, by its handle.
+import { test as base, chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+
+import { expect } from './engines/expect.js';
+import { launchFirefox } from './engines/firefox.js';
+import { RemotePage } from './engines/remote_page.js';
+import { launchWebKit } from './engines/webkit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const buildDir = process.env.SOCKBRIDGE_BUILD_DIR ?? path.join(root, 'build');
@@ -115,11 +122,62 @@ export function runGuest(page, options) {
   }, options);
 }
 
+/** Playwright's default viewport, for every engine. */
+const VIEWPORT = { width: 1280, height: 720 };
+
+/**
+ * One browser per worker, closed when the worker ends: Chromium launched by
+ * Playwright, or an engine of engines/ (its pages are RemotePage).
+ * @param {'chromium' | 'firefox' | 'webkit'} engine @param {import('@playwright/test').LaunchOptions} launchOptions
+ */
+async function launchEngine(engine, launchOptions) {
+  if (engine === 'chromium') {
+    const browser = await chromium.launch(launchOptions);
+    return {
+      async newPage() {
+        const context = await browser.newContext({ viewport: VIEWPORT });
+        const page = await context.newPage();
+        return { page, close: () => context.close() };
+      },
+      close: () => browser.close(),
+    };
+  }
+  if (engine !== 'firefox' && engine !== 'webkit') throw new Error(`unknown engine ${JSON.stringify(engine)}`);
+  const browser = await (engine === 'firefox' ? launchFirefox : launchWebKit)({ viewport: VIEWPORT });
+  return {
+    async newPage() {
+      const page = new RemotePage(await browser.newPage());
+      return { page: /** @type {any} */ (page), close: () => page.close() };
+    },
+    close: () => browser.close(),
+  };
+}
+
 export const test = base.extend({
-  // Uncaught errors in the page go to the test's output, to explain a failure.
-  page: async ({ page }, use) => {
-    page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-    await use(page);
+  // 'chromium', 'firefox' or 'webkit': set per project in playwright.config.js.
+  engine: [/** @type {'chromium' | 'firefox' | 'webkit'} */ ('chromium'), { option: true, scope: 'worker' }],
+  engineBrowser: [
+    async ({ engine, launchOptions }, use) => {
+      const browser = await launchEngine(engine, launchOptions);
+      try {
+        await use(browser);
+      } finally {
+        await browser.close();
+      }
+    },
+    { scope: 'worker' },
+  ],
+  // A fresh page (its own context or session) per test. Uncaught errors in the
+  // page go to the test's output, to explain a failure (not in WebKit: classic
+  // WebDriver reports no page events).
+  page: async ({ engine, engineBrowser }, use) => {
+    const { page, close } = await engineBrowser.newPage();
+    if (engine !== 'webkit') page.on('pageerror', (/** @type {Error} */ error) => console.error(`[page error] ${error.message}`));
+    try {
+      await use(page);
+    } finally {
+      await close();
+    }
   },
   // 'jspi' or 'asyncify': set per project in playwright.config.js.
   blocking: ['jspi', { option: true }],
