@@ -163,6 +163,17 @@ export async function launchWebKit({ viewport }) {
     throw error;
   }
   const running = /** @type {import('node:child_process').ChildProcess} */ (driver);
+  // Should the worker exit without its teardown (killed at a timeout), its processes go with it.
+  const killOnExit = () => {
+    for (const [pid, group] of [[running.pid, true], [xvfb.pid, false]]) {
+      try {
+        if (pid) process.kill(group ? -pid : pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once('exit', killOnExit);
 
   return {
     /** @returns {Promise<import('./remote_page.js').Driver>} */
@@ -234,6 +245,7 @@ export async function launchWebKit({ viewport }) {
       };
     },
     async close() {
+      process.removeListener('exit', killOnExit);
       await stop(running, { group: true });
       await stop(xvfb);
     },
