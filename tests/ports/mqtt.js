@@ -55,7 +55,8 @@ export async function startBroker() {
   };
   try {
     await Promise.race([
-      waitForLog(new RegExp(`Opening ipv4 listen socket on port ${port}`)),
+      // "Opening ... listen socket" is logged before the socket listens; "running" once it does.
+      waitForLog(/mosquitto version \S+ running/),
       new Promise((_, reject) => setTimeout(() => reject(new Error(`mosquitto did not start:\n${log}`)), 10_000)),
     ]);
   } catch (error) {
