@@ -1,5 +1,5 @@
 // The relay image for real: built with podman from the native build's
-// artefacts (Dockerfile target "prebuilt"), started with podman-compose from
+// artefacts (Dockerfile target "prebuilt": the relay's .deb and the site), started with podman-compose from
 // docker/compose.yaml (bridge network, published port), healthy, serving the
 // demo site, and carrying the HTTP client demo (Node CLI runner) to a real
 // HTTP server on the container's 127.0.0.1: the relay's own, in dev mode.
@@ -16,7 +16,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { closedPort, relayBinary, siteDir } from '../browser/fixtures.js';
+import { closedPort, siteDir } from '../browser/fixtures.js';
+import { packageFile } from '../package/package_fixtures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const baseImage = process.env.SOCKBRIDGE_BASE_IMAGE ?? 'localhost/debian-bookworm:base';
@@ -25,6 +26,8 @@ const project = `sockbridge-ctest-${process.pid}`;
 const container = `${project}_relay_1`;
 const env = { ...process.env, CONTAINERS_CONF: process.env.CONTAINERS_CONF ?? path.join(root, 'docker/podman.conf') };
 const skipCode = 77;
+// The relay's .deb (package.build.deb fixture): the image installs it, stripped, as Debian would.
+const relayDeb = packageFile('debian', '.deb');
 
 /**
  * Runs a command to completion; never rejects.
@@ -89,8 +92,8 @@ before(async () => {
   // The build context: only what the prebuilt target copies, so podman's
   // layer cache hits whenever the native build did not change.
   context = await fs.mkdtemp(path.join(os.tmpdir(), 'sockbridge-image-'));
-  await fs.mkdir(path.join(context, 'build/relay'), { recursive: true });
-  await fs.copyFile(relayBinary, path.join(context, 'build/relay/sockbridge-relay'));
+  await fs.mkdir(path.join(context, 'build/packaging/debian'), { recursive: true });
+  await fs.copyFile(relayDeb, path.join(context, 'build/packaging/debian', path.basename(relayDeb)));
   await fs.cp(siteDir, path.join(context, 'build/site'), { recursive: true });
   await fs.cp(path.join(root, 'docker'), path.join(context, 'docker'), { recursive: true });
   relayPort = await closedPort();
@@ -113,6 +116,9 @@ test('the image builds, starts healthy with compose, and relays the HTTP client 
   // The last run's image, now untagged: one relay binary's worth of disk per rebuild otherwise.
   const current = (await run('podman', ['image', 'inspect', '--format', '{{.Id}}', image])).output.trim();
   if (/^[0-9a-f]{64}$/.test(previous) && previous !== current) await run('podman', ['rmi', previous]);
+  // The runtime image is the stripped relay, the libraries it and bash load, and the site (docs/deploy.md).
+  const size = Number((await run('podman', ['image', 'inspect', '--format', '{{.Size}}', image])).output.trim());
+  assert.ok(size > 0 && size <= 60e6, `the image is ${(size / 1e6).toFixed(1)} MB, over the 60 MB docs/deploy.md promises`);
 
   const up = await compose(['up', '-d', '--no-build']);
   assert.equal(up.code, 0, `podman-compose up failed:\n${up.output}`);

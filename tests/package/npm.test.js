@@ -15,9 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { siteDir, startRelay } from '../browser/fixtures.js';
-import { npmTarball, run } from './package_fixtures.js';
+import { packageFile, run } from './package_fixtures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const npmTarball = packageFile('npm', '.tgz');
 const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
 
 /** @type {string} */

@@ -20,8 +20,6 @@ export function packageFile(dir, suffix) {
   return path.join(where, found[0]);
 }
 
-export const npmTarball = packageFile('npm', '.tgz');
-
 /**
  * Runs a command to completion; never rejects.
  * @param {string} file @param {string[]} args @param {import('node:child_process').ExecFileOptions} [options]

@@ -13,9 +13,10 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { relayBinary, startRelay } from '../browser/fixtures.js';
-import { npmTarball, packageFile, run } from './package_fixtures.js';
+import { packageFile, run } from './package_fixtures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const npmTarball = packageFile('npm', '.tgz');
 const archive = packageFile('sdk', '.tar.xz');
 
 // An ordinary POSIX client: getaddrinfo, connect, send, read until the peer closes.
