@@ -65,10 +65,13 @@ test('a TypeScript program type-checks against the declarations, and a wrong cal
   await fs.writeFile(path.join(consumer, 'main.ts'), [
     "import { run, type RunOptions } from 'sockbridge';",
     "import { RelayConnection } from 'sockbridge/relay_connection';",
+    "import { SockbridgeRun } from 'sockbridge/sockbridge-run';",
     "const relay = new RelayConnection('ws://127.0.0.1:8080/wisp/');",
     "const options: RunOptions = { guest: 'prog.wasm', args: ['example.org'], relay, blocking: 'jspi' };",
     'const code: number = await run({ ...options, stdout: (bytes: Uint8Array) => console.log(bytes.length) });',
     'relay.dispose();',
+    "const element: SockbridgeRun = document.createElement('sockbridge-run') as SockbridgeRun;",
+    "element.files = { '/etc/app.conf': 'port=8080\\n' };",
     'console.log(code);',
     '',
   ].join('\n'));
