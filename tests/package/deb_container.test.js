@@ -49,11 +49,15 @@ test('apt-get install ./…deb in the Debian image, then the installed relay ans
   await fs.copyFile(deb, path.join(context, 'build/packaging/debian', path.basename(deb)));
   await fs.cp(siteDir, path.join(context, 'build/site'), { recursive: true });
   await fs.cp(path.join(root, 'docker'), path.join(context, 'docker'), { recursive: true });
+  const previous = (await podmanRun('podman', ['image', 'inspect', '--format', '{{.Id}}', image])).stdout.trim();
   const build = await podmanRun('podman', [
     'build', '--network', 'none', '--format', 'docker', '--build-arg', `BASE=${baseImage}`,
     '--target', 'installed-prebuilt', '-t', image, '-f', path.join(root, 'docker/Dockerfile'), context,
   ]);
   assert.equal(build.code, 0, `podman build (apt-get install ./${path.basename(deb)}) failed:\n${build.output}`);
+  // The last run's image, now untagged (a new .deb): a Debian base's worth of disk per rebuild otherwise.
+  const current = (await podmanRun('podman', ['image', 'inspect', '--format', '{{.Id}}', image])).stdout.trim();
+  if (/^[0-9a-f]{64}$/.test(previous) && previous !== current) await podmanRun('podman', ['rmi', previous]);
 
   const status = await podmanRun('podman', ['run', '--rm', image, 'dpkg-query', '-W', '-f', '${Status} ${Version}', 'sockbridge-relay']);
   assert.match(status.stdout, /^install ok installed \d/, status.output);
