@@ -3,7 +3,7 @@
 //
 //   node packaging/npm/pack.mjs --site build/site --out build/packaging/npm --version 0.1.0
 //
-// What goes in is found, not listed: every module of the site's shim-js/src and
+// What goes in is found, not listed: every module of shim-js/src and
 // the <sockbridge-run> element, plus everything they reference with a relative
 // `import`, `import()` or `new URL('…', import.meta.url)` (xterm.js under
 // vendor/, the CA bundle, host.js), followed file by file. A module added to
@@ -34,9 +34,12 @@ const site = path.resolve(options.site);
 const out = path.resolve(options.out);
 const stage = path.join(out, 'sockbridge');
 
-/** The element and every shim-js module (as web/demo/CMakeLists.txt staged them), as paths inside the site. */
+/**
+ * The element and every module of shim-js/src, as paths inside the site (web/demo/CMakeLists.txt
+ * stages shim-js/src there; listing the source, not the site, leaves out a module since deleted).
+ */
 function entryPoints() {
-  const modules = fs.readdirSync(path.join(site, 'shim-js/src')).filter((name) => name.endsWith('.js'));
+  const modules = fs.readdirSync(path.join(root, 'shim-js/src')).filter((name) => name.endsWith('.js'));
   return ['sockbridge-run.js', ...modules.sort().map((name) => `shim-js/src/${name}`)];
 }
 
