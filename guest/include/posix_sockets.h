@@ -133,6 +133,81 @@
 enum sb_errno { SB_ESUCCESS = 0, SB_ERRNO_TABLE(SB_DEFINE_ERRNO) };
 #undef SB_DEFINE_ERRNO
 
+/*
+ * The imports, one row each: X(name, mode, parameters). Every import returns
+ * int32_t (>= 0 or -errno, as above). mode is `blocking` for a call that may
+ * wait for the network or stdin (the guest is suspended by JSPI or Asyncify
+ * meanwhile, so Asyncify must instrument it) and `immediate` for one that
+ * always returns at once.
+ *
+ * These tables are the one list of imports; nothing else names them:
+ *   - below, each posix_sockets row declares wasm_sock_<name>;
+ *   - the host (web/host/src/emscripten_exports.cpp) static_asserts that its
+ *     export sb_sock_<name> / sb_wasi_<name> takes the row's parameters
+ *     (pointers as i32 guest offsets) and hands both tables to shim-js, whose
+ *     import object (shim-js/src/imports.js) is built from them;
+ *   - bin/sockbridge-asyncify expands the blocking rows into the Asyncify
+ *     import list (the SDK's share/sockbridge/asyncify-imports too).
+ * So adding an import is one row here plus the host's implementation.
+ */
+/* clang-format off */
+#define SB_POSIX_SOCKETS_IMPORTS(X)                                                                              \
+  X(socket,      immediate, (int32_t domain, int32_t type, int32_t protocol))                                    \
+  X(connect,     blocking,  (int32_t fd, const void *addr, uint32_t addrlen))                                    \
+  X(send,        blocking,  (int32_t fd, const void *buf, uint32_t len, int32_t flags))                          \
+  X(recv,        blocking,  (int32_t fd, void *buf, uint32_t len, int32_t flags))                                \
+  X(sendto,      blocking,  (int32_t fd, const void *buf, uint32_t len, int32_t flags, const void *addr,         \
+                             uint32_t addrlen))                                                                  \
+  X(recvfrom,    blocking,  (int32_t fd, void *buf, uint32_t len, int32_t flags, void *addr, uint32_t *addrlen)) \
+  X(bind,        blocking,  (int32_t fd, const void *addr, uint32_t addrlen))                                    \
+  X(listen,      blocking,  (int32_t fd, int32_t backlog))                                                       \
+  X(accept,      blocking,  (int32_t fd, void *addr, uint32_t *addrlen))                                         \
+  X(close,       immediate, (int32_t fd))                                                                        \
+  X(setsockopt,  immediate, (int32_t fd, int32_t level, int32_t name, const void *value, uint32_t len))          \
+  X(getsockopt,  immediate, (int32_t fd, int32_t level, int32_t name, void *value, uint32_t *len))               \
+  X(getpeername, immediate, (int32_t fd, void *addr, uint32_t *addrlen))                                         \
+  X(getsockname, immediate, (int32_t fd, void *addr, uint32_t *addrlen))                                         \
+  X(shutdown,    immediate, (int32_t fd, int32_t how))                                                           \
+  X(getaddrinfo, blocking,  (const char *name, uint32_t name_len, int32_t family, void *out, uint32_t max))      \
+  X(poll,        blocking,  (void *fds, uint32_t nfds, int32_t timeout_ms))                                      \
+  X(pipe,        immediate, (int32_t *fds, int32_t flags))                                                       \
+  X(socketpair,  immediate, (int32_t domain, int32_t type, int32_t protocol, int32_t *fds))                      \
+  X(dup,         immediate, (int32_t fd, int32_t lowest))                                                        \
+  X(dup2,        immediate, (int32_t fd, int32_t target))
+
+/* The wasi_snapshot_preview1 functions the host serves (the rest return
+ * ENOSYS; proc_exit, which never returns, is served apart). Guests call them
+ * through wasi-libc, so nothing here declares them. */
+#define SB_WASI_IMPORTS(X)                                                                                          \
+  X(args_get,            immediate, (uint8_t **argv, uint8_t *argv_buf))                                            \
+  X(args_sizes_get,      immediate, (uint32_t *argc, uint32_t *argv_buf_size))                                      \
+  X(environ_get,         immediate, (uint8_t **env, uint8_t *env_buf))                                              \
+  X(environ_sizes_get,   immediate, (uint32_t *count, uint32_t *environ_buf_size))                                  \
+  X(clock_res_get,       immediate, (uint32_t clock_id, uint64_t *resolution))                                      \
+  X(clock_time_get,      immediate, (uint32_t clock_id, uint64_t precision, uint64_t *time))                        \
+  X(random_get,          immediate, (uint8_t *buf, uint32_t buf_len))                                               \
+  X(fd_read,             blocking,  (int32_t fd, const void *iovs, uint32_t iovs_len, uint32_t *nread))             \
+  X(fd_write,            blocking,  (int32_t fd, const void *iovs, uint32_t iovs_len, uint32_t *nwritten))          \
+  X(fd_close,            immediate, (int32_t fd))                                                                   \
+  X(fd_fdstat_get,       immediate, (int32_t fd, void *stat))                                                       \
+  X(fd_fdstat_set_flags, immediate, (int32_t fd, uint32_t flags))                                                   \
+  X(fd_seek,             immediate, (int32_t fd, int64_t offset, uint32_t whence, uint64_t *new_offset))            \
+  X(fd_tell,             immediate, (int32_t fd, uint64_t *offset))                                                 \
+  X(fd_pread,            immediate, (int32_t fd, const void *iovs, uint32_t iovs_len, uint64_t offset,              \
+                                     uint32_t *nread))                                                              \
+  X(fd_filestat_get,     immediate, (int32_t fd, void *filestat))                                                   \
+  X(fd_readdir,          immediate, (int32_t fd, void *buf, uint32_t buf_len, uint64_t cookie, uint32_t *buf_used)) \
+  X(fd_prestat_get,      immediate, (int32_t fd, void *prestat))                                                    \
+  X(fd_prestat_dir_name, immediate, (int32_t fd, char *path, uint32_t path_len))                                    \
+  X(path_open,           immediate, (int32_t dirfd, uint32_t lookup_flags, const char *path, uint32_t path_len,     \
+                                     uint32_t oflags, uint64_t rights_base, uint64_t rights_inheriting,             \
+                                     uint32_t fdflags, int32_t *fd))                                                \
+  X(path_filestat_get,   immediate, (int32_t dirfd, uint32_t lookup_flags, const char *path, uint32_t path_len,     \
+                                     void *filestat))                                                               \
+  X(poll_oneoff,         blocking,  (const void *in, void *out, uint32_t nsubscriptions, uint32_t *nevents))        \
+  X(sched_yield,         immediate, (void))
+/* clang-format on */
+
 #ifdef __wasm32__
 #define SB_IMPORT(name) __attribute__((import_module("posix_sockets"), import_name(#name)))
 #else
@@ -143,28 +218,39 @@ enum sb_errno { SB_ESUCCESS = 0, SB_ERRNO_TABLE(SB_DEFINE_ERRNO) };
 extern "C" {
 #endif
 
-/* Creates a socket. domain: SB_AF_INET/SB_AF_INET6; type: SB_SOCK_STREAM (TCP) or SB_SOCK_DGRAM (UDP)
+#define SB_DECLARE_IMPORT(name, mode, parameters) SB_IMPORT(name) int32_t wasm_sock_##name parameters;
+SB_POSIX_SOCKETS_IMPORTS(SB_DECLARE_IMPORT)
+#undef SB_DECLARE_IMPORT
+
+#ifdef __cplusplus
+}
+#endif
+
+/* What each posix_sockets import does, in the order of the table. */
+
+/* wasm_sock_socket:
+ * Creates a socket. domain: SB_AF_INET/SB_AF_INET6; type: SB_SOCK_STREAM (TCP) or SB_SOCK_DGRAM (UDP)
  * (optionally | SB_SOCK_NONBLOCK). Returns the new fd (>= 3).
  * Errors: EAFNOSUPPORT, EPROTOTYPE, EPROTONOSUPPORT, EMFILE. */
-SB_IMPORT(socket) int32_t wasm_sock_socket(int32_t domain, int32_t type, int32_t protocol);
 
-/* Connects to addr (a sockaddr_in or sockaddr_in6 of addrlen bytes).
+/* wasm_sock_connect:
+ * Connects to addr (a sockaddr_in or sockaddr_in6 of addrlen bytes).
  * Blocking sockets return 0 once connected. Errors: EBADF, ENOTSOCK, EFAULT,
  * EINVAL (bad length), EAFNOSUPPORT, EISCONN, ENETUNREACH (relay gone), and
  * one errno per relay close reason (protocol/PROTOCOL.md): ECONNREFUSED,
  * EHOSTUNREACH, ETIMEDOUT, ECONNRESET, EPERM (relay policy denied the target),
  * ENOBUFS (relay limit reached), EACCES (relay login refused), EIO (no reason given). */
-SB_IMPORT(connect) int32_t wasm_sock_connect(int32_t fd, const void *addr, uint32_t addrlen);
 
-/* Sends up to len bytes; returns how many were queued. Errors: EBADF, ENOTSOCK,
+/* wasm_sock_send:
+ * Sends up to len bytes; returns how many were queued. Errors: EBADF, ENOTSOCK,
  * EFAULT, ENOTCONN, EPIPE (peer or relay gone, or shut down for writing). */
-SB_IMPORT(send) int32_t wasm_sock_send(int32_t fd, const void *buf, uint32_t len, int32_t flags);
 
-/* Receives up to len bytes; returns the count, 0 at orderly end of stream.
+/* wasm_sock_recv:
+ * Receives up to len bytes; returns the count, 0 at orderly end of stream.
  * Errors: EBADF, ENOTSOCK, EFAULT, ENOTCONN, ECONNRESET, EAGAIN (non-blocking). */
-SB_IMPORT(recv) int32_t wasm_sock_recv(int32_t fd, void *buf, uint32_t len, int32_t flags);
 
-/* send with a destination. On a UDP socket (SB_SOCK_DGRAM) each call is one
+/* wasm_sock_sendto:
+ * send with a destination. On a UDP socket (SB_SOCK_DGRAM) each call is one
  * datagram. A socket that was not connect()ed sends from a UDP port of its own
  * on the relay host (bound at the first sendto if bind() did not), so replies
  * from every peer arrive; a datagram to an address the relay's policy forbids
@@ -174,80 +260,74 @@ SB_IMPORT(recv) int32_t wasm_sock_recv(int32_t fd, void *buf, uint32_t len, int3
  * Errors: those of send, plus EMSGSIZE (datagram over 65507 bytes),
  * EDESTADDRREQ (UDP without a peer), EAFNOSUPPORT, ECONNREFUSED (a connected
  * socket's last datagram met a closed port), EPERM (relay policy), EINVAL. */
-SB_IMPORT(sendto)
-int32_t wasm_sock_sendto(int32_t fd, const void *buf, uint32_t len, int32_t flags, const void *addr, uint32_t addrlen);
 
-/* recv that also writes the sender to addr/addrlen if addr is not NULL (a TCP
+/* wasm_sock_recvfrom:
+ * recv that also writes the sender to addr/addrlen if addr is not NULL (a TCP
  * socket's peer; a UDP datagram's own sender). On a UDP socket each call
  * returns one datagram; bytes beyond len are discarded. Errors: those of recv,
  * plus ECONNREFUSED (connected UDP). */
-SB_IMPORT(recvfrom)
-int32_t wasm_sock_recvfrom(int32_t fd, void *buf, uint32_t len, int32_t flags, void *addr, uint32_t *addrlen);
 
-/* Binds a local address. A TCP socket records it for listen(). A UDP socket
+/* wasm_sock_bind:
+ * Binds a local address. A TCP socket records it for listen(). A UDP socket
  * gets the port on the relay host now (blocking until the relay answers; port
  * 0 = any): EPERM (the relay does not allow that port), EADDRINUSE,
  * EADDRNOTAVAIL, ENETUNREACH (relay gone). Errors: EBADF, ENOTSOCK, EFAULT,
  * EAFNOSUPPORT (not the socket's family), EINVAL (bad length, already bound,
  * connected or listening). */
-SB_IMPORT(bind) int32_t wasm_sock_bind(int32_t fd, const void *addr, uint32_t addrlen);
 
-/* Marks a socket as listening: the relay opens a real listening socket on
+/* wasm_sock_listen:
+ * Marks a socket as listening: the relay opens a real listening socket on
  * its host (the bound port, or any if 0; getsockname tells which) and
  * forwards inbound connections. Errors: EBADF, ENOTSOCK, EINVAL, EPERM
  * (relay policy), EADDRINUSE, EADDRNOTAVAIL, ENOTSUP (a UDP socket, or a relay
  * without the sockbridge extension). */
-SB_IMPORT(listen) int32_t wasm_sock_listen(int32_t fd, int32_t backlog);
 
-/* Accepts a connection (blocking until one arrives unless non-blocking);
+/* wasm_sock_accept:
+ * Accepts a connection (blocking until one arrives unless non-blocking);
  * addr/addrlen may be 0. Returns the new fd. Errors: EBADF, ENOTSOCK,
  * EINVAL (not listening), EAGAIN, EMFILE, EFAULT. */
-SB_IMPORT(accept) int32_t wasm_sock_accept(int32_t fd, void *addr, uint32_t *addrlen);
 
-/* Closes a socket and releases its fd. Errors: EBADF, ENOTSOCK. */
-SB_IMPORT(close) int32_t wasm_sock_close(int32_t fd);
+/* wasm_sock_close:
+ * Closes a socket and releases its fd. Errors: EBADF, ENOTSOCK. */
 
-/* Sets an option. Accepted: SO_REUSEADDR, SO_KEEPALIVE, SO_SNDBUF, SO_RCVBUF,
+/* wasm_sock_setsockopt:
+ * Sets an option. Accepted: SO_REUSEADDR, SO_KEEPALIVE, SO_SNDBUF, SO_RCVBUF,
  * TCP_NODELAY (int), SO_RCVTIMEO / SO_SNDTIMEO (struct timeval; 0 = none).
  * Errors: EBADF, ENOTSOCK, EFAULT, EINVAL (value too short), ENOPROTOOPT
  * (unknown level or option). */
-SB_IMPORT(setsockopt)
-int32_t wasm_sock_setsockopt(int32_t fd, int32_t level, int32_t name, const void *value, uint32_t len);
 
-/* Reads an option into value (*len bytes available; *len is set to the size
+/* wasm_sock_getsockopt:
+ * Reads an option into value (*len bytes available; *len is set to the size
  * written). SO_ERROR returns and clears the pending error (e.g. the result of
  * a non-blocking connect). Errors: EBADF, ENOTSOCK, EFAULT, EINVAL, ENOPROTOOPT. */
-SB_IMPORT(getsockopt)
-int32_t wasm_sock_getsockopt(int32_t fd, int32_t level, int32_t name, void *value, uint32_t *len);
 
-/* The peer's address of a connected socket, truncated to *addrlen bytes;
+/* wasm_sock_getpeername:
+ * The peer's address of a connected socket, truncated to *addrlen bytes;
  * *addrlen is set to the full size. Errors: EBADF, ENOTSOCK, EFAULT, ENOTCONN. */
-SB_IMPORT(getpeername) int32_t wasm_sock_getpeername(int32_t fd, void *addr, uint32_t *addrlen);
 
-/* The socket's local address (the bound one, or the unspecified address of its
+/* wasm_sock_getsockname:
+ * The socket's local address (the bound one, or the unspecified address of its
  * family until the relay reports the real one). Errors: EBADF, ENOTSOCK, EFAULT. */
-SB_IMPORT(getsockname) int32_t wasm_sock_getsockname(int32_t fd, void *addr, uint32_t *addrlen);
 
-/* Stops sending (SB_SHUT_WR: the peer sees end of stream, the socket still
+/* wasm_sock_shutdown:
+ * Stops sending (SB_SHUT_WR: the peer sees end of stream, the socket still
  * receives), receiving (SB_SHUT_RD), or both. Errors: EBADF, ENOTSOCK,
  * EINVAL (bad how), ENOTCONN, ENOTSUP (relay without the sockbridge extension). */
-SB_IMPORT(shutdown) int32_t wasm_sock_shutdown(int32_t fd, int32_t how);
 
-/* Resolves a host name (name_len bytes, no NUL needed) at the relay, or here
+/* wasm_sock_getaddrinfo:
+ * Resolves a host name (name_len bytes, no NUL needed) at the relay, or here
  * if it is an IP literal. family: SB_AF_UNSPEC, SB_AF_INET or SB_AF_INET6.
  * Writes up to max addresses at out, each a SB_SOCKADDR_IN6_SIZE-byte slot
  * holding a sockaddr_in or sockaddr_in6 with port 0; returns the count.
  * Errors: ENOENT (no such name), EPERM (relay policy forbids the name's
  * addresses), EAGAIN (relay busy, or its lookup timed out), ENETUNREACH (relay unreachable),
  * ENOTSUP (relay cannot resolve), EINVAL (empty or too long name), EFAULT. */
-SB_IMPORT(getaddrinfo)
-int32_t wasm_sock_getaddrinfo(const char *name, uint32_t name_len, int32_t family, void *out, uint32_t max);
 
-/* Waits for events on sockets and stdio (fds 0-2) together, like POSIX poll():
+/* wasm_sock_poll:
+ * Waits for events on sockets and stdio (fds 0-2) together, like POSIX poll():
  * timeout_ms < 0 waits forever, 0 returns at once. Returns the number of
  * entries with non-zero revents. Unknown fds get SB_POLLNVAL.
  * Errors: EFAULT (array outside memory), EINVAL (nfds > SB_POLL_MAX_FDS). */
-SB_IMPORT(poll) int32_t wasm_sock_poll(void *fds, uint32_t nfds, int32_t timeout_ms);
 
 /*
  * Local pipes and socket pairs: two fds of the guest's own fd table joined by
@@ -264,21 +344,21 @@ SB_IMPORT(poll) int32_t wasm_sock_poll(void *fds, uint32_t nfds, int32_t timeout
  * nothing is created or written.
  */
 
-/* pipe(): fds[0] is the read end, fds[1] the write end. flags: 0 or
+/* wasm_sock_pipe:
+ * pipe(): fds[0] is the read end, fds[1] the write end. flags: 0 or
  * SB_SOCK_NONBLOCK (both ends non-blocking) | SB_SOCK_CLOEXEC (ignored: a guest
  * execs nothing). Socket calls on a pipe end fail with ENOTSOCK; reading the
  * write end or writing the read end fails with EBADF.
  * Errors: EFAULT (fds outside memory), EINVAL (other flag bits), EMFILE. */
-SB_IMPORT(pipe) int32_t wasm_sock_pipe(int32_t *fds, int32_t flags);
 
-/* socketpair(): two connected SB_AF_UNIX stream sockets, each reading what the
+/* wasm_sock_socketpair:
+ * socketpair(): two connected SB_AF_UNIX stream sockets, each reading what the
  * other writes. type: SB_SOCK_STREAM, optionally | SB_SOCK_NONBLOCK |
  * SB_SOCK_CLOEXEC; protocol 0. getsockname/getpeername give an unnamed
  * address (SB_SOCKADDR_UNNAMED_SIZE bytes). Errors: EFAULT, EMFILE, EINVAL
  * (other type bits), ENOTSUP (SB_SOCK_DGRAM, and the SB_AF_INET/SB_AF_INET6
  * families, which have no pairs), EAFNOSUPPORT (other families), EPROTOTYPE
  * (other types), EPROTONOSUPPORT (protocol not 0). */
-SB_IMPORT(socketpair) int32_t wasm_sock_socketpair(int32_t domain, int32_t type, int32_t protocol, int32_t *fds);
 
 /*
  * Descriptor copies: a new fd naming the same open object as fd — a stdio
@@ -290,20 +370,16 @@ SB_IMPORT(socketpair) int32_t wasm_sock_socketpair(int32_t domain, int32_t type,
  * to guest memory.
  */
 
-/* dup() and fcntl(F_DUPFD): the new fd is the lowest free fd >= lowest.
+/* wasm_sock_dup:
+ * dup() and fcntl(F_DUPFD): the new fd is the lowest free fd >= lowest.
  * Errors: EBADF (fd not open), EINVAL (lowest negative or above the host's
  * fd limit), EMFILE (no free fd). */
-SB_IMPORT(dup) int32_t wasm_sock_dup(int32_t fd, int32_t lowest);
 
-/* dup2(): makes target name fd's object, closing what target named first
+/* wasm_sock_dup2:
+ * dup2(): makes target name fd's object, closing what target named first
  * (silently, as POSIX says; target may be 0, 1 or 2: stdout pointed at
  * /dev/null). Returns target; fd == target returns target and changes
  * nothing. Errors: EBADF (fd not open, or target negative or above the
  * host's fd limit). */
-SB_IMPORT(dup2) int32_t wasm_sock_dup2(int32_t fd, int32_t target);
-
-#ifdef __cplusplus
-}
-#endif
 
 #endif /* SOCKBRIDGE_POSIX_SOCKETS_H */

@@ -16,75 +16,31 @@ export class ExitStatus extends Error {
   }
 }
 
-/** @typedef {Record<string, Record<string, string>>} ExportTable */
+/**
+ * @typedef {object} ImportEntry
+ * @property {string} hostExport  the host module's function that serves it
+ * @property {boolean} blocking   true if it may wait (a Promise while the guest is suspended)
+ */
 
 /**
- * Import name → host export, for calls that may block. The Asyncify builds
- * take the same list from guest/share/sockbridge/asyncify-imports;
- * tests/node/import_tables.test.js holds the two equal.
- * @type {ExportTable}
+ * The imports the host serves: import module → import name → entry. They come
+ * from the host module, which compiles them in from the one list of imports,
+ * the tables of guest/include/posix_sockets.h (the Asyncify builds expand the
+ * same tables): one line per import, "module name host_export blocking|immediate".
+ * @param {any} host  the Emscripten host module instance
+ * @returns {Map<string, Map<string, ImportEntry>>}
  */
-export const BLOCKING = {
-  posix_sockets: {
-    connect: '_sb_sock_connect',
-    send: '_sb_sock_send',
-    recv: '_sb_sock_recv',
-    sendto: '_sb_sock_sendto',
-    recvfrom: '_sb_sock_recvfrom',
-    accept: '_sb_sock_accept',
-    listen: '_sb_sock_listen',
-    bind: '_sb_sock_bind', // a UDP bind waits for the relay's port
-    poll: '_sb_sock_poll',
-    getaddrinfo: '_sb_sock_getaddrinfo',
-  },
-  wasi_snapshot_preview1: {
-    fd_read: '_sb_wasi_fd_read',
-    fd_write: '_sb_wasi_fd_write',
-    poll_oneoff: '_sb_wasi_poll_oneoff',
-  },
-};
-
-/** Import name → host export, for calls that always finish at once. @type {ExportTable} */
-const IMMEDIATE = {
-  posix_sockets: {
-    socket: '_sb_sock_socket',
-    close: '_sb_sock_close',
-    shutdown: '_sb_sock_shutdown',
-    setsockopt: '_sb_sock_setsockopt',
-    getsockopt: '_sb_sock_getsockopt',
-    getpeername: '_sb_sock_getpeername',
-    getsockname: '_sb_sock_getsockname',
-    // Local pipes and socket pairs live in the kernel; making them never waits.
-    pipe: '_sb_sock_pipe',
-    socketpair: '_sb_sock_socketpair',
-    // Another fd for an open object: the fd table is the kernel's.
-    dup: '_sb_sock_dup',
-    dup2: '_sb_sock_dup2',
-  },
-  wasi_snapshot_preview1: {
-    args_get: '_sb_wasi_args_get',
-    args_sizes_get: '_sb_wasi_args_sizes_get',
-    environ_get: '_sb_wasi_environ_get',
-    environ_sizes_get: '_sb_wasi_environ_sizes_get',
-    clock_res_get: '_sb_wasi_clock_res_get',
-    clock_time_get: '_sb_wasi_clock_time_get',
-    random_get: '_sb_wasi_random_get',
-    fd_close: '_sb_wasi_fd_close',
-    fd_fdstat_get: '_sb_wasi_fd_fdstat_get',
-    fd_seek: '_sb_wasi_fd_seek',
-    fd_prestat_get: '_sb_wasi_fd_prestat_get',
-    fd_prestat_dir_name: '_sb_wasi_fd_prestat_dir_name',
-    fd_fdstat_set_flags: '_sb_wasi_fd_fdstat_set_flags',
-    // The read-only file tree (run({ files })): memory only, never waits.
-    path_open: '_sb_wasi_path_open',
-    path_filestat_get: '_sb_wasi_path_filestat_get',
-    fd_pread: '_sb_wasi_fd_pread',
-    fd_tell: '_sb_wasi_fd_tell',
-    fd_filestat_get: '_sb_wasi_fd_filestat_get',
-    fd_readdir: '_sb_wasi_fd_readdir',
-    sched_yield: '_sb_wasi_sched_yield',
-  },
-};
+export function importTable(host) {
+  /** @type {Map<string, Map<string, ImportEntry>>} */
+  const table = new Map();
+  for (const line of host.UTF8ToString(host._sb_import_table()).split('\n')) {
+    if (!line) continue;
+    const [module, name, hostExport, mode] = line.split(' ');
+    if (!table.has(module)) table.set(module, new Map());
+    table.get(module)?.set(name, { hostExport, blocking: mode === 'blocking' });
+  }
+  return table;
+}
 
 /**
  * @typedef {object} ImportContext
@@ -126,15 +82,14 @@ export function buildImports(module, context) {
       return attempt();
     });
 
+  const served = importTable(host);
   /** @type {Record<string, Record<string, Function>>} */
   const imports = {};
   for (const { module: name, name: field, kind } of WebAssembly.Module.imports(module)) {
     if (kind !== 'function') continue;
     imports[name] ??= {};
-    const blockingExport = BLOCKING[name]?.[field];
-    const immediateExport = IMMEDIATE[name]?.[field];
-    if (blockingExport) imports[name][field] = blocking(blockingExport);
-    else if (immediateExport) imports[name][field] = immediate(immediateExport);
+    const entry = served.get(name)?.get(field);
+    if (entry) imports[name][field] = entry.blocking ? blocking(entry.hostExport) : immediate(entry.hostExport);
     else imports[name][field] = name === 'posix_sockets' ? () => -ENOSYS : () => ENOSYS;
   }
   imports.wasi_snapshot_preview1 ??= {};

@@ -8,6 +8,7 @@
 #include <climits>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "posix_sockets.h"
@@ -102,7 +103,7 @@ SB_EXPORT const char* sb_strerror(std::int32_t errno_value) {
   return "Unknown error";
 }
 
-// posix_sockets imports: same signatures as guest/include/posix_sockets.h.
+// posix_sockets imports, one per row of SB_POSIX_SOCKETS_IMPORTS (checked below).
 SB_EXPORT std::int32_t sb_sock_socket(std::int32_t d, std::int32_t t, std::int32_t p) {
   return state().sockets.sock_socket(d, t, p);
 }
@@ -168,7 +169,7 @@ SB_EXPORT std::int32_t sb_wake_after_ms() {
   return static_cast<std::int32_t>(std::min<std::int64_t>(state().sockets.wake_after_ms(), INT32_MAX));
 }
 
-// wasi_snapshot_preview1 imports.
+// wasi_snapshot_preview1 imports, one per row of SB_WASI_IMPORTS (checked below).
 SB_EXPORT std::int32_t sb_wasi_args_sizes_get(guest_ptr c, guest_ptr s) { return state().wasi.args_sizes_get(c, s); }
 SB_EXPORT std::int32_t sb_wasi_args_get(guest_ptr v, guest_ptr b) { return state().wasi.args_get(v, b); }
 SB_EXPORT std::int32_t sb_wasi_environ_sizes_get(guest_ptr c, guest_ptr s) {
@@ -227,6 +228,51 @@ SB_EXPORT std::int32_t sb_wasi_poll_oneoff(guest_ptr in, guest_ptr out, std::uin
 }
 SB_EXPORT std::int32_t sb_wasi_sched_yield() { return state().wasi.sched_yield(); }
 SB_EXPORT void sb_wasi_proc_exit(std::int32_t code) { state().wasi.proc_exit(code); }
+
+namespace {
+
+// An import's parameters as the host export takes them: a pointer into guest
+// memory arrives as its i32 offset.
+template <class T>
+struct at_host {
+  using type = T;
+};
+template <class T>
+struct at_host<T*> {
+  using type = guest_ptr;
+};
+template <class Import>
+struct host_export;
+template <class... Parameters>
+struct host_export<std::int32_t(Parameters...)> {
+  using type = std::int32_t(typename at_host<Parameters>::type...);
+};
+
+}  // namespace
+
+// Every row of posix_sockets.h's import tables has its export above, with the
+// row's parameters: a missing or different export does not compile.
+#define SB_CHECK_EXPORT(export_name, parameters)                                                        \
+  static_assert(std::is_same_v<host_export<std::int32_t parameters>::type, decltype(export_name)>, \
+                #export_name " must take the parameters of its row in posix_sockets.h");
+#define SB_CHECK_SOCK(name, mode, parameters) SB_CHECK_EXPORT(sb_sock_##name, parameters)
+#define SB_CHECK_WASI(name, mode, parameters) SB_CHECK_EXPORT(sb_wasi_##name, parameters)
+SB_POSIX_SOCKETS_IMPORTS(SB_CHECK_SOCK)
+SB_WASI_IMPORTS(SB_CHECK_WASI)
+#undef SB_CHECK_SOCK
+#undef SB_CHECK_WASI
+#undef SB_CHECK_EXPORT
+
+// The import tables for shim-js (imports.js builds the guest's import object
+// from them): one line per import, "module name host_export blocking|immediate".
+SB_EXPORT const char* sb_import_table() {
+#define SB_SOCK_ROW(name, mode, parameters) "posix_sockets " #name " _sb_sock_" #name " " #mode "\n"
+#define SB_WASI_ROW(name, mode, parameters) "wasi_snapshot_preview1 " #name " _sb_wasi_" #name " " #mode "\n"
+  return SB_POSIX_SOCKETS_IMPORTS(SB_SOCK_ROW) SB_WASI_IMPORTS(SB_WASI_ROW);
+#undef SB_SOCK_ROW
+#undef SB_WASI_ROW
+}
+
 // Closes every socket the guest left open (after it returned or trapped).
 SB_EXPORT void sb_close_all() { state().sockets.close_all(); }
 
