@@ -17,9 +17,10 @@
 // In a page the guest and its kernel run in a dedicated Web Worker
 // (guest_worker.js), so a busy guest never freezes the page, and Stop (the
 // signal) ends even a guest spinning without system calls: the Worker is
-// terminated and the guest's sockets close at the relay. stdio, stdin,
-// onSockets, onStatus and a shared RelayConnection work the same across the
-// boundary, by postMessage only (no SharedArrayBuffer, no COOP/COEP headers).
+// terminated and the guest's sockets close at the relay. The relay WebSocket
+// stays on the page; stdio, stdin, onSockets, onStatus and the kernel's frames
+// cross the boundary by postMessage only (no SharedArrayBuffer, no COOP/COEP
+// headers), so a RelayConnection is shared by runs in Workers as before.
 // `thread: 'main'` runs the guest on the calling thread instead (Node always
 // does); there a guest is stopped only at its next blocking call.
 //

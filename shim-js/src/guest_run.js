@@ -17,12 +17,13 @@ import { Transport } from './transport.js';
 const DEFAULT_HOST_URL = new URL('../../host/host.js', import.meta.url);
 
 /**
- * A relay that runs attach to instead of opening a WebSocket of their own: a
- * RelayConnection, or (inside a Worker) the page's RelayConnection reached
- * through the Worker's messages.
+ * A relay link made elsewhere, which a run attaches to instead of opening a
+ * WebSocket here: a RelayConnection, or (inside a Worker) the page's
+ * WebSocket reached through the Worker's messages.
  * @typedef {object} SharedRelay
  * @property {string} url
  * @property {(events: import('./transport.js').TransportEvents) => import('./relay_connection.js').RelayLink} attach
+ * @property {boolean} [shared]  other runs use the same WebSocket (default: true)
  */
 
 /**
@@ -119,7 +120,7 @@ export async function runGuest(options) {
   /** @type {import('./transport.js').TransportEvents} */
   const events = {
     onOpen() {
-      status(typeof relay !== 'string' ? `connected to ${relay.url} (shared connection)` : `connected to ${relay}`, 'info');
+      status(typeof relay === 'string' ? `connected to ${relay}` : `connected to ${relay.url}${relay.shared === false ? '' : ' (shared connection)'}`, 'info');
     },
     onFrame(frame) {
       const refusal = describeRefusal(frame);

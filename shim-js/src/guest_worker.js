@@ -4,11 +4,10 @@
 // messages (worker_run.js lists them), so it needs no SharedArrayBuffer and
 // no COOP/COEP headers:
 //   - stdin arrives as messages and feeds the kernel as a stream would;
-//   - a relay URL: the Worker opens its own WebSocket (terminating the Worker
-//     closes it, and the relay closes every stream of it);
-//   - a shared RelayConnection stays on the page: the kernel's frames travel
-//     as messages and the page's side attaches them to the connection.
-// Stop is the page terminating this Worker: nothing here needs to run for it.
+//   - the relay WebSocket stays on the page (a Transport of the run's own, or
+//     a shared RelayConnection): the kernel's frames travel as messages.
+// Stop is the page terminating this Worker and closing the run's link to the
+// relay: nothing here needs to run for it.
 
 import { runGuest } from './guest_run.js';
 import { toRecord } from './errors.js';
@@ -57,16 +56,18 @@ class ChunkQueue {
 }
 
 /**
- * The page's RelayConnection, seen from the Worker: attach() asks the page to
- * attach this run, and frames go both ways as messages (a guest_run.js SharedRelay).
+ * The page's WebSocket, seen from the Worker: attach() asks the page to open
+ * the run's link (its own Transport, or its share of a RelayConnection), and
+ * frames go both ways as messages (a guest_run.js SharedRelay).
  */
 class PageRelay {
   /** @type {import('./transport.js').TransportEvents | null} */
   events = null;
 
-  /** @param {string} url */
-  constructor(url) {
+  /** @param {string} url @param {boolean} shared  whether other runs use the same WebSocket */
+  constructor(url, shared) {
     this.url = url;
+    this.shared = shared;
   }
 
   /** @param {import('./transport.js').TransportEvents} events */
@@ -92,11 +93,11 @@ let pageRelay = null;
 
 /** @param {import('./worker_run.js').WorkerRunOptions} options */
 async function start(options) {
-  if (options.relay.shared) pageRelay = new PageRelay(options.relay.url);
+  pageRelay = new PageRelay(options.relay.url, options.relay.shared);
   try {
     const code = await runGuest({
       ...options,
-      relay: pageRelay ?? options.relay.url,
+      relay: pageRelay,
       stdin: options.stdin === 'stream' ? stdin : options.stdin,
       stdout: output('stdout'),
       stderr: output('stderr'),

@@ -1,17 +1,23 @@
 // worker_run: the page's side of a guest running in a dedicated Web Worker
 // (guest_worker.js), which run() uses by default in a page. The page keeps
 // what a person sees and touches — stdout/stderr, stdin, the socket table,
-// status lines, Stop — and a shared RelayConnection; the Worker holds the
-// guest, its host kernel and, for a relay URL, its own WebSocket. They speak
-// only by postMessage: no SharedArrayBuffer, so no COOP/COEP headers.
+// status lines, Stop — and the relay WebSocket; the Worker holds the guest
+// and its host kernel. They speak only by postMessage: no SharedArrayBuffer,
+// so no COOP/COEP headers.
+//
+// The WebSocket stays on the page, for a relay URL (a Transport of the run's
+// own) as for a shared RelayConnection; the kernel's frames cross as messages.
+// So a RelayConnection still carries several runs, in Workers or not, over one
+// WebSocket, and Stop never depends on how an engine tears a Worker down.
 //
 // Stop (the run's AbortSignal) terminates the Worker at once, whatever the
-// guest is doing, even spinning without a system call. The guest's sockets
-// then close at the relay: its own WebSocket ends with the Worker (the relay
-// closes every stream on it), and on a shared connection this side detaches
-// the run, which sends CLOSE for each of its streams still open.
+// guest is doing, even spinning without a system call. Then this side ends
+// the run's link: its own WebSocket closes (the relay closes every stream on
+// it), or, on a shared connection, the run detaches, which sends CLOSE for
+// each of its streams still open.
 
 import { RunAborted, fromRecord } from './errors.js';
+import { Transport } from './transport.js';
 
 /** The Worker's script, beside this module. */
 const WORKER_URL = new URL('./guest_worker.js', import.meta.url);
@@ -26,7 +32,7 @@ const WORKER_URL = new URL('./guest_worker.js', import.meta.url);
  * @property {string} [programName]
  * @property {Record<string, string>} [env]
  * @property {Record<string, string | Uint8Array>} [files]
- * @property {{ url: string, shared: boolean }} relay  shared: the page's RelayConnection carries the frames
+ * @property {{ url: string, shared: boolean }} relay  where the page's WebSocket goes; shared: over a RelayConnection
  * @property {{ username: string, password: string }} [relayAuth]
  * @property {string} [hostUrl]
  * @property {Record<string, any>} [hostOverrides]
@@ -44,7 +50,7 @@ const WORKER_URL = new URL('./guest_worker.js', import.meta.url);
  */
 
 /**
- * Messages from the Worker. relay-*: the kernel's traffic on a shared connection.
+ * Messages from the Worker. relay-*: the kernel's link to the relay (the WebSocket is the page's).
  * @typedef {{ type: 'stdout' | 'stderr', bytes: Uint8Array }
  *   | { type: 'status', message: string, level: import('./embed.js').StatusLevel }
  *   | { type: 'sockets', sockets: import('./embed.js').SocketInfo[] }
@@ -97,6 +103,17 @@ export function runInWorker(worker, options) {
     const post = (message, transfer = []) => {
       if (!ended) worker.postMessage(message, transfer);
     };
+    /** The relay's events for the kernel in the Worker. @type {import('./transport.js').TransportEvents} */
+    const toWorker = {
+      onOpen: () => post({ type: 'relay-open' }),
+      onFrame: (frame) => {
+        // A WebSocket message owns its buffer: hand it over; a frame inside a larger buffer is copied.
+        const whole = frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength;
+        const owned = whole ? frame : frame.slice();
+        post({ type: 'relay-frame', frame: owned }, [owned.buffer]);
+      },
+      onClose: (reason, failed) => post({ type: 'relay-close', reason, failed }),
+    };
     /** Ends the run: the Worker goes, and with it everything it held. */
     const finish = () => {
       ended = true;
@@ -136,15 +153,11 @@ export function runInWorker(worker, options) {
         case 'error':
           return fail(fromRecord(data.error));
         case 'relay-attach':
-          if (typeof relay === 'string') return;
-          link = relay.attach({
-            onOpen: () => post({ type: 'relay-open' }),
-            onFrame: (frame) => {
-              const copy = frame.slice();
-              post({ type: 'relay-frame', frame: copy }, [copy.buffer]);
-            },
-            onClose: (reason, failed) => post({ type: 'relay-close', reason, failed }),
-          });
+          try {
+            link = typeof relay === 'string' ? new Transport(relay, toWorker) : relay.attach(toWorker);
+          } catch (error) {
+            fail(error); // a malformed relay URL: the WebSocket constructor says why
+          }
           return;
         case 'relay-frame':
           return link?.send(data.frame);

@@ -38,15 +38,13 @@ function startWatchingPeer() {
 function countWorkers(page) {
   return page.evaluate(() => {
     const scope = /** @type {any} */ (window);
-    const Original = scope.Worker;
     scope.workersStarted = 0;
-    scope.Worker = class extends Original {
-      /** @param {any[]} args */
-      constructor(...args) {
-        super(...args);
+    scope.Worker = new Proxy(scope.Worker, {
+      construct(target, args) {
         ++scope.workersStarted;
-      }
-    };
+        return Reflect.construct(target, args);
+      },
+    });
   });
 }
 const workersStarted = (/** @type {import('@playwright/test').Page} */ page) => page.evaluate(() => /** @type {any} */ (window).workersStarted);
