@@ -109,8 +109,11 @@ test('the unit runs under systemd with its sandbox in force, and relays a guest'
     ' && printf "[Service]\\nEnvironment=SOCKBRIDGE_LISTEN=0.0.0.0:8080 SOCKBRIDGE_DEV=1\\n" >/etc/systemd/system/sockbridge-relay.service.d/test.conf',
     '',
   ].join('\n'));
+  const previous = (await podmanRun('podman', ['image', 'inspect', '--format', '{{.Id}}', systemdImage])).stdout.trim();
   const build = await podmanRun('podman', ['build', '--network', 'host', '-t', systemdImage, '-f', path.join(context, 'Containerfile'), context]);
   assert.equal(build.code, 0, `podman build (apt-get install systemd) failed:\n${build.output}`);
+  const current = (await podmanRun('podman', ['image', 'inspect', '--format', '{{.Id}}', systemdImage])).stdout.trim();
+  if (/^[0-9a-f]{64}$/.test(previous) && previous !== current) await podmanRun('podman', ['rmi', previous]);
 
   const port = await closedPort();
   const start = await podmanRun('podman', ['run', '-d', '--name', systemdContainer, '--systemd', 'always', '-p', `127.0.0.1:${port}:8080`,
