@@ -111,6 +111,10 @@ test('the unit runs under systemd with its sandbox in force, and relays a guest'
   ].join('\n'));
   const previous = (await podmanRun('podman', ['image', 'inspect', '--format', '{{.Id}}', systemdImage])).stdout.trim();
   const build = await podmanRun('podman', ['build', '--network', 'host', '-t', systemdImage, '-f', path.join(context, 'Containerfile'), context]);
+  if (build.code !== 0 && /Temporary failure resolving|Could not resolve|Failed to fetch|Unable to connect/.test(build.output)) {
+    await fs.rm(context, { recursive: true, force: true });
+    skip(`the Debian mirror is out of reach, so systemd cannot be installed in the image (the .deb's own install passed):\n${build.output}`);
+  }
   assert.equal(build.code, 0, `podman build (apt-get install systemd) failed:\n${build.output}`);
   const current = (await podmanRun('podman', ['image', 'inspect', '--format', '{{.Id}}', systemdImage])).stdout.trim();
   if (/^[0-9a-f]{64}$/.test(previous) && previous !== current) await podmanRun('podman', ['rmi', previous]);
