@@ -10,8 +10,8 @@
 // name and connects through it (dev mode and a published port, set by a
 // drop-in as `systemctl edit` would). systemd comes from the Debian mirror
 // (apt-get in a build with --network host), the one download here.
-// Where podman or the base image is unusable it says why and exits 77 (ctest:
-// skipped). Run as `node tests/package/deb_container.test.js` (ctest package.deb_container).
+// Where podman, the base image or (for systemd) the Debian mirror is unusable
+// it says why and exits 77 (ctest: skipped). Run as `node tests/package/deb_container.test.js` (ctest package.deb_container).
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
