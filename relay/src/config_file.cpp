@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <fstream>
+#include <ostream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <type_traits>
+#include <utility>
 
 #include "sockbridge/protocol/extensions.hpp"
 
@@ -17,80 +20,93 @@ namespace {
 
 using json = nlohmann::json;
 
-// Reads one table of the file, remembering which keys were used so that the
-// rest can be reported as unknown.
-class table_reader {
- public:
-  table_reader(const json& table, std::string prefix) : table_(table), prefix_(std::move(prefix)) {
-    if (!table_.is_object()) fail("", "expected a table");
+// Reads a setting's value from the file's JSON form; throws a message naming
+// what was expected.
+void read_value(const json& value, const setting&, bool& out) {
+  if (!value.is_boolean()) throw config_error("expected true or false");
+  out = value.get<bool>();
+}
+
+void read_value(const json& value, const setting&, std::string& out) {
+  if (!value.is_string()) throw config_error("expected a string");
+  out = value.get<std::string>();
+}
+
+void read_value(const json& value, const setting&, std::vector<std::string>& out) {
+  if (!value.is_array()) throw config_error("expected a list of strings");
+  std::vector<std::string> items;
+  for (const auto& item : value) {
+    if (!item.is_string()) throw config_error("expected a list of strings");
+    items.push_back(item.get<std::string>());
   }
+  out = std::move(items);
+}
 
-  void boolean(const char* key, bool& out) { read(key, out, json::value_t::boolean, "true or false"); }
-  void string(const char* key, std::string& out) { read(key, out, json::value_t::string, "a string"); }
+std::uint64_t read_whole_number(const json& value, const setting& row) {
+  if (!value.is_number_integer() || value.get<std::int64_t>() < 0) throw config_error("expected a whole number");
+  const auto n = value.get<std::uint64_t>();
+  if (n < row.min || n > row.max)
+    throw config_error("must be between " + std::to_string(row.min) + " and " + std::to_string(row.max));
+  return n;
+}
 
-  void strings(const char* key, std::vector<std::string>& out) {
-    const auto* value = find(key);
-    if (!value) return;
-    if (!value->is_array()) fail(key, "expected a list of strings");
-    out.clear();
-    for (const auto& item : *value) {
-      if (!item.is_string()) fail(key, "expected a list of strings");
-      out.push_back(item.get<std::string>());
-    }
-  }
+template <class Number>
+  requires std::is_integral_v<Number>
+void read_value(const json& value, const setting& row, Number& out) {
+  out = static_cast<Number>(read_whole_number(value, row));
+}
 
-  template <class Number>
-  void number(const char* key, Number& out, std::uint64_t min, std::uint64_t max) {
-    const auto* value = find(key);
-    if (!value) return;
-    if (!value->is_number_integer() || value->get<std::int64_t>() < 0) fail(key, "expected a whole number");
-    const auto n = value->get<std::uint64_t>();
-    if (n < min || n > max) fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    out = static_cast<Number>(n);
-  }
+void read_value(const json& value, const setting& row, std::chrono::seconds& out) {
+  out = std::chrono::seconds(read_whole_number(value, row));
+}
 
-  void seconds(const char* key, std::chrono::seconds& out, std::uint64_t min, std::uint64_t max) {
-    auto count = static_cast<std::uint64_t>(out.count());
-    number(key, count, min, max);
-    out = std::chrono::seconds(count);
-  }
+// The setting's value as JSON, which is also its TOML spelling (strings,
+// whole numbers, booleans and lists of strings are written alike).
+template <class T>
+json to_json(const T& value) {
+  return json(value);
+}
+json to_json(const std::chrono::seconds& value) { return json(value.count()); }
 
-  // The sub-table key (an empty table if absent).
-  table_reader table(const char* key) {
-    static const json empty = json::object();
-    const auto* value = find(key);
-    return table_reader(value ? *value : empty, prefix_ + key + ".");
-  }
+// "limits.max_sessions" → {"limits", "max_sessions"}; a top-level key has table "".
+std::pair<std::string_view, std::string_view> split_key(std::string_view key) {
+  const auto dot = key.find('.');
+  if (dot == std::string_view::npos) return {{}, key};
+  return {key.substr(0, dot), key.substr(dot + 1)};
+}
 
-  // Every key of the table must have been read.
-  void finish() const {
-    for (const auto& [key, value] : table_.items())
-      if (!used_.contains(key)) fail(key, "unknown setting");
-  }
-
-  [[noreturn]] void fail(std::string_view key, const std::string& problem) const {
-    throw config_error(prefix_ + std::string(key) + ": " + problem);
-  }
-
- private:
-  const json* find(const char* key) {
-    used_.insert(key);
-    const auto it = table_.find(key);
-    return it == table_.end() ? nullptr : &*it;
-  }
-
-  template <class T>
-  void read(const char* key, T& out, json::value_t type, const char* expected) {
-    const auto* value = find(key);
-    if (!value) return;
-    if (value->type() != type) fail(key, std::string("expected ") + expected);
-    out = value->get<T>();
-  }
-
-  const json& table_;
-  std::string prefix_;
-  std::set<std::string, std::less<>> used_;
+// The tables of the file, in the order --print-config writes them, with what
+// an operator should know about each.
+struct table_note {
+  std::string_view name;
+  std::string_view comment;
 };
+constexpr table_note tables[] = {
+    {"", ""},
+    {"tls", "Serve wss:// and https:// on the listening port: both files, or neither."},
+    {"password_auth",
+     "Wisp v2 password authentication (extension 0x02). If any user is listed, every session must log in as "
+     "one of them in its INFO (shim-js: run({ relayAuth: { username, password } })); a missing login is closed "
+     "with 0xc2, a wrong one with 0xc0, and Wisp v1 sessions (which cannot log in) with 0xc2. Passwords cross "
+     "the wire in plain text: serve wss:// (TLS in front of the relay) and keep this file private."},
+    {"policy",
+     "Targets are denied unless public unicast: loopback, private (RFC 1918, ULA), link-local, CGNAT, multicast, "
+     "unspecified, reserved and cloud metadata addresses are refused, also in IPv4-mapped/compatible/NAT64/6to4 "
+     "IPv6 form, and a name is refused if any of its addresses is."},
+    {"guest_listen", "Listening sockets and chosen UDP ports for guests (servers in the page)."},
+    {"limits", "Each limit refuses or closes one session or stream, with its Wisp reason and a log line."},
+};
+
+// Writes text as "# " comment lines of at most about 100 columns.
+void write_comment(std::ostream& out, std::string_view text) {
+  constexpr std::size_t width = 98;
+  while (!text.empty()) {
+    auto cut = text.size() <= width ? text.size() : text.rfind(' ', width);
+    if (cut == std::string_view::npos || cut == 0) cut = std::min(text.find(' '), text.size());
+    out << "# " << text.substr(0, cut) << "\n";
+    text.remove_prefix(std::min(cut + 1, text.size()));
+  }
+}
 
 json parse_file(const std::string& path) {
   std::ifstream in(path);
@@ -135,22 +151,68 @@ void add_targets(const std::vector<std::string>& entries, const char* key, std::
   }
 }
 
-}  // namespace
-
-void set_policy_lists(relay_config& config, const std::vector<std::string>& allow, const std::vector<std::string>& deny,
-                      const std::vector<std::string>& ports) {
+void set_policy_lists(relay_config& config) {
   auto& policy = config.policy;
-  add_targets(allow, "allow", policy.allow, policy.allow_hosts);
-  add_targets(deny, "deny", policy.deny, policy.deny_hosts);
+  add_targets(config.policy_allow, "allow", policy.allow, policy.allow_hosts);
+  add_targets(config.policy_deny, "deny", policy.deny, policy.deny_hosts);
   policy.ports.clear();
-  for (const auto& entry : ports) {
+  for (const auto& entry : config.policy_ports) {
     const auto range = parse_port_range(entry);
     if (!range) throw config_error("policy.ports: '" + entry + "' is not a port or FIRST-LAST range");
     policy.ports.push_back(*range);
   }
+  policy.allow_loopback = config.dev;
 }
 
+void set_listen_ports(relay_config& config) {
+  const auto range = parse_port_range(config.listen_ports);
+  if (!range || range->first == 0)
+    throw config_error("guest_listen.ports: '" + config.listen_ports + "' is not a range like 1024-65535");
+  config.listen_port_min = range->first;
+  config.listen_port_max = range->last;
+}
+
+void set_users(relay_config& config) {
+  user_table users;
+  for (const auto& entry : config.user_entries) {
+    const auto colon = entry.find(':');
+    if (colon == std::string::npos) throw config_error("password_auth.users: an entry is not NAME:PASSWORD");
+    auto name = entry.substr(0, colon);
+    auto password = entry.substr(colon + 1);
+    if (name.empty() || name.size() > protocol::max_username_bytes)
+      throw config_error("password_auth.users: a user name must have 1 to 255 bytes");
+    if (password.empty()) throw config_error("password_auth.users: user '" + name + "' has an empty password");
+    if (!users.emplace(name, std::move(password)).second)
+      throw config_error("password_auth.users: user '" + name + "' is listed twice");
+  }
+  config.users = std::move(users);
+}
+
+// Every key of the document must be a setting, and every table a table.
+void reject_unknown_keys(const json& document) {
+  std::set<std::string, std::less<>> keys;
+  std::set<std::string, std::less<>> table_names;
+  const relay_config defaults;
+  for_each_setting(defaults, [&](const setting& row, const auto&) {
+    keys.emplace(row.key);
+    if (const auto table = split_key(row.key).first; !table.empty()) table_names.emplace(table);
+  });
+  if (!document.is_object()) throw config_error("expected a table of settings");
+  for (const auto& [name, value] : document.items()) {
+    if (!table_names.contains(name)) {
+      if (!keys.contains(name)) throw config_error(name + ": unknown setting");
+      continue;
+    }
+    if (!value.is_object()) throw config_error(name + ": expected a table");
+    for (const auto& [inner, ignored] : value.items())
+      if (!keys.contains(name + "." + inner)) throw config_error(name + "." + inner + ": unknown setting");
+  }
+}
+
+}  // namespace
+
 void load_hosts_file(relay_config& config) {
+  config.hosts = {};
   if (config.hosts_file.empty()) return;
   std::ifstream in(config.hosts_file);
   if (!in) throw config_error(config.hosts_file + ": cannot read the hosts file");
@@ -178,100 +240,67 @@ void load_hosts_file(relay_config& config) {
   config.hosts = std::move(hosts);
 }
 
-void set_listen_ports(relay_config& config, const std::string& text) {
-  const auto range = parse_port_range(text);
-  if (!range || range->first == 0)
-    throw config_error("guest_listen.ports: '" + text + "' is not a range like 1024-65535");
-  config.listen_port_min = range->first;
-  config.listen_port_max = range->last;
-}
-
-void set_users(relay_config& config, const std::vector<std::string>& entries) {
-  user_table users;
-  for (const auto& entry : entries) {
-    const auto colon = entry.find(':');
-    if (colon == std::string::npos) throw config_error("password_auth.users: an entry is not NAME:PASSWORD");
-    auto name = entry.substr(0, colon);
-    auto password = entry.substr(colon + 1);
-    if (name.empty() || name.size() > protocol::max_username_bytes)
-      throw config_error("password_auth.users: a user name must have 1 to 255 bytes");
-    if (password.empty()) throw config_error("password_auth.users: user '" + name + "' has an empty password");
-    if (!users.emplace(name, std::move(password)).second)
-      throw config_error("password_auth.users: user '" + name + "' is listed twice");
-  }
-  config.users = std::move(users);
-}
-
-void set_motd(relay_config& config, std::string motd) {
-  if (motd.size() > max_motd_bytes)
-    throw config_error("motd: longer than " + std::to_string(max_motd_bytes) + " bytes");
-  config.motd = std::move(motd);
-}
-
 void load_config_file(const std::string& path, relay_config& config) {
   try {
     const auto document = parse_file(path);
-    table_reader top(document, "");
-    top.string("listen", config.listen);
-    top.boolean("dev", config.dev);
-    top.string("web_root", config.web_root);
-    auto tls = top.table("tls");
-    tls.string("certificate_file", config.tls_certificate_file);
-    tls.string("private_key_file", config.tls_private_key_file);
-    tls.finish();
-    top.string("hosts_file", config.hosts_file);
-    top.number("threads", config.threads, 0, 256);
-    top.strings("allowed_origins", config.allowed_origins);
-    top.string("token", config.token);
-    top.seconds("drain_timeout_seconds", config.drain_timeout, 0, 3600);
-    std::string motd = config.motd;
-    top.string("motd", motd);
-    set_motd(config, std::move(motd));
-
-    auto password_auth = top.table("password_auth");
-    std::vector<std::string> users;
-    password_auth.strings("users", users);
-    password_auth.finish();
-    if (!users.empty()) set_users(config, users);
-
-    auto policy = top.table("policy");
-    std::vector<std::string> allow, deny, ports;
-    policy.strings("allow", allow);
-    policy.strings("deny", deny);
-    policy.strings("ports", ports);
-    policy.finish();
-    set_policy_lists(config, allow, deny, ports);
-
-    auto listen = top.table("guest_listen");
-    listen.boolean("enabled", config.listen_enabled);
-    listen.string("bind_address", config.listen_bind_address);
-    std::string listen_ports;
-    listen.string("ports", listen_ports);
-    if (!listen_ports.empty()) set_listen_ports(config, listen_ports);
-    listen.number("max_backlog", config.max_listen_backlog, 1, 65535);
-    listen.finish();
-
-    constexpr auto many = std::uint64_t{1} << 32;
-    auto limits = top.table("limits");
-    limits.number("max_sessions", config.max_sessions, 1, many);
-    limits.number("max_sessions_per_address", config.max_sessions_per_address, 1, many);
-    limits.number("max_streams_per_session", config.max_streams_per_session, 1, many);
-    limits.number("max_streams_total", config.max_streams_total, 1, many);
-    limits.number("session_bytes_per_second", config.session_bytes_per_second, 0,
-                  std::numeric_limits<std::uint32_t>::max() * std::uint64_t{16});
-    limits.number("max_message_bytes", config.max_message_bytes, 64, std::uint64_t{64} << 20);
-    limits.seconds("handshake_timeout_seconds", config.handshake_timeout, 1, 3600);
-    limits.seconds("session_idle_timeout_seconds", config.session_idle_timeout, 1, 86400);
-    limits.seconds("stream_idle_timeout_seconds", config.stream_idle_timeout, 1, 86400);
-    limits.seconds("connect_timeout_seconds", config.connect_timeout, 1, 3600);
-    limits.seconds("dns_timeout_seconds", config.dns_timeout, 1, 3600);
-    limits.number("dns_threads", config.dns_threads, 1, 256);
-    limits.number("stream_buffer_packets", config.stream_buffer_packets, 2, 65535);
-    limits.finish();
-    top.finish();
+    reject_unknown_keys(document);
+    for_each_setting(config, [&](const setting& row, auto& member) {
+      const auto [table, name] = split_key(row.key);
+      const json* value = &document;
+      if (!table.empty()) {
+        const auto it = document.find(table);
+        if (it == document.end()) return;
+        value = &*it;
+      }
+      const auto it = value->find(name);
+      if (it == value->end()) return;
+      try {
+        read_value(*it, row, member);
+      } catch (const config_error& e) {
+        throw config_error(std::string(row.key) + ": " + e.what());
+      }
+    });
+    // Checked here too, so that a bad entry in the file is reported with the file's name.
+    resolve_settings(config);
   } catch (const config_error& e) {
     throw config_error(path + ": " + e.what());
   }
+}
+
+void write_config_file(std::ostream& out, const relay_config& config) {
+  out << "# sockbridge-relay configuration: every setting, each with its flag and environment variable.\n"
+         "# Use it with `sockbridge-relay --config relay.toml` (TOML, or the same keys in a .json file).\n"
+         "# Environment variables override the file, flags override both. Unknown keys are errors.\n"
+         "# `sockbridge-relay --print-config` writes this file (with any file, variables and flags applied).\n";
+  std::size_t written = 0;
+  for (const auto& table : tables) {
+    if (!table.name.empty()) {
+      out << "\n";
+      write_comment(out, table.comment);
+      out << "[" << table.name << "]\n";
+    }
+    for_each_setting(config, [&](const setting& row, const auto& member) {
+      const auto [row_table, name] = split_key(row.key);
+      if (row_table != table.name) return;
+      ++written;
+      out << "\n";
+      write_comment(out, row.help);
+      out << "# flag " << row.flag << ", environment variable " << row.env << "\n";
+      out << name << " = " << to_json(member).dump() << "\n";
+    });
+  }
+  std::size_t rows = 0;
+  for_each_setting(config, [&](const setting&, const auto&) { ++rows; });
+  if (written != rows) throw std::logic_error("write_config_file: a setting's table is missing from tables[]");
+}
+
+void resolve_settings(relay_config& config) {
+  if (config.motd.size() > max_motd_bytes)
+    throw config_error("motd: longer than " + std::to_string(max_motd_bytes) + " bytes");
+  set_users(config);
+  set_policy_lists(config);
+  set_listen_ports(config);
+  load_hosts_file(config);
 }
 
 }  // namespace sb::relay

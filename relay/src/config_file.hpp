@@ -1,9 +1,11 @@
-// config_file: reads relay settings from a TOML (.toml) or JSON (.json) file
-// into relay_config. relay/relay.toml lists every key with its default.
+// config_file: reads and writes relay settings (config.hpp's SB_RELAY_SETTINGS)
+// as a TOML (.toml) or JSON (.json) file. relay/relay.toml is what
+// write_config_file prints for the defaults (sockbridge-relay --print-config).
 // Unknown keys, wrong types and out-of-range values are errors naming the key,
 // so a typo never silently leaves a default in place.
 #pragma once
 
+#include <iosfwd>
 #include <stdexcept>
 #include <string>
 
@@ -18,24 +20,18 @@ struct config_error : std::runtime_error {
 // Overwrites the settings the file names; throws config_error ("FILE: key: problem").
 void load_config_file(const std::string& path, relay_config& config);
 
-// Parses the policy's list entries (CIDRs, names, port ranges) into config.policy;
-// throws config_error naming the bad entry. Used for the file and the flags alike.
-void set_policy_lists(relay_config& config, const std::vector<std::string>& allow, const std::vector<std::string>& deny,
-                      const std::vector<std::string>& ports);
+// Writes every setting of config as a TOML config file, each with its help,
+// flag and environment variable as a comment; load_config_file reads it back.
+void write_config_file(std::ostream& out, const relay_config& config);
+
+// Checks what a range cannot (list entries, port range, users, MOTD length)
+// and fills the derived members (users, policy, hosts, listen_port_min/max)
+// from the settings, whichever source set them; throws config_error naming the
+// setting and the bad entry. Reads hosts_file.
+void resolve_settings(relay_config& config);
 
 // Reads config.hosts_file (if set) into config.hosts; throws config_error
 // ("FILE line N: problem") for an unreadable file or a bad line.
 void load_hosts_file(relay_config& config);
-
-// "1024-65535" → listen_port_min/max; throws config_error.
-void set_listen_ports(relay_config& config, const std::string& range);
-
-// "NAME:PASSWORD" entries (split at the first ':') → config.users, replacing
-// them; throws config_error for an entry without ':', an empty or over-long
-// name, an empty password, or a name given twice.
-void set_users(relay_config& config, const std::vector<std::string>& entries);
-
-// Sets config.motd; throws config_error if it is longer than max_motd_bytes.
-void set_motd(relay_config& config, std::string motd);
 
 }  // namespace sb::relay

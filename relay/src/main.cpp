@@ -8,6 +8,7 @@
 #include <iostream>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "config.hpp"
@@ -68,9 +69,45 @@ void load_named_config(int argc, char** argv, sb::relay::relay_config& config) {
   if (!path.empty()) sb::relay::load_config_file(path, config);
 }
 
+// One flag (and its environment variable) per row of the settings table.
+struct flag_adder {
+  CLI::App& app;
+
+  CLI::Option* with_row(CLI::Option* option, const sb::relay::setting& row) {
+    option->envname(std::string(row.env));
+    using sb::relay::setting_check;
+    if (row.check == setting_check::existing_directory) option->check(CLI::ExistingDirectory);
+    if (row.check == setting_check::existing_file) option->check(CLI::ExistingFile);
+    if (row.check == setting_check::comma_list) option->delimiter(',');
+    return option;
+  }
+  void operator()(const sb::relay::setting& row, bool& value) {
+    with_row(app.add_flag(std::string(row.flag), value, std::string(row.help)), row);
+  }
+  void operator()(const sb::relay::setting& row, std::string& value) {
+    with_row(app.add_option(std::string(row.flag), value, std::string(row.help)), row)->capture_default_str();
+  }
+  void operator()(const sb::relay::setting& row, std::vector<std::string>& value) {
+    with_row(app.add_option(std::string(row.flag), value, std::string(row.help)), row);
+  }
+  template <class Number>
+    requires std::is_integral_v<Number>
+  void operator()(const sb::relay::setting& row, Number& value) {
+    with_row(app.add_option(std::string(row.flag), value, std::string(row.help)), row)
+        ->capture_default_str()
+        ->check(CLI::Range(row.min, row.max));
+  }
+  void operator()(const sb::relay::setting& row, std::chrono::seconds& value) {
+    auto* option = app.add_option_function<std::uint64_t>(
+        std::string(row.flag), [&value](const std::uint64_t& count) { value = std::chrono::seconds(count); },
+        std::string(row.help));
+    with_row(option, row)->default_str(std::to_string(value.count()))->check(CLI::Range(row.min, row.max));
+  }
+};
+
 // Fills config and endpoint from the config file, the environment and the
 // command line (in rising precedence). Returns an exit code when the program
-// should stop now (--help, or bad usage or configuration).
+// should stop now (--help, --print-config, or bad usage or configuration).
 std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_config& config,
                                       net::ip::tcp::endpoint& endpoint) {
   CLI::App app{
@@ -81,108 +118,13 @@ std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_co
   std::string config_path;
   app.add_option("--config", config_path, "Read settings from this TOML (.toml) or JSON (.json) file")
       ->envname("SOCKBRIDGE_CONFIG");
-  app.add_option("--listen", config.listen,
-                 "Address for HTTP, /healthz, /metrics and the Wisp WebSocket, as HOST:PORT or [V6]:PORT "
-                 "(port 0 picks a free port)")
-      ->envname("SOCKBRIDGE_LISTEN")
-      ->capture_default_str();
-  app.add_flag("--dev", config.dev, "Development profile: also allow loopback targets (127.0.0.0/8, ::1)")
-      ->envname("SOCKBRIDGE_DEV");
-  app.add_option("--web-root", config.web_root, "Serve static files (the demo site) from this directory")
-      ->envname("SOCKBRIDGE_WEB_ROOT")
-      ->check(CLI::ExistingDirectory);
-  app.add_option("--tls-cert", config.tls_certificate_file,
-                 "Serve wss:// and https:// with this PEM certificate chain (needs --tls-key)")
-      ->envname("SOCKBRIDGE_TLS_CERT")
-      ->check(CLI::ExistingFile);
-  app.add_option("--tls-key", config.tls_private_key_file, "PEM private key for --tls-cert")
-      ->envname("SOCKBRIDGE_TLS_KEY")
-      ->check(CLI::ExistingFile);
-  app.add_option("--threads", config.threads, "I/O threads (default: one per core)")->check(CLI::Range(0u, 256u));
-  app.add_option("--dns-threads", config.dns_threads,
-                 "Threads doing name lookups for all sessions (lookups beyond them wait in a queue; one session gets at most a quarter of them)")
-      ->capture_default_str()
-      ->check(CLI::Range(1u, 256u));
-  app.add_option("--allowed-origin", config.allowed_origins,
-                 "Origin allowed to open a WebSocket (repeat, or comma-separate in the variable); default: any")
-      ->envname("SOCKBRIDGE_ALLOWED_ORIGINS")
-      ->delimiter(',');
-  app.add_option("--token", config.token, "Require this token (?token=… or Authorization: Bearer …)")
-      ->envname("SOCKBRIDGE_TOKEN");
-  app.add_option("--motd", config.motd, "Message of the day shown to Wisp v2 clients (MOTD extension)")
-      ->envname("SOCKBRIDGE_MOTD");
-  std::vector<std::string> users;
-  app.add_option("--user", users,
-                 "Require Wisp password login; NAME:PASSWORD may log in (repeatable; the variable holds one user)")
-      ->envname("SOCKBRIDGE_USER");
-  auto drain = static_cast<unsigned>(config.drain_timeout.count());
-  app.add_option("--drain-timeout", drain, "Seconds open streams may take to finish after SIGTERM")
-      ->capture_default_str();
-
-  app.add_option("--hosts-file", config.hosts_file,
-                 "Resolve the names listed in this hosts file (ADDRESS NAME… lines) only from it")
-      ->envname("SOCKBRIDGE_HOSTS_FILE");
-
-  std::vector<std::string> allow, deny, ports;
-  app.add_option("--allow", allow, "Allow this CIDR block or host name even if not public (repeatable)");
-  app.add_option("--deny", deny, "Always deny this CIDR block or host name (repeatable)");
-  app.add_option("--ports", ports, "Allowed target ports, as PORT or FIRST-LAST (repeatable; default: all)");
-  app.add_flag("--allow-listen", config.listen_enabled,
-               "Let guests open listening sockets and bind UDP sockets to chosen ports (on the listen interface); --dev implies it");
-  std::string listen_ports;
-  app.add_option("--listen-ports", listen_ports, "Ports guests may listen on, as FIRST-LAST (default: 1024-65535)");
-  app.add_option("--listen-bind-address", config.listen_bind_address,
-                 "Interface guest listening sockets bind to, whatever address the guest asks for")
-      ->capture_default_str();
-  app.add_option("--listen-backlog", config.max_listen_backlog, "Largest listen() backlog a guest may ask for")
-      ->capture_default_str()
-      ->check(CLI::Range(1u, 65535u));
-
-  app.add_option("--max-sessions", config.max_sessions, "Most WebSocket sessions at once")->capture_default_str();
-  app.add_option("--max-sessions-per-address", config.max_sessions_per_address, "Most sessions from one client address")
-      ->capture_default_str();
-  app.add_option("--max-streams-per-session", config.max_streams_per_session, "Most streams in one session")
-      ->capture_default_str();
-  app.add_option("--max-streams-total", config.max_streams_total, "Most streams in all sessions")
-      ->capture_default_str();
-  app.add_option("--session-bytes-per-second", config.session_bytes_per_second,
-                 "Bytes per second one session may move (0 = unlimited)")
-      ->capture_default_str();
-  app.add_option("--max-message-bytes", config.max_message_bytes, "Largest WebSocket message accepted")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{64}, std::size_t{64} << 20));
-  app.add_option("--stream-buffer-packets", config.stream_buffer_packets,
-                 "Wisp buffer granted per stream, in packets (CONTINUE)")
-      ->capture_default_str()
-      ->check(CLI::Range(2u, 65535u));
-  struct timeout_flag {
-    const char* name;
-    std::chrono::seconds& value;
-    const char* help;
-  };
-  const timeout_flag timeouts[] = {
-      {"--handshake-timeout", config.handshake_timeout, "Seconds to send the HTTP request and finish the upgrade"},
-      {"--session-idle-timeout", config.session_idle_timeout, "Seconds a session with no stream may stay quiet"},
-      {"--stream-idle-timeout", config.stream_idle_timeout, "Seconds a stream may carry no byte either way"},
-      {"--connect-timeout", config.connect_timeout, "Seconds to resolve and connect a stream's target"},
-      {"--dns-timeout", config.dns_timeout, "Seconds one name lookup may take"},
-  };
-  std::vector<unsigned> timeout_seconds;
-  timeout_seconds.reserve(std::size(timeouts));
-  for (const auto& flag : timeouts) {
-    timeout_seconds.push_back(static_cast<unsigned>(flag.value.count()));
-    app.add_option(flag.name, timeout_seconds.back(), flag.help)->capture_default_str()->check(CLI::Range(1u, 86400u));
-  }
+  bool print_config = false;
+  app.add_flag("--print-config", print_config,
+               "Print the settings (defaults, then the file, variables and flags) as a config file and exit");
+  sb::relay::for_each_setting(config, flag_adder{app});
   try {
     app.parse(argc, argv);
-    if (app.count("--allow") || app.count("--deny") || app.count("--ports"))
-      sb::relay::set_policy_lists(config, app.count("--allow") ? allow : std::vector<std::string>{},
-                                  app.count("--deny") ? deny : std::vector<std::string>{},
-                                  app.count("--ports") ? ports : std::vector<std::string>{});
-    if (!listen_ports.empty()) sb::relay::set_listen_ports(config, listen_ports);
-    if (app.count("--user")) sb::relay::set_users(config, users);
-    sb::relay::set_motd(config, config.motd);
-    sb::relay::load_hosts_file(config);
+    sb::relay::resolve_settings(config);
     endpoint = parse_listen(config.listen);
   } catch (const CLI::ParseError& e) {
     return usage_error(app, e);
@@ -190,11 +132,9 @@ std::optional<int> parse_command_line(int argc, char** argv, sb::relay::relay_co
     std::cerr << "sockbridge-relay: " << e.what() << "\n";
     return exit_usage;
   }
-  config.drain_timeout = std::chrono::seconds(drain);
-  for (std::size_t i = 0; i < std::size(timeouts); ++i) timeouts[i].value = std::chrono::seconds(timeout_seconds[i]);
-  if (config.dev) {
-    config.listen_enabled = true;
-    config.policy.allow_loopback = true;
+  if (print_config) {
+    sb::relay::write_config_file(std::cout, config);
+    return EXIT_SUCCESS;
   }
   return std::nullopt;
 }

@@ -191,7 +191,7 @@ bool udp_stream::write_to(const protocol::endpoint& to, protocol::byte_view data
     return true;
   }
   const net::ip::udp::endpoint target{address, to.port};
-  if (!session_->config().listen_enabled && std::find(contacted_.begin(), contacted_.end(), target) == contacted_.end()) {
+  if (!guest_listen_enabled(session_->config()) && std::find(contacted_.begin(), contacted_.end(), target) == contacted_.end()) {
     if (contacted_.size() == max_udp_peers_remembered) contacted_.erase(contacted_.begin());
     contacted_.push_back(target);
   }
@@ -249,7 +249,7 @@ void udp_stream::on_readable(error_code ec) {
       drop_denied(why, sender.address(), "from");
       return do_receive();
     }
-    if (!session_->config().listen_enabled &&
+    if (!guest_listen_enabled(session_->config()) &&
         std::find(contacted_.begin(), contacted_.end(), sender) == contacted_.end()) {
       drop_denied("unsolicited_datagram", sender.address(), "from");
       return do_receive();

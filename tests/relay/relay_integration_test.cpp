@@ -1,6 +1,8 @@
 // Integration tests of the real sockbridge-relay binary, driven by an
 // independent WebSocket client (websocketpp) that encodes Wisp frames by hand,
 // against real TCP peers on 127.0.0.1 and ::1.
+#include <sstream>
+
 #include "relay_harness.hpp"
 
 namespace {
@@ -445,44 +447,27 @@ TEST(relay_cli, bracketed_ipv6_listen_address_serves_on_ipv6_loopback) {
   EXPECT_EQ(body_of(response), "ok\n");
 }
 
-TEST(relay_cli, help_documents_every_flag_on_stdout) {
-  const auto run = run_relay_to_exit({"--help"});
-  EXPECT_EQ(run.exit_code, 0);
-  // Every setting of relay/relay.toml that has a flag, and the flags of their own.
-  for (const char* flag : {"--config",
-                           "--listen",
-                           "--dev",
-                           "--web-root",
-                           "--tls-cert",
-                           "--tls-key",
-                           "--threads",
-                           "--dns-threads",
-                           "--allowed-origin",
-                           "--token",
-                           "--motd",
-                           "--user",
-                           "--drain-timeout",
-                           "--hosts-file",
-                           "--allow",
-                           "--deny",
-                           "--ports",
-                           "--allow-listen",
-                           "--listen-ports",
-                           "--listen-bind-address",
-                           "--listen-backlog",
-                           "--max-sessions",
-                           "--max-sessions-per-address",
-                           "--max-streams-per-session",
-                           "--max-streams-total",
-                           "--session-bytes-per-second",
-                           "--max-message-bytes",
-                           "--stream-buffer-packets",
-                           "--handshake-timeout",
-                           "--session-idle-timeout",
-                           "--stream-idle-timeout",
-                           "--connect-timeout",
-                           "--dns-timeout"})
-    EXPECT_NE(run.out.find(std::string(flag) + " "), std::string::npos) << flag;
+// The settings come from one table in the relay; --print-config writes each
+// with its flag and variable, so --help must show every one of them.
+TEST(relay_cli, help_documents_every_setting_flag_and_variable_on_stdout) {
+  const auto help = run_relay_to_exit({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  const auto printed = run_relay_to_exit({"--print-config"});
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  std::istringstream lines(printed.out);
+  const std::string marker = "# flag ";
+  std::size_t settings = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(marker, 0) != 0) continue;
+    ++settings;
+    const auto flag = line.substr(marker.size(), line.find(',') - marker.size());
+    const auto variable = line.substr(line.rfind(' ') + 1);
+    EXPECT_NE(help.out.find(flag + " "), std::string::npos) << flag;
+    EXPECT_NE(help.out.find(variable), std::string::npos) << variable;
+  }
+  EXPECT_GE(settings, 30u) << printed.out;
+  for (const char* flag : {"--config", "--print-config"})
+    EXPECT_NE(help.out.find(std::string(flag) + " "), std::string::npos) << flag;
 }
 
 TEST(relay_cli, unknown_flag_exits_with_usage_error_on_one_line) {

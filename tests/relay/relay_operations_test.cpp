@@ -2,6 +2,8 @@
 // policy lists, Origin and token checks, /metrics and graceful drain — each
 // against the real binary, an independent Wisp client and real TCP peers.
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 #include "relay_harness.hpp"
 
@@ -107,6 +109,67 @@ TEST(relay_config, sample_configs_in_the_repository_are_valid) {
     const auto run = run_relay_to_exit({"--config", path, "--listen", "127.0.0.1:0", "--help"});
     EXPECT_EQ(run.exit_code, 0) << path << ": " << run.err;
   }
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// relay/relay.toml lists every setting with its default: it is exactly what
+// the relay prints for its defaults.
+TEST(relay_config, sample_config_is_the_printed_defaults) {
+  const auto run = run_relay_to_exit({"--print-config"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, read_file(SOCKBRIDGE_SAMPLE_CONFIG))
+      << "regenerate it: build/relay/sockbridge-relay --print-config > relay/relay.toml";
+}
+
+// Whatever --print-config writes, --config reads back to the same settings.
+TEST(relay_config, printed_config_reads_back_to_the_same_settings) {
+  temp_directory dir;
+  const auto first = run_relay_to_exit({"--print-config", "--max-sessions", "7", "--allow", "10.0.0.0/8,db.internal",
+                                        "--user", "ann:pass word", "--drain-timeout", "3", "--dev", "--motd",
+                                        "say \"hi\"\\", "--listen-ports", "2000-3000"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("max_sessions = 7\n"), std::string::npos) << first.out;
+  dir.write("printed.toml", first.out);
+  const auto again = run_relay_to_exit({"--config", (dir.path() / "printed.toml").string(), "--print-config"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, first.out);
+}
+
+// One range per setting, whichever source sets it.
+TEST(relay_config, file_flag_and_variable_share_each_range) {
+  temp_directory dir;
+  dir.write("long.toml", "drain_timeout_seconds = 3601\n");
+  dir.write("day.toml", "[limits]\nconnect_timeout_seconds = 86400\n");
+  const auto file = run_relay_to_exit({"--config", (dir.path() / "long.toml").string()});
+  EXPECT_EQ(file.exit_code, 2);
+  EXPECT_NE(file.err.find("drain_timeout_seconds: must be between 0 and 3600"), std::string::npos) << file.err;
+  const auto flag = run_relay_to_exit({"--drain-timeout", "3601"});
+  EXPECT_EQ(flag.exit_code, 2);
+  EXPECT_NE(flag.err.find("--drain-timeout"), std::string::npos) << flag.err;
+  setenv("SOCKBRIDGE_DRAIN_TIMEOUT", "3601", 1);
+  const auto variable = run_relay_to_exit({});
+  unsetenv("SOCKBRIDGE_DRAIN_TIMEOUT");
+  EXPECT_EQ(variable.exit_code, 2);
+  EXPECT_EQ(count_lines(variable.err), 1u) << variable.err;
+  const auto day = run_relay_to_exit({"--config", (dir.path() / "day.toml").string(), "--print-config"});
+  EXPECT_EQ(day.exit_code, 0) << day.err;
+  EXPECT_EQ(run_relay_to_exit({"--connect-timeout", "86400", "--print-config"}).exit_code, 0);
+}
+
+TEST(relay_config, limit_from_its_environment_variable_applies) {
+  setenv("SOCKBRIDGE_MAX_STREAMS_PER_SESSION", "1", 1);
+  relay_process relay({"--dev"});
+  unsetenv("SOCKBRIDGE_MAX_STREAMS_PER_SESSION");
+  tcp_peer first(false, echo), second(false, echo);
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  ASSERT_TRUE(open_stream(client, 1, first.port()));
+  client.send(connect_frame(2, "127.0.0.1", second.port()));
+  EXPECT_EQ(read_stream(client, 2, 1).second, close_throttled);
 }
 
 TEST(relay_config, hosts_file_from_the_config_file_pins_a_name) {
@@ -219,6 +282,34 @@ TEST(relay_limits, sessions_opening_streams_at_once_never_exceed_the_relay_wide_
   }
   EXPECT_EQ(opened, limit) << "streams held at once, in all sessions";
   EXPECT_EQ(throttled, session_count * streams_per_session - limit);
+}
+
+// A stream's slot of max_streams_total comes back however the stream ends:
+// the client's CLOSE, or its session going away.
+TEST(relay_limits, freed_stream_slots_can_be_used_again) {
+  relay_process relay({"--dev", "--max-streams-total", "2"});
+  auto opens = [](wisp_client& client, std::uint32_t id) {
+    client.send(udp_connect_frame(id, "127.0.0.1", 9));
+    const auto reply = client.next();
+    return reply && (*reply)[0] == 0x03 && u32_at(*reply, 1) == id;
+  };
+  {
+    wisp_client first(relay.port(), "wisp-v2");
+    first.handshake_v2();
+    ASSERT_TRUE(opens(first, 1));
+    ASSERT_TRUE(opens(first, 2));
+    EXPECT_FALSE(opens(first, 3)) << "over max_streams_total";
+    first.send(frame(0x04, 1, {0x02}));  // the client closes stream 1
+    EXPECT_TRUE(opens(first, 4)) << "the slot of the stream the client closed";
+  }
+  bool reopened = false;
+  for (int attempt = 0; attempt < 50 && !reopened; ++attempt) {
+    wisp_client second(relay.port(), "wisp-v2");
+    second.handshake_v2();
+    reopened = opens(second, 1) && opens(second, 2);
+    if (!reopened) std::this_thread::sleep_for(20ms);  // the first session's end is still in flight
+  }
+  EXPECT_TRUE(reopened) << "the slots of the streams of a session that ended";
 }
 
 TEST(relay_limits, a_freed_session_slot_can_be_used_again) {
