@@ -6,27 +6,46 @@
 //      over a raw WebSocket (a minimal Wisp v1 client: CONNECT, count DATA).
 //   2. Round trips: 32-byte ping-pong with an echo server, from a guest
 //      (`transfer pingpong`) vs from plain JavaScript over a raw WebSocket.
-// Guests run with JSPI and with Asyncify. Runs alternate guest/raw so load
-// drifts hit both alike; medians and ratios are reported.
+//   3. Page responsiveness (issue 18): while `cpu_spin -t SECONDS` (a guest
+//      spinning without system calls) runs, the bench clicks a button on the
+//      page again and again; each click's delay is from just before the
+//      click is sent to its handler running (Date.now() on both sides, one
+//      machine). Only clicks sent while the guest spun count.
+// Guests run with JSPI and with Asyncify, each in a Web Worker (run()'s
+// default) and on the page's main thread (thread: 'main'). Runs alternate
+// guest/raw so load drifts hit both alike; medians and ratios are reported.
+// Chromium is driven by Playwright, Firefox ESR by puppeteer-core over
+// WebDriver BiDi (the same page calls: goto, evaluate, mouse.click).
 // Needs a built tree (./scripts/build). Prints Markdown.
 //   node bench/browser/bench.mjs [--runs 5] [--mib 64] [--round-trips 2000]
+//        [--browsers chromium,firefox] [--spins 3] [--spin-seconds 3]
 import { chromium } from '@playwright/test';
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
+import puppeteer from 'puppeteer-core';
 
-import { runGuest, startRelay } from '../../tests/browser/fixtures.js';
+import { startRelay } from '../../tests/browser/fixtures.js';
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     mib: { type: 'string', default: '64' },
     'round-trips': { type: 'string', default: '2000' },
+    browsers: { type: 'string', default: 'chromium,firefox' },
+    spins: { type: 'string', default: '3' },
+    'spin-seconds': { type: 'string', default: '3' },
   },
 });
 const runs = Number(values.runs);
 const bytes = Number(values.mib) * 1024 * 1024;
 const roundTrips = Number(values['round-trips']);
+const spins = Number(values.spins);
+const spinSeconds = Number(values['spin-seconds']);
+const browsers = values.browsers.split(',');
+for (const name of browsers) if (name !== 'chromium' && name !== 'firefox') throw new Error(`--browsers: unknown browser ${name}`);
+const THREADS = /** @type {const} */ (['worker', 'main']);
+const BLOCKINGS = /** @type {const} */ (['jspi', 'asyncify']);
 
 /** @param {(socket: net.Socket) => void} onConnection @returns {Promise<net.Server>} */
 function listen(onConnection) {
@@ -41,6 +60,8 @@ const source = await listen((socket) => {
   socket.on('error', () => {});
   socket.end(payload);
 });
+// cpu_spin connects here before it spins, and is left alone.
+const spinPeer = await listen((socket) => socket.on('error', () => {}));
 const echo = await listen((socket) => {
   socket.setNoDelay(true);
   socket.on('error', () => {});
@@ -74,7 +95,7 @@ function rawInPage(page, job) {
       return frame(0x01, 1, body);
     };
     const ping = new Uint8Array(job.size ?? 32).fill(112);
-    let started = 0, received = 0, pending = 0, connected = false;
+    let started = 0, firstStarted = 0, received = 0, pending = 0, connected = false;
     const samples = [];
     socket.onerror = () => reject(new Error('raw WebSocket failed'));
     socket.onmessage = ({ data }) => {
@@ -83,7 +104,7 @@ function rawInPage(page, job) {
       const stream = new DataView(data).getUint32(1, true);
       if (!connected && stream === 0 && type === 0x03) {
         connected = true;
-        started = performance.now();
+        started = firstStarted = performance.now();
         socket.send(connect());
         if (job.kind === 'pingpong') socket.send(frame(0x02, 1, ping));
         return;
@@ -99,8 +120,9 @@ function rawInPage(page, job) {
         samples.push((now - started) * 1000);
         if (samples.length === job.count) {
           socket.close();
+          const mean = ((now - firstStarted) * 1000) / job.count;
           samples.sort((a, b) => a - b);
-          return resolve({ median: samples[samples.length >> 1], p90: samples[Math.floor(samples.length * 0.9)] });
+          return resolve({ median: samples[samples.length >> 1], p90: samples[Math.floor(samples.length * 0.9)], mean });
         }
         started = now;
         socket.send(frame(0x02, 1, ping));
@@ -117,54 +139,171 @@ function rawInPage(page, job) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const mbps = (/** @type {number} */ seconds) => bytes / 1e6 / seconds;
 
+/** @param {number[]} xs @param {number} q */
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+/**
+ * Runs a guest of the staged site in the page with run() and resolves to its
+ * exit code and output.
+ * @param {any} page
+ * @param {{ guest: string, args: string[], relay: string, blocking: string, thread: string }} options
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
+ */
+function runGuest(page, options) {
+  return page.evaluate(async ({ guest, args, relay, blocking, thread }) => {
+    const { run } = await import('/shim-js/src/embed.js');
+    const decoder = new TextDecoder();
+    const result = { code: null, stdout: '', stderr: '' };
+    try {
+      result.code = await run({
+        guest: `/guests/${guest}.wasm`, programName: guest, args, relay, blocking, thread,
+        stdout: (bytes) => (result.stdout += decoder.decode(bytes, { stream: true })),
+        stderr: (bytes) => (result.stderr += decoder.decode(bytes, { stream: true })),
+      });
+    } catch (error) {
+      result.stderr += String(error);
+    }
+    return result;
+  }, options);
+}
+
+/**
+ * Click delays while cpu_spin runs: starts it without waiting (it connects to
+ * `spinPeer` first, so this side knows when it spins without asking the page,
+ * which a main-thread spin freezes), then clicks a button on the page until
+ * the guest has ended; returns the delays (ms) of the clicks sent while it spun.
+ * @param {any} page @param {{ relay: string, blocking: string, thread: string }} options
+ */
+async function clickDelays(page, options) {
+  const connected = new Promise((resolve) => spinPeer.once('connection', resolve));
+  await page.evaluate(async ({ relay, blocking, thread, seconds, port }) => {
+    const { run } = await import('/shim-js/src/embed.js');
+    const scope = /** @type {any} */ (window);
+    document.getElementById('bench-click')?.remove();
+    const button = Object.assign(document.createElement('button'), { id: 'bench-click', textContent: 'click' });
+    button.style.cssText = 'position:fixed;left:0;top:0;width:80px;height:40px;z-index:10';
+    document.body.append(button);
+    scope.clicks = [];
+    button.addEventListener('click', () => scope.clicks.push(Date.now()));
+    scope.spin = { started: 0, ended: 0, failure: '' };
+    run({
+      guest: '/guests/cpu_spin.wasm', programName: 'cpu_spin', args: ['-t', String(seconds), '127.0.0.1', String(port)],
+      relay, blocking, thread,
+      stdout: () => (scope.spin.started ||= Date.now()),
+    }).then(
+      (code) => { scope.spin.ended = Date.now(); if (code !== 0) scope.spin.failure = `exit code ${code}`; },
+      (error) => { scope.spin.ended = Date.now(); scope.spin.failure = String(error); },
+    );
+  }, { ...options, seconds: spinSeconds, port: portOf(spinPeer) });
+  await connected;
+  /** @type {number[]} */
+  const sent = [];
+  const deadline = Date.now() + (spinSeconds + 30) * 1000;
+  for (;;) {
+    sent.push(Date.now());
+    await page.mouse.click(40, 20);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const spin = await page.evaluate(() => /** @type {any} */ (window).spin);
+    if (spin.ended || Date.now() > deadline) break;
+  }
+  const { clicks, spin } = await page.evaluate(() => ({ clicks: /** @type {any} */ (window).clicks, spin: /** @type {any} */ (window).spin }));
+  if (spin.failure || !spin.started) throw new Error(`cpu_spin (${options.thread}, ${options.blocking}) failed: ${spin.failure || 'it never printed'}`);
+  if (clicks.length !== sent.length) throw new Error(`sent ${sent.length} clicks, the page saw ${clicks.length}`);
+  return sent.map((at, i) => ({ at, delay: clicks[i] - at })).filter(({ at }) => at >= spin.started && at < spin.ended).map(({ delay }) => delay);
+}
+
+/** @param {string} name */
+async function launch(name) {
+  if (name === 'chromium') {
+    const browser = await chromium.launch({
+      executablePath: process.env.SOCKBRIDGE_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    return { browser, version: `Chromium ${browser.version()}`, newPage: () => browser.newPage(), close: () => browser.close() };
+  }
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: process.env.SOCKBRIDGE_FIREFOX ?? '/usr/bin/firefox-esr',
+    protocol: 'webDriverBiDi',
+    headless: true,
+  });
+  return { browser, version: await browser.version(), newPage: () => browser.newPage(), close: () => browser.close() };
+}
+
+/**
+ * @param {string} name  chromium | firefox
+ * @param {string} wisp  the relay's Wisp URL
+ * @param {string} origin  the relay's http:// origin (it serves the site)
+ */
+async function benchBrowser(name, wisp, origin) {
+  const browser = await launch(name);
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/healthz`);
+    const paths = ['raw', ...THREADS.flatMap((thread) => BLOCKINGS.map((blocking) => `${thread} ${blocking}`))];
+    /** @type {Record<string, number[]>} */
+    const download = Object.fromEntries(paths.map((path) => [path, []]));
+    /** @type {Record<string, { median: number, p90: number, mean: number }[]>} */
+    const rtt = Object.fromEntries(paths.map((path) => [path, []]));
+    for (let run = 0; run < runs; run++) {
+      const raw = await rawInPage(page, { wisp, port: portOf(source), kind: 'download' });
+      if (raw.received !== bytes) throw new Error(`raw WebSocket received ${raw.received} of ${bytes} bytes`);
+      download.raw.push(raw.seconds);
+      rtt.raw.push(await rawInPage(page, { wisp, port: portOf(echo), kind: 'pingpong', count: roundTrips }));
+      for (const thread of THREADS) {
+        for (const blocking of BLOCKINGS) {
+          const path = `${thread} ${blocking}`;
+          const got = await runGuest(page, { guest: 'transfer', args: ['drain', '127.0.0.1', String(portOf(source))], relay: wisp, blocking, thread });
+          const match = /^received (\d+) sha256 - seconds ([\d.]+)/.exec(got.stdout);
+          if (got.code !== 0 || !match || Number(match[1]) !== bytes) throw new Error(`guest download failed (${name}, ${path}): ${got.stderr || got.stdout}`);
+          download[path].push(Number(match[2]));
+          const pong = await runGuest(page, {
+            guest: 'transfer', args: ['pingpong', '127.0.0.1', String(portOf(echo)), String(roundTrips), '32'], relay: wisp, blocking, thread,
+          });
+          const times = /median_us ([\d.]+) p90_us ([\d.]+) mean_us ([\d.]+)/.exec(pong.stdout);
+          if (pong.code !== 0 || !times) throw new Error(`guest ping-pong failed (${name}, ${path}): ${pong.stderr || pong.stdout}`);
+          rtt[path].push({ median: Number(times[1]), p90: Number(times[2]), mean: Number(times[3]) });
+        }
+      }
+    }
+    console.log(`## bench/browser — guest vs raw WebSocket in one ${browser.version} page (${runs} runs, ${values.mib} MiB, ${roundTrips} × 32-byte round trips)\n`);
+    console.log('| path | download MB/s (median) | of raw | round trip mean µs (median) | × raw | round trip p50 µs | p90 µs |');
+    console.log('|---|---|---|---|---|---|---|');
+    const rawMbps = mbps(median(download.raw));
+    const rawMean = median(rtt.raw.map((r) => r.mean));
+    for (const path of paths) {
+      const speed = mbps(median(download[path]));
+      const mean = median(rtt[path].map((r) => r.mean));
+      const p50 = median(rtt[path].map((r) => r.median));
+      const p90 = median(rtt[path].map((r) => r.p90));
+      const label = path === 'raw' ? 'plain JS, raw WebSocket' : `guest, ${path.replace('worker', 'Worker,').replace('main', 'main thread,')}`;
+      console.log(`| ${label} | ${speed.toFixed(1)} | ${(100 * speed / rawMbps).toFixed(0)} % | ${mean.toFixed(0)} | ${(mean / rawMean).toFixed(2)} | ${p50.toFixed(0)} | ${p90.toFixed(0)} |`);
+    }
+    console.log('\nPer run, download seconds:', JSON.stringify(download));
+
+    const blocking = 'jspi';
+    console.log(`\n### Click delay while cpu_spin -t ${spinSeconds} runs (${blocking}, ${spins} spins per mode)\n`);
+    console.log('| guest runs in | clicks during the spin | median ms | p99 ms | max ms |\n|---|---|---|---|---|');
+    for (const thread of THREADS) {
+      /** @type {number[]} */
+      const delays = [];
+      for (let i = 0; i < spins; i++) delays.push(...(await clickDelays(page, { relay: wisp, blocking, thread })));
+      const f = (/** @type {number} */ n) => (delays.length ? n.toFixed(0) : '—');
+      console.log(`| ${thread === 'worker' ? 'a Web Worker' : 'the main thread'} | ${delays.length} | ${f(quantile(delays, 0.5))} | ${f(quantile(delays, 0.99))} | ${f(Math.max(...delays))} |`);
+    }
+    console.log('');
+  } finally {
+    await browser.close();
+  }
+}
+
 const relay = await startRelay(['--dev']);
-const browser = await chromium.launch({
-  executablePath: process.env.SOCKBRIDGE_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'],
-});
 const wisp = `ws://127.0.0.1:${relay.port}/wisp/`;
 try {
-  const page = await browser.newPage();
-  await page.goto(`${relay.url}/healthz`);
-  /** @type {Record<string, number[]>} */
-  const download = { raw: [], jspi: [], asyncify: [] };
-  /** @type {Record<string, { median: number, p90: number }[]>} */
-  const rtt = { raw: [], jspi: [], asyncify: [] };
-  for (let run = 0; run < runs; run++) {
-    const raw = await rawInPage(page, { wisp, port: portOf(source), kind: 'download' });
-    if (raw.received !== bytes) throw new Error(`raw WebSocket received ${raw.received} of ${bytes} bytes`);
-    download.raw.push(raw.seconds);
-    rtt.raw.push(await rawInPage(page, { wisp, port: portOf(echo), kind: 'pingpong', count: roundTrips }));
-    for (const blocking of ['jspi', 'asyncify']) {
-      const got = await runGuest(page, { guest: 'transfer', args: ['drain', '127.0.0.1', String(portOf(source))], relay: wisp, blocking });
-      const match = /^received (\d+) sha256 - seconds ([\d.]+)/.exec(got.stdout);
-      if (got.code !== 0 || !match || Number(match[1]) !== bytes) throw new Error(`guest download failed: ${got.stderr || got.stdout}`);
-      download[blocking].push(Number(match[2]));
-      const pong = await runGuest(page, {
-        guest: 'transfer', args: ['pingpong', '127.0.0.1', String(portOf(echo)), String(roundTrips), '32'], relay: wisp, blocking,
-      });
-      const times = /median_us ([\d.]+) p90_us ([\d.]+)/.exec(pong.stdout);
-      if (pong.code !== 0 || !times) throw new Error(`guest ping-pong failed: ${pong.stderr || pong.stdout}`);
-      rtt[blocking].push({ median: Number(times[1]), p90: Number(times[2]) });
-    }
-  }
-  const version = (await browser.version());
-  console.log(`## bench/browser — guest vs raw WebSocket in one Chromium ${version} page (${runs} runs, ${values.mib} MiB, ${roundTrips} × 32-byte round trips)\n`);
-  console.log('| path | download MB/s (median) | of raw | round trip p50 µs (median) | round trip p90 µs | × raw p50 |');
-  console.log('|---|---|---|---|---|---|');
-  const rawMbps = mbps(median(download.raw));
-  const rawP50 = median(rtt.raw.map((r) => r.median));
-  for (const path of ['raw', 'jspi', 'asyncify']) {
-    const speed = mbps(median(download[path]));
-    const p50 = median(rtt[path].map((r) => r.median));
-    const p90 = median(rtt[path].map((r) => r.p90));
-    const name = path === 'raw' ? 'plain JS, raw WebSocket' : `guest, ${path}`;
-    console.log(`| ${name} | ${speed.toFixed(1)} | ${(100 * speed / rawMbps).toFixed(0)} % | ${p50.toFixed(0)} | ${p90.toFixed(0)} | ${(p50 / rawP50).toFixed(2)} |`);
-  }
-  console.log('\nPer run, download seconds:', JSON.stringify(download));
+  for (const name of browsers) await benchBrowser(name, wisp, relay.url);
 } finally {
-  await browser.close();
   relay.process.kill('SIGTERM');
   source.close();
   echo.close();
+  spinPeer.close();
 }
