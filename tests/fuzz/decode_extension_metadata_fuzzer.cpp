@@ -36,6 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     round_trip<wisp::password_offer>(record.metadata, wisp::decode_password_offer, wisp::encode_password_offer);
     round_trip<wisp::password_credentials>(record.metadata, wisp::decode_password_credentials,
                                            wisp::encode_password_credentials);
+    round_trip<wisp::key_auth_offer>(record.metadata, wisp::decode_key_auth_offer, wisp::encode_key_auth_offer);
+    round_trip<wisp::key_auth_answer>(record.metadata, wisp::decode_key_auth_answer, wisp::encode_key_auth_answer);
     round_trip<std::string_view>(record.metadata, wisp::decode_motd, wisp::encode_motd);
     round_trip<wisp::sockbridge_offer>(record.metadata, wisp::decode_sockbridge_offer, wisp::encode_sockbridge_offer);
     round_trip<wisp::sockbridge_request>(record.metadata, wisp::decode_sockbridge_request,

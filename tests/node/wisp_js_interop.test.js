@@ -1,7 +1,8 @@
 // Interoperability: the stock Wisp client library (@mercuryworkshop/wisp-js)
 // opens TCP streams through sockbridge-relay to a real echo server, in both
-// protocol versions.
-import { client as wisp } from '@mercuryworkshop/wisp-js/client';
+// protocol versions, and logs in to a relay that has users (wisp-js writes its
+// credentials with a u16 password length, which the relay reads beside draft 6).
+import { client as wisp, extensions } from '@mercuryworkshop/wisp-js/client';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
@@ -24,9 +25,19 @@ after(() => {
   echo.close();
 });
 
-/** Opens a wisp-js connection (to `port`, default the shared relay) and resolves once it is ready. */
-function openConnection(version, port = relay.port) {
-  const connection = new wisp.ClientConnection(`ws://127.0.0.1:${port}/wisp/`, { wisp_version: version });
+/**
+ * Opens a wisp-js connection (to `port`, default the shared relay) and resolves once it is ready.
+ * `login`: credentials sent with wisp-js's own password extension (v2 only).
+ * @param {1 | 2} version
+ * @param {number} [port]
+ * @param {{ username: string, password: string }} [login]
+ */
+function openConnection(version, port = relay.port, login = undefined) {
+  const wisp_extensions = login && [
+    new extensions.UDPExtension({ client_config: {} }),
+    new extensions.PasswordAuthExtension({ client_config: login }),
+  ];
+  const connection = new wisp.ClientConnection(`ws://127.0.0.1:${port}/wisp/`, { wisp_version: version, wisp_extensions });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('wisp-js connection did not open')), 5000);
     connection.onopen = () => {
@@ -34,6 +45,7 @@ function openConnection(version, port = relay.port) {
       resolve(connection);
     };
     connection.onerror = () => reject(new Error('wisp-js connection failed'));
+    connection.onclose = () => reject(new Error('wisp-js connection closed before it opened'));
   });
 }
 
@@ -95,5 +107,23 @@ test('wisp-js client reads the relay MOTD from its INFO', async () => {
     }
   } finally {
     motdRelay.process.kill('SIGTERM');
+  }
+});
+
+test('wisp-js client logs in to a relay with users (u16 password length layout); a wrong password is refused', async () => {
+  const loginRelay = await startRelay(['--dev', '--user', 'alice:correct horse']);
+  try {
+    const connection = await openConnection(2, loginRelay.port, { username: 'alice', password: 'correct horse' });
+    try {
+      assert.equal(await echoThrough(connection, 'logged in'), 'logged in');
+    } finally {
+      connection.close();
+    }
+    await assert.rejects(
+      openConnection(2, loginRelay.port, { username: 'alice', password: 'correct hors' }),
+      /closed before it opened|connection failed/,
+    );
+  } finally {
+    loginRelay.process.kill('SIGTERM');
   }
 });

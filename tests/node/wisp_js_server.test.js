@@ -6,14 +6,20 @@
 // an HTTP fetch from a real server on 127.0.0.1 (the whole response, exit 0),
 // a refused port (wisp-js closes with network_error: "Connection refused"), a
 // name (a clear "cannot resolve" error, no hang), and 8 MiB relay → guest
-// with the SHA-256 checked.
+// with the SHA-256 checked. Then a login: wisp-js's server, run in this process
+// with its password extension, gets the kernel's credentials in the layout
+// wisp-js's (and epoxy's) client writes, and a guest behind the login fetches a page.
+import { extensions, logging, server as wispServer } from '@mercuryworkshop/wisp-js/server';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { WebSocketServer } from 'ws';
 
 import { closedPort, siteDir, startHttpServer } from '../browser/fixtures.js';
 import { refused, startSource } from '../browser/tcp_peers.js';
+import { infoRecords } from '../../shim-js/src/wisp.js';
 import { runCli } from './run_cli.js';
 
 // The package exports no path to its CLI: it is found where npm installed it.
@@ -135,3 +141,71 @@ for (const version of /** @type {const} */ ([2, 1])) {
     });
   });
 }
+
+/**
+ * A wisp-js ServerConnection per WebSocket, in this process, offering password
+ * auth (required). wisp-js 0.5 checks no password itself, and its parser of
+ * the client's credentials is broken (it slices by end offset where it means a
+ * length: "alice" arrives as "al"), so this server compares the credential
+ * bytes the client sent with what wisp-js's own client serializer writes for
+ * `user` (the u16 password length layout, as epoxy writes too), and lets in
+ * only an exact match. Every login's bytes are recorded.
+ * @param {{ username: string, password: string }} user
+ */
+async function startWispJsLoginServer(user) {
+  wispServer.options.allow_loopback_ips = true;
+  wispServer.options.allow_private_ips = true;
+  logging.set_level(logging.ERROR);
+  const expected = new extensions.PasswordAuthExtension({ client_config: user }).payload.serialize().bytes;
+  /** @type {(Uint8Array | undefined)[]} the 0x02 metadata of each client INFO */
+  const logins = [];
+  const http = createServer();
+  const sockets = new WebSocketServer({ server: http });
+  sockets.on('connection', async (ws) => {
+    ws.binaryType = 'arraybuffer';
+    /** @type {Uint8Array | undefined} */
+    let clientInfo;
+    ws.once('message', (data) => (clientInfo = new Uint8Array(/** @type {ArrayBuffer} */ (data))));
+    const connection = new wispServer.ServerConnection(ws, '/', {
+      wisp_version: 2,
+      wisp_extensions: [new extensions.PasswordAuthExtension({ server_config: { required: 1 } })],
+    });
+    try {
+      await connection.setup();
+    } catch {
+      return;
+    }
+    const login = clientInfo && infoRecords(clientInfo).find((record) => record.id === extensions.PasswordAuthExtension.id);
+    logins.push(login?.metadata);
+    if (!login || Buffer.compare(login.metadata, expected) !== 0) return ws.close();
+    await connection.run();
+  });
+  await new Promise((resolve) => http.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const port = /** @type {import('node:net').AddressInfo} */ (http.address()).port;
+  const close = () => {
+    for (const client of sockets.clients) client.terminate();
+    sockets.close();
+    http.close();
+  };
+  return { port, logins, expected, close };
+}
+
+describe('wisp-js server with password auth', () => {
+  const user = { username: 'alice', password: 'correct horse' };
+  /** @type {Awaited<ReturnType<typeof startWispJsLoginServer>>} */
+  let server;
+  before(async () => {
+    server = await startWispJsLoginServer(user);
+  });
+  after(() => server.close());
+
+  test('the kernel logs in with the u16 password length layout wisp-js reads, and the guest fetches a page', async () => {
+    const args = [httpClient, '127.0.0.1', String(http.port), '/hello', '--relay', `ws://127.0.0.1:${server.port}/`];
+    const env = { SOCKBRIDGE_RELAY_USER: user.username, SOCKBRIDGE_RELAY_PASSWORD: user.password };
+    const result = await runCli(args, env, { timeoutMs: 20_000 });
+    assert.deepEqual(server.logins.at(-1), server.expected, "the kernel's credentials are the bytes wisp-js's client writes");
+    assert.deepEqual([...server.expected.subarray(0, 3)], [5, 13, 0], 'u8 username length, u16 LE password length');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /\r\n\r\nhello from a real TCP server\n$/);
+  });
+});

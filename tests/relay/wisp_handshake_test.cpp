@@ -23,9 +23,10 @@ wisp::frame client_info(wisp::bytes& storage, const std::vector<wisp::extension>
   return frame;
 }
 
-wisp::bytes login(std::string_view username, std::string_view password) {
+wisp::bytes login(std::string_view username, std::string_view password,
+                  wisp::password_layout layout = wisp::password_layout::draft6) {
   wisp::bytes metadata;
-  wisp::encode_password_credentials(metadata, {username, password});
+  wisp::encode_password_credentials(metadata, {username, password, layout});
   return metadata;
 }
 
@@ -101,6 +102,17 @@ TEST(wisp_handshake, the_right_password_opens_the_session) {
   EXPECT_EQ(hello.username, "bob");
   EXPECT_TRUE(hello.open_confirmation);
   EXPECT_FALSE(hello.sockbridge);
+}
+
+TEST(wisp_handshake, a_login_with_a_u16_password_length_as_epoxy_sends_it_opens_the_session_too) {
+  wisp::bytes storage;
+  const auto credentials = login("alice", "correct horse", wisp::password_layout::password_length);
+  const auto hello = read_client_info(with_users(), client_info(storage, {{0x02, credentials}}));
+  EXPECT_FALSE(hello.refusal) << hello.why;
+  EXPECT_EQ(hello.username, "alice");
+  const auto wrong = login("alice", "correct hors", wisp::password_layout::password_length);
+  EXPECT_EQ(read_client_info(with_users(), client_info(storage, {{0x02, wrong}})).refusal,
+            wisp::close_reason::auth_bad_password);
 }
 
 TEST(wisp_handshake, credentials_are_ignored_when_no_users_are_configured) {

@@ -24,6 +24,35 @@ TEST(extension_metadata, credentials_are_username_length_username_then_password)
   EXPECT_EQ(decoded.password, "pa:ss word");
 }
 
+TEST(extension_metadata, credentials_with_a_u16_password_length_as_epoxy_and_wisp_js_write_them) {
+  wisp::bytes out;
+  wisp::encode_password_credentials(out, {"bob", "pa:ss word", wisp::password_layout::password_length});
+  EXPECT_EQ(std::string(out.begin(), out.end()), std::string("\x03\x0a\x00", 3) + "bobpa:ss word");
+  wisp::password_credentials decoded;
+  ASSERT_EQ(wisp::decode_password_credentials(out, decoded), wisp::decode_error::ok);
+  EXPECT_EQ(decoded, (wisp::password_credentials{"bob", "pa:ss word", wisp::password_layout::password_length}));
+  // Empty password, and a long one (the u16's high byte in use).
+  const std::string long_password(300, 'p');
+  for (const std::string& password : {std::string(), long_password}) {
+    out.clear();
+    wisp::encode_password_credentials(out, {"alice", password, wisp::password_layout::password_length});
+    ASSERT_EQ(wisp::decode_password_credentials(out, decoded), wisp::decode_error::ok);
+    EXPECT_EQ(decoded, (wisp::password_credentials{"alice", password, wisp::password_layout::password_length}));
+  }
+}
+
+TEST(extension_metadata, draft6_credentials_whose_u16_would_not_fit_are_read_as_draft6) {
+  // "bo" as a u16 is 0x6f62, not the 5 bytes left: draft 6.
+  const std::uint8_t draft6[] = {2, 'b', 'o', 's', 'e', 'c', 'r', 't'};
+  wisp::password_credentials decoded;
+  ASSERT_EQ(wisp::decode_password_credentials(draft6, decoded), wisp::decode_error::ok);
+  EXPECT_EQ(decoded, (wisp::password_credentials{"bo", "secrt", wisp::password_layout::draft6}));
+  // An empty username and password: one byte, draft 6.
+  const std::uint8_t nobody[] = {0};
+  ASSERT_EQ(wisp::decode_password_credentials(nobody, decoded), wisp::decode_error::ok);
+  EXPECT_EQ(decoded.layout, wisp::password_layout::draft6);
+}
+
 TEST(extension_metadata, credentials_may_have_an_empty_password_but_not_a_short_username) {
   wisp::password_credentials decoded;
   const std::uint8_t name_only[] = {1, 'x'};

@@ -25,7 +25,17 @@ TEST_F(handshake_test, credentials_are_sent_to_a_relay_that_asks_for_them) {
   ASSERT_EQ(wisp::decode_password_credentials(login->metadata, sent), wisp::decode_error::ok);
   EXPECT_EQ(sent.username, "alice");
   EXPECT_EQ(sent.password, "correct horse");
+  EXPECT_EQ(sent.layout, wisp::password_layout::password_length) << "no 0x53: epoxy-server or wisp-js, u16 form";
   EXPECT_EQ(k.link(), link_state::ready) << "the MOTD needs no answer";
+}
+
+TEST_F(handshake_test, a_sockbridge_relay_gets_credentials_in_the_draft6_layout) {
+  ASSERT_TRUE(k.set_relay_credentials("alice", "correct horse"));
+  const auto reply = handshake_v2_offering({record(id::password_auth, required), record(id::sockbridge)});
+  const auto info = decode_reply(reply);
+  const auto* login = wisp::find_extension(info, id::password_auth);
+  ASSERT_NE(login, nullptr);
+  EXPECT_EQ(std::string(login->metadata.begin(), login->metadata.end()), "\x05" "alicecorrect horse");
 }
 
 TEST_F(handshake_test, credentials_stay_home_when_the_relay_does_not_ask) {
@@ -59,6 +69,7 @@ TEST_F(handshake_test, wrong_credentials_refused_by_the_relay_fail_pending_conne
 TEST_F(handshake_test, a_username_longer_than_the_wire_allows_is_refused) {
   EXPECT_FALSE(k.set_relay_credentials(std::string(256, 'u'), "pw"));
   EXPECT_TRUE(k.set_relay_credentials(std::string(255, 'u'), "pw"));
+  EXPECT_FALSE(k.set_relay_credentials("u", std::string(65536, 'p'))) << "past the u16 password length";
 }
 
 TEST_F(handshake_test, a_malformed_sockbridge_offer_fails_the_link) {

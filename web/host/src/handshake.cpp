@@ -8,7 +8,7 @@
 namespace sb::host {
 
 bool kernel::set_relay_credentials(std::string username, std::string password) {
-  if (username.size() > protocol::max_username_bytes) return false;
+  if (username.size() > protocol::max_username_bytes || password.size() > protocol::max_password_bytes) return false;
   credentials_ = credentials{std::move(username), std::move(password)};
   return true;
 }
@@ -24,8 +24,13 @@ void kernel::on_relay_info(const protocol::frame& frame) {
 
   // Credentials go only to a relay that asks for them. One that requires them
   // and gets none closes the session with auth_required, which the link reports.
+  // A sockbridge relay (it offers 0x53) reads either layout and gets the spec's
+  // (draft 6); other Wisp servers (epoxy-server, wisp-js) read only the one
+  // with a u16 password length, so they get that.
   if (protocol::find_extension(info, id::password_auth) && credentials_) {
-    protocol::encode_password_credentials(login, {credentials_->username, credentials_->password});
+    const auto layout = protocol::find_extension(info, id::sockbridge) ? protocol::password_layout::draft6
+                                                                       : protocol::password_layout::password_length;
+    protocol::encode_password_credentials(login, {credentials_->username, credentials_->password, layout});
     reply.extensions.push_back({static_cast<std::uint8_t>(id::password_auth), login});
   }
   open_confirmation_ = protocol::find_extension(info, id::stream_open_confirmation) != nullptr;

@@ -81,6 +81,7 @@ enum class stream_type : std::uint8_t { tcp = 0x01, udp = 0x02 };
 enum class extension_id : std::uint8_t {
   udp = 0x01,
   password_auth = 0x02,
+  key_auth = 0x03,
   motd = 0x04,
   stream_open_confirmation = 0x05,
   sockbridge = 0x53,  // 'S': the sockbridge extension (packets 0x80 and up)
@@ -102,7 +103,8 @@ enum class extension_id : std::uint8_t {
   X(bad_address_family, "address family is neither 4 nor 6")                  \
   X(too_many_addresses, "more addresses than allowed in one RESOLVED packet") \
   X(zero_window, "a byte window or window increment of zero")                 \
-  X(bad_flag, "a boolean field is neither 0 nor 1")
+  X(bad_flag, "a boolean field is neither 0 nor 1")                          \
+  X(bad_key_auth, "key auth: unknown algorithm, or a key hash or signature of the wrong size")
 
 enum class decode_error : std::uint8_t {
 #define SB_X(name, description) name,
