@@ -16,12 +16,14 @@
 #include "fuzz_check.hpp"
 #include "sockbridge/host/kernel.hpp"
 #include "sockbridge/host/wasi.hpp"
+#include "stdio_sinks.hpp"
 
 namespace {
 
 namespace wisp = sb::protocol;
 using namespace sb::host;
 using sb::fuzz::check;
+using sb::host::testing::discard_stdio;
 
 constexpr std::size_t initial_memory_bytes = 64 * 1024;
 constexpr std::size_t max_memory_bytes = 1024 * 1024;
@@ -45,13 +47,6 @@ void check_wasi_result(std::int32_t result) {
   check(result == 0 || result == would_block || named_errnos().contains(result),
         "a WASI call returns 0, would_block or a named errno");
 }
-
-class discard_stdio final : public stdio_sink {
- public:
-  void write(std::int32_t fd, std::span<const std::uint8_t>) override {
-    check(fd == 1 || fd == 2, "stdio output goes to fd 1 or 2");
-  }
-};
 
 // A frame the kernel sends must decode, with a payload its decoder accepts.
 void check_outgoing(const wisp::bytes& bytes) {
@@ -118,6 +113,7 @@ class program {
   void run() {
     for (int step = 0; step < max_steps && input_.remaining_bytes() > 0; ++step)
       if (!step_once()) break;
+    check(!stdio_.wrote_elsewhere, "stdio output goes to fd 1 or 2");
     drain();
     kernel_.close_all();
     drain();

@@ -21,12 +21,7 @@ constexpr guest_ptr iovs_at = 0x900;
 constexpr guest_ptr fds_at = 0xa00;
 
 struct dup_test : kernel_harness {
-  struct captured_stdio : stdio_sink {
-    std::string out;
-    void write(std::int32_t fd, std::span<const std::uint8_t> bytes) override {
-      if (fd == 1) out.append(bytes.begin(), bytes.end());
-    }
-  } stdio;
+  captured_stdio stdio;
   wasi_preview1 wasi{memory, k, stdio};
 
   void SetUp() override { ASSERT_EQ(wasi.add_file("/etc/app.conf", bytes_of("name=demo\n")), 0); }

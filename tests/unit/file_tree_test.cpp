@@ -104,9 +104,7 @@ TEST(file_tree, add_devices_leaves_taken_paths_and_a_later_file_replaces_a_devic
 }
 
 struct wasi_files_test : kernel_harness {
-  struct no_stdio : stdio_sink {
-    void write(std::int32_t, std::span<const std::uint8_t>) override {}
-  } stdio;
+  discard_stdio stdio;
   wasi_preview1 wasi{memory, k, stdio};
 
   void SetUp() override {
@@ -163,9 +161,7 @@ TEST_F(wasi_files_test, slash_is_preopened_as_fd_3_with_its_name) {
 TEST(wasi_files, without_files_nothing_is_preopened_and_sockets_start_at_3) {
   vector_guest_memory memory{0x10000};
   kernel k{memory};
-  struct : stdio_sink {
-    void write(std::int32_t, std::span<const std::uint8_t>) override {}
-  } stdio;
+  discard_stdio stdio;
   wasi_preview1 wasi{memory, k, stdio};
   EXPECT_EQ(wasi.fd_prestat_get(3, 0x100), SB_EBADF);
   EXPECT_EQ(k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0), 3);
@@ -472,9 +468,7 @@ TEST(wasi_files, an_embedder_file_at_dev_urandom_replaces_the_device) {
   for (const bool device_path_first : {true, false}) {
     vector_guest_memory memory{0x10000};
     kernel k{memory};
-    struct : stdio_sink {
-      void write(std::int32_t, std::span<const std::uint8_t>) override {}
-    } stdio;
+    discard_stdio stdio;
     wasi_preview1 wasi{memory, k, stdio};
     const auto add_urandom = [&] { return wasi.add_file("/dev/urandom", bytes_of("not random")); };
     if (device_path_first) {

@@ -17,9 +17,7 @@ constexpr std::uint8_t eventtype_fd_read = 1;
 constexpr std::uint32_t clock_monotonic = 1;
 
 struct fionread_test : kernel_harness {
-  struct no_stdio : stdio_sink {
-    void write(std::int32_t, std::span<const std::uint8_t>) override {}
-  } stdio;
+  discard_stdio stdio;
   wasi_preview1 wasi{memory, k, stdio};
 
   // What wasi-libc's ioctl(fd, FIONREAD, &n) computes: nbytes of the fd_read

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sockbridge/host/kernel.hpp"
+#include "stdio_sinks.hpp"
 
 namespace sb::host::testing {
 

@@ -251,9 +251,7 @@ TEST_F(local_pair_test, too_many_open_fds_is_emfile) {
 }
 
 struct local_pair_wasi_test : local_pair_test {
-  struct no_stdio : stdio_sink {
-    void write(std::int32_t, std::span<const std::uint8_t>) override {}
-  } stdio;
+  discard_stdio stdio;
   wasi_preview1 wasi{memory, k, stdio};
 };
 

@@ -6,13 +6,6 @@
 namespace sb::host::testing {
 namespace {
 
-struct captured_stdio : stdio_sink {
-  std::string out, err;
-  void write(std::int32_t fd, std::span<const std::uint8_t> bytes) override {
-    (fd == 1 ? out : err).append(bytes.begin(), bytes.end());
-  }
-};
-
 struct wasi_test : kernel_harness {
   captured_stdio stdio;
   wasi_preview1 wasi{memory, k, stdio};

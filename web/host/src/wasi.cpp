@@ -32,10 +32,6 @@ std::uint64_t load_u64(const std::uint8_t* raw) {
   return value;
 }
 
-void store_u64(std::uint8_t* raw, std::uint64_t value) {
-  for (int i = 0; i < 8; ++i) raw[i] = static_cast<std::uint8_t>(value >> (8 * i));
-}
-
 std::int32_t as_wasi_result(std::int32_t kernel_result) {
   return kernel_result == would_block ? would_block : -kernel_result;
 }

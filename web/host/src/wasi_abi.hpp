@@ -15,4 +15,13 @@ constexpr std::uint64_t rights_all = ~std::uint64_t{0};
 
 inline bool is_stdio(std::int32_t fd) { return fd >= 0 && fd <= 2; }
 
+// Little-endian stores into a record the host assembles before copying it to
+// guest memory (an event, a dirent, a filestat).
+inline void store_u32(std::uint8_t* out, std::uint32_t value) {
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<std::uint8_t>(value >> (8 * i));
+}
+inline void store_u64(std::uint8_t* out, std::uint64_t value) {
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<std::uint8_t>(value >> (8 * i));
+}
+
 }  // namespace sb::host::wasi_abi

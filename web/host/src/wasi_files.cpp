@@ -50,14 +50,6 @@ constexpr std::string_view preopen_name = "/";
 // One read returns at most this much, so the count fits the guest's ssize_t.
 constexpr std::uint64_t max_read_bytes = INT32_MAX;
 
-void store_u64(std::uint8_t* out, std::uint64_t value) {
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<std::uint8_t>(value >> (8 * i));
-}
-
-void store_u32(std::uint8_t* out, std::uint32_t value) {
-  for (int i = 0; i < 4; ++i) out[i] = static_cast<std::uint8_t>(value >> (8 * i));
-}
-
 std::uint8_t filetype_of(const node& n) {
   switch (n.kind) {
     case node_kind::directory: return filetype_directory;
