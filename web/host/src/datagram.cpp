@@ -31,39 +31,38 @@ void kernel::open_bound_stream(socket& s, std::int32_t object) {
   protocol::bytes frame;
   protocol::encode_udp_bind(frame, s.stream_id, to_wire(local));
   send_frame(std::move(frame));
-  s.bound_stream = true;
-  s.bound = true;
+  s.local_binding = binding::relay_port;
   s.state = socket_state::bind_pending;
 }
 
 std::int32_t kernel::bind_datagram(socket& s, std::int32_t object, guest_ptr addr, std::uint32_t addrlen) {
-  if (s.call_in_progress) {  // the retry of a bind that waited for the relay
+  if (s.awaiting_retry == retried_call::bind) {  // the retry of a bind that waited for the relay
     if (s.state == socket_state::bind_pending) return block_forever();
-    s.call_in_progress = false;
+    s.awaiting_retry = retried_call::none;
     if (s.state == socket_state::bound) return 0;
     return error(s.pending_error ? std::exchange(s.pending_error, 0) : SB_EADDRNOTAVAIL);
   }
   socket_address local;
   if (auto e = read_socket_address(memory_, addr, addrlen, local)) return error(e);
   if (local.family != s.domain) return error(SB_EAFNOSUPPORT);
-  if (s.state != socket_state::created || s.bound) return error(SB_EINVAL);
+  if (s.state != socket_state::created || s.local_binding != binding::none) return error(SB_EINVAL);
   if (link_ == link_state::closed) return error(SB_ENETUNREACH);
   // Whether the relay can bind is known once the handshake is done; until then wait.
   if (link_ == link_state::handshaking) return block_forever();
   s.local = local;
   if (!bound_udp_) {  // a plain Wisp (or older) relay has no bound UDP: the address is only recorded
-    s.bound = true;
+    s.local_binding = binding::address;
     return 0;
   }
   open_bound_stream(s, object);
-  s.call_in_progress = true;
+  s.awaiting_retry = retried_call::bind;
   return block_forever();
 }
 
 std::int32_t kernel::connect_datagram(socket& s, std::int32_t object, const socket_address& peer) {
   if (peer.family != s.domain) return error(SB_EAFNOSUPPORT);
   if (link_ == link_state::closed) return error(SB_ENETUNREACH);
-  if (s.bound_stream && s.state != socket_state::closed) {
+  if (s.local_binding == binding::relay_port && s.state != socket_state::closed) {
     // Keep the relay port; only datagrams from the peer are received from now on.
     s.peer = peer;
     s.state = socket_state::connected;  // also before the relay confirmed the port: on_connected keeps it
@@ -78,7 +77,7 @@ std::int32_t kernel::connect_datagram(socket& s, std::int32_t object, const sock
     fd_by_stream_.erase(s.stream_id);
     s.datagrams.clear();  // they came from the old peer
   }
-  s.bound_stream = false;
+  if (s.local_binding == binding::relay_port) s.local_binding = binding::address;  // its port is gone
   s.peer = peer;
   s.pending_error = 0;
   open_stream(s, object, protocol::stream_type::udp);
@@ -92,7 +91,7 @@ std::int32_t kernel::send_datagram(socket& s, guest_ptr buf, std::uint32_t len, 
   if (!to && s.state != socket_state::connected) return error(SB_EDESTADDRREQ);
   if (len > max_datagram_bytes) return error(SB_EMSGSIZE);
   protocol::bytes frame;
-  if (s.bound_stream)
+  if (s.local_binding == binding::relay_port)
     protocol::encode_datagram(frame, s.stream_id, {to_wire(to ? *to : s.peer), {}});
   else
     protocol::encode_frame_header(frame, protocol::packet_type::data, s.stream_id);
@@ -127,7 +126,7 @@ void kernel::on_datagram(socket& s, const protocol::frame& frame) {
   protocol::datagram_payload datagram;
   if (protocol::decode_datagram(frame.payload, datagram) != protocol::decode_error::ok)
     return fail_link("relay sent a malformed DATAGRAM");
-  if (!s.bound_stream) return;  // only UDP_BIND streams carry addressed datagrams
+  if (s.local_binding != binding::relay_port) return;  // only UDP_BIND streams carry addressed datagrams
   const auto from = from_wire(datagram.peer);
   if (s.state == socket_state::connected && !(from == s.peer)) return;  // connect() filters senders
   if (s.datagrams.size() < max_queued_datagrams)
@@ -144,16 +143,15 @@ std::int32_t kernel::sock_sendto(std::int32_t fd, guest_ptr buf, std::uint32_t l
     if (!memory_.contains(buf, len)) return error(SB_EFAULT);
     if (s.state == socket_state::created && link_ == link_state::handshaking)
       return block_forever();  // whether the relay binds UDP ports is known after the handshake
-    if (s.bound_stream && s.state == socket_state::closed && !s.pending_error) {
+    if (s.local_binding == binding::relay_port && s.state == socket_state::closed && !s.pending_error) {
       // The relay closed the port (its error already reported): bind a new one.
-      s.bound_stream = false;
-      s.bound = false;
+      s.local_binding = binding::none;
       s.local = {};
       s.state = socket_state::created;
     }
     if (len > max_datagram_bytes) return error(SB_EMSGSIZE);  // before it costs a relay port
     if (s.state == socket_state::created && bound_udp_ && link_ == link_state::ready) open_bound_stream(s, object_of(fd));
-    if (s.bound_stream) return send_datagram(s, buf, len, &to);
+    if (s.local_binding == binding::relay_port) return send_datagram(s, buf, len, &to);
     if (auto result = connect_datagram(s, object_of(fd), to); result < 0) return result;
     return send_datagram(s, buf, len);
   });

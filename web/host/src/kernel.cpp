@@ -48,14 +48,14 @@ std::int64_t kernel::wake_after_ms() const {
   return *wake_at_ > now ? static_cast<std::int64_t>(*wake_at_ - now) : 0;
 }
 
-socket* kernel::lookup(std::int32_t fd, std::int32_t& error_out) {
-  socket* s = lookup_stream(fd, error_out);
+socket* kernel::find_socket(std::int32_t fd, std::int32_t& error_out) {
+  socket* s = find_stream(fd, error_out);
   if (!s || s->type != pipe_type) return s;
   error_out = error(SB_ENOTSOCK);
   return nullptr;
 }
 
-socket* kernel::lookup_stream(std::int32_t fd, std::int32_t& error_out) {
+socket* kernel::find_stream(std::int32_t fd, std::int32_t& error_out) {
   const auto object = object_of(fd);
   auto it = sockets_.find(object);
   if (it != sockets_.end()) return &it->second;
@@ -94,7 +94,7 @@ std::int32_t kernel::sock_socket(std::int32_t domain, std::int32_t type, std::in
 }
 
 std::int32_t kernel::finish_connect(socket& s) {
-  s.connect_in_progress = false;
+  s.awaiting_retry = retried_call::none;
   if (s.state == socket_state::connected) return 0;
   const auto failure = std::exchange(s.pending_error, 0);
   return error(failure ? failure : SB_ECONNREFUSED);
@@ -110,10 +110,10 @@ std::int32_t kernel::connect(socket& s, std::int32_t object, guest_ptr addr, std
     if (auto e = read_socket_address(memory_, addr, addrlen, peer)) return error(e);
     return connect_datagram(s, object, peer);
   }
-  if (s.connect_in_progress) {
+  if (s.awaiting_retry == retried_call::connect) {
     if (s.state != socket_state::connecting) return finish_connect(s);
     const auto waited = wait(s.deadline, s.send_timeout_ms, SB_ETIMEDOUT);
-    if (waited != would_block) s.connect_in_progress = false;
+    if (waited != would_block) s.awaiting_retry = retried_call::none;
     return waited;
   }
   if (s.state == socket_state::connecting) return error(SB_EALREADY);
@@ -138,7 +138,7 @@ std::int32_t kernel::connect(socket& s, std::int32_t object, guest_ptr addr, std
     return 0;
   }
   if (s.nonblocking) return error(SB_EINPROGRESS);
-  s.connect_in_progress = true;
+  s.awaiting_retry = retried_call::connect;
   return wait(s.deadline, s.send_timeout_ms, SB_ETIMEDOUT);
 }
 
@@ -222,10 +222,10 @@ std::int32_t kernel::sock_bind(std::int32_t fd, guest_ptr addr, std::uint32_t ad
     socket_address local;
     if (auto e = read_socket_address(memory_, addr, addrlen, local)) return error(e);
     if (local.family != s.domain) return error(SB_EAFNOSUPPORT);
-    if (s.state != socket_state::created || s.bound) return error(SB_EINVAL);
+    if (s.state != socket_state::created || s.local_binding != binding::none) return error(SB_EINVAL);
     // Used by listen(); outgoing connections leave from the relay's own address.
     s.local = local;
-    s.bound = true;
+    s.local_binding = binding::address;
     return 0;
   });
 }
@@ -242,7 +242,7 @@ std::int32_t kernel::write(std::int32_t fd, guest_ptr buf, std::uint32_t len) {
 
 std::int32_t kernel::sock_close(std::int32_t fd) {
   std::int32_t err = 0;
-  if (!lookup_stream(fd, err)) return err;
+  if (!find_stream(fd, err)) return err;
   const auto object = object_of(fd);
   if (release_fd(fd)) close_socket(object);  // else another fd (dup) still names it
   return 0;
@@ -349,7 +349,7 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
       if (s->read_shut) return release_window(*s, frame.payload.size());
       if (s->type == SB_SOCK_STREAM) return s->received.push(frame.payload);
       // A bound UDP socket's datagrams come as DATAGRAM, with their sender.
-      if (!s->bound_stream && s->datagrams.size() < max_queued_datagrams)
+      if (s->local_binding != binding::relay_port && s->datagrams.size() < max_queued_datagrams)
         s->datagrams.push_back({s->peer, protocol::bytes(frame.payload.begin(), frame.payload.end())});
       return;
     case protocol::packet_type::datagram:
@@ -373,12 +373,11 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
 }
 
 void kernel::on_stream_closed(socket& s, protocol::close_reason reason) {
-  if (s.state == socket_state::bind_pending && s.call_in_progress) {
+  if (s.state == socket_state::bind_pending && s.awaiting_retry == retried_call::bind) {
     // bind() failed: the socket stays usable, unbound, and the retried bind reports why.
     s.pending_error = connect_errno(reason);
     s.state = socket_state::created;
-    s.bound = false;
-    s.bound_stream = false;
+    s.local_binding = binding::none;
     s.local = {};
     fd_by_stream_.erase(s.stream_id);
     return;
@@ -419,9 +418,9 @@ void kernel::fail_link(std::string message, std::int32_t opening_errno) {
   }
   fd_by_stream_.clear();
   embryos_.clear();
-  if (lookup_ && !lookup_->done) {
-    lookup_->done = true;
-    lookup_->status = lookup_status_link_lost;
+  if (resolve_ && !resolve_->done) {
+    resolve_->done = true;
+    resolve_->status = resolve_status_link_lost;
   }
 }
 

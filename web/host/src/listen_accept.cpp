@@ -16,9 +16,9 @@ std::int32_t kernel::sock_listen(std::int32_t fd, std::int32_t backlog) {
 }
 
 std::int32_t kernel::listen(socket& s, std::int32_t object, std::int32_t backlog) {
-  if (s.call_in_progress) {
+  if (s.awaiting_retry == retried_call::listen) {
     if (s.state == socket_state::listen_pending) return block_forever();
-    s.call_in_progress = false;
+    s.awaiting_retry = retried_call::none;
     if (s.state == socket_state::listening) return 0;
     return error(s.pending_error ? std::exchange(s.pending_error, 0) : SB_EADDRNOTAVAIL);
   }
@@ -38,13 +38,13 @@ std::int32_t kernel::listen(socket& s, std::int32_t object, std::int32_t backlog
   protocol::encode_listen(frame, s.stream_id, {to_wire(local), static_cast<std::uint32_t>(backlog < 1 ? 1 : backlog)});
   send_frame(std::move(frame));
   s.state = socket_state::listen_pending;
-  s.call_in_progress = true;
+  s.awaiting_retry = retried_call::listen;
   return block_forever();
 }
 
 std::int32_t kernel::sock_accept(std::int32_t fd, guest_ptr addr, guest_ptr addrlen_ptr) {
   std::int32_t err = 0;
-  socket* s = lookup(fd, err);
+  socket* s = find_socket(fd, err);
   if (!s) return err;
   if (s->state != socket_state::listening)
     return error(s->pending_error ? std::exchange(s->pending_error, 0) : SB_EINVAL);
@@ -70,7 +70,7 @@ void kernel::on_connected(socket& s, const protocol::frame& frame) {
   if (protocol::decode_connected(frame.payload, addresses) != protocol::decode_error::ok)
     return fail_link("relay sent a malformed CONNECTED");
   s.local = from_wire(addresses.local);
-  if (s.bound_stream) {  // a UDP port of its own: there is no peer to learn
+  if (s.local_binding == binding::relay_port) {  // a UDP port of its own: there is no peer to learn
     if (s.state == socket_state::bind_pending) s.state = socket_state::bound;
     return;
   }
@@ -100,7 +100,7 @@ void kernel::on_accepted(socket& listener, const protocol::frame& frame) {
 
 std::int32_t kernel::sock_shutdown(std::int32_t fd, std::int32_t how) {
   std::int32_t err = 0;
-  socket* s = lookup(fd, err);
+  socket* s = find_socket(fd, err);
   if (!s) return err;
   if (how < SB_SHUT_RD || how > SB_SHUT_RDWR) return error(SB_EINVAL);
   if (s->is_local()) return local_shutdown(*s, how);

@@ -103,7 +103,7 @@ std::int32_t kernel::read_stdin(guest_ptr buf, std::uint32_t len) {
 
 std::int32_t kernel::set_nonblocking(std::int32_t fd, bool nonblocking) {
   std::int32_t err = 0;
-  socket* s = lookup_stream(fd, err);
+  socket* s = find_stream(fd, err);
   if (!s) return err;
   s->nonblocking = nonblocking;
   return 0;

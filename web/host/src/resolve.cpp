@@ -26,7 +26,7 @@ std::optional<socket_address> parse_literal(const std::string& text) {
   return std::nullopt;
 }
 
-std::int32_t lookup_errno(std::uint8_t status) {
+std::int32_t resolve_errno(std::uint8_t status) {
   switch (static_cast<protocol::close_reason>(status)) {
     case protocol::close_reason::name_not_found:
       return SB_ENOENT;
@@ -36,7 +36,7 @@ std::int32_t lookup_errno(std::uint8_t status) {
     case protocol::close_reason::connect_timeout:  // the relay's DNS timeout: try again later
       return SB_EAGAIN;
     default:
-      return status == lookup_status_link_lost ? SB_ENETUNREACH : SB_EIO;
+      return status == resolve_status_link_lost ? SB_ENETUNREACH : SB_EIO;
   }
 }
 
@@ -57,29 +57,29 @@ std::int32_t kernel::sock_getaddrinfo(guest_ptr name_ptr, std::uint32_t name_len
 
   if (auto literal = parse_literal(name)) {
     if (family != SB_AF_UNSPEC && literal->family != family) return error(SB_ENOENT);
-    lookup_ = name_lookup{0, name, family, true, 0, {*literal}};
-    return write_lookup_result(out, max);
+    resolve_ = resolve_request{0, name, family, true, 0, {*literal}};
+    return write_resolve_result(out, max);
   }
-  if (lookup_ && lookup_->name == name && lookup_->family == family) {
-    if (!lookup_->done) return block_forever();
-    return write_lookup_result(out, max);
+  if (resolve_ && resolve_->name == name && resolve_->family == family) {
+    if (!resolve_->done) return block_forever();
+    return write_resolve_result(out, max);
   }
   if (link_ == link_state::closed) return error(SB_ENETUNREACH);
   if (link_ == link_state::handshaking) return block_forever();  // extension support not known yet
   if (!extension_) return error(SB_ENOTSUP);
 
-  lookup_ = name_lookup{next_stream_id_++, name, family, false, 0, {}};
+  resolve_ = resolve_request{next_stream_id_++, name, family, false, 0, {}};
   const std::uint8_t wire_family = family == SB_AF_INET ? 4 : family == SB_AF_INET6 ? 6 : 0;
   protocol::bytes frame;
-  protocol::encode_resolve(frame, lookup_->request_id, {wire_family, name});
+  protocol::encode_resolve(frame, resolve_->request_id, {wire_family, name});
   send_frame(std::move(frame));
   return block_forever();
 }
 
-std::int32_t kernel::write_lookup_result(guest_ptr out, std::uint32_t max) {
-  const auto result = std::move(*lookup_);
-  lookup_.reset();
-  if (result.status != 0) return error(lookup_errno(result.status));
+std::int32_t kernel::write_resolve_result(guest_ptr out, std::uint32_t max) {
+  const auto result = std::move(*resolve_);
+  resolve_.reset();
+  if (result.status != 0) return error(resolve_errno(result.status));
   std::uint32_t written = 0;
   for (const auto& address : result.addresses) {
     if (written == max) break;
@@ -92,19 +92,19 @@ std::int32_t kernel::write_lookup_result(guest_ptr out, std::uint32_t max) {
 }
 
 void kernel::on_resolved(const protocol::frame& frame) {
-  if (!lookup_ || lookup_->done || lookup_->request_id != frame.stream_id) return;  // stale answer
+  if (!resolve_ || resolve_->done || resolve_->request_id != frame.stream_id) return;  // stale answer
   protocol::resolved_payload answer;
   if (protocol::decode_resolved(frame.payload, answer) != protocol::decode_error::ok)
     return fail_link("relay sent a malformed RESOLVED");
-  lookup_->done = true;
-  lookup_->status = answer.status;
+  resolve_->done = true;
+  resolve_->status = answer.status;
   for (const auto& e : answer.addresses) {
     auto address = from_wire(e);
     address.port = 0;  // a lookup has no port; the guest's getaddrinfo sets it
-    if (lookup_->family == SB_AF_UNSPEC || lookup_->family == address.family) lookup_->addresses.push_back(address);
+    if (resolve_->family == SB_AF_UNSPEC || resolve_->family == address.family) resolve_->addresses.push_back(address);
   }
-  if (lookup_->status == 0 && lookup_->addresses.empty())
-    lookup_->status = static_cast<std::uint8_t>(protocol::close_reason::name_not_found);
+  if (resolve_->status == 0 && resolve_->addresses.empty())
+    resolve_->status = static_cast<std::uint8_t>(protocol::close_reason::name_not_found);
 }
 
 }  // namespace sb::host

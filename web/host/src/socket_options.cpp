@@ -62,7 +62,7 @@ void write_i64(std::uint8_t* raw, std::int64_t value) {
 std::int32_t kernel::sock_setsockopt(std::int32_t fd, std::int32_t level, std::int32_t name, guest_ptr value,
                                      std::uint32_t len) {
   std::int32_t err = 0;
-  socket* s = lookup(fd, err);
+  socket* s = find_socket(fd, err);
   if (!s) return err;
   if (level != SB_SOL_SOCKET && level != SB_IPPROTO_TCP) return error(SB_ENOPROTOOPT);
   if (auto* timeout = timeout_option(*s, level, name)) {
@@ -90,7 +90,7 @@ std::int32_t kernel::sock_setsockopt(std::int32_t fd, std::int32_t level, std::i
 std::int32_t kernel::sock_getsockopt(std::int32_t fd, std::int32_t level, std::int32_t name, guest_ptr value,
                                      guest_ptr len_ptr) {
   std::int32_t err = 0;
-  socket* s = lookup(fd, err);
+  socket* s = find_socket(fd, err);
   if (!s) return err;
   auto capacity = memory_.read_u32(len_ptr);
   if (!capacity) return error(SB_EFAULT);
@@ -124,7 +124,7 @@ std::int32_t kernel::sock_getsockopt(std::int32_t fd, std::int32_t level, std::i
 
 std::int32_t kernel::sock_getpeername(std::int32_t fd, guest_ptr addr, guest_ptr addrlen_ptr) {
   std::int32_t err = 0;
-  socket* s = lookup(fd, err);
+  socket* s = find_socket(fd, err);
   if (!s) return err;
   if (s->state != socket_state::connected) return error(SB_ENOTCONN);
   return error(write_socket_address(memory_, addr, addrlen_ptr, s->peer));
@@ -132,7 +132,7 @@ std::int32_t kernel::sock_getpeername(std::int32_t fd, guest_ptr addr, guest_ptr
 
 std::int32_t kernel::sock_getsockname(std::int32_t fd, guest_ptr addr, guest_ptr addrlen_ptr) {
   std::int32_t err = 0;
-  socket* s = lookup(fd, err);
+  socket* s = find_socket(fd, err);
   if (!s) return err;
   socket_address local = s->local;
   local.family = s->domain;

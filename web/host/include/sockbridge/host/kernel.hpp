@@ -68,7 +68,7 @@ inline constexpr std::size_t local_atomic_write_bytes = 4096;
 inline constexpr std::int32_t pipe_type = 0;
 
 // Status of a name lookup whose answer can never come (the relay link closed).
-inline constexpr std::uint8_t lookup_status_link_lost = 0xff;
+inline constexpr std::uint8_t resolve_status_link_lost = 0xff;
 
 // Milliseconds on a monotonic clock; injected so tests control time.
 using clock_ms = std::function<std::uint64_t()>;
@@ -86,6 +86,18 @@ enum class link_state {
   ready,        // handshake done; frames flow
   closed,       // transport gone; every stream fails
 };
+
+// What bind() (or a UDP socket's first sendto) gave a socket.
+enum class binding {
+  none,        // no local address of its own
+  address,     // s.local recorded: for listen(), or a UDP socket on a relay without bound UDP
+  relay_port,  // UDP: stream_id is a UDP_BIND stream, a port of its own on the relay host, whose
+               // DATAGRAM packets carry the other end's address (else a CONNECT stream to `peer`)
+};
+
+// The blocking call that returned would_block on a socket and that the guest
+// will repeat (the error contract above); the repeat collects the outcome.
+enum class retried_call { none, connect, listen, bind };
 
 // One datagram waiting for the guest, with its sender.
 struct received_datagram {
@@ -110,9 +122,6 @@ struct socket {
   socket_address peer;
   byte_queue received;                      // TCP: the byte stream
   std::deque<received_datagram> datagrams;  // UDP: whole datagrams, oldest first
-  // UDP: stream_id is a UDP_BIND stream, whose DATAGRAM packets carry the
-  // other end's address (else a CONNECT stream to `peer`, plain Wisp DATA).
-  bool bound_stream = false;
   bool peer_finished = false;       // remote closed; recv returns 0 once `received` is empty
   std::int32_t pending_error = 0;   // positive errno reported by the next call (SO_ERROR)
   std::uint32_t send_credit = 0;    // DATA packets the relay still accepts (Wisp CONTINUE)
@@ -120,16 +129,15 @@ struct socket {
   // read since the last WINDOW_UPDATE (received + window + unannounced = the window).
   std::uint32_t receive_window = stream_receive_window_bytes;
   std::uint32_t read_since_window_update = 0;
-  bool connect_in_progress = false; // a blocking connect returned would_block and will be retried
+  retried_call awaiting_retry = retried_call::none;
   // TCP connected optimistically (no stream-open confirmation) and nothing has
   // come back on the stream yet: a CLOSE now means the connect failed.
   bool unconfirmed = false;
   bool read_shut = false;           // shutdown(SHUT_RD): recv returns 0, arriving data is dropped
   bool write_shut = false;          // shutdown(SHUT_WR): send fails with EPIPE
-  bool call_in_progress = false;    // a blocking listen or UDP bind returned would_block and will be retried
   std::deque<std::uint32_t> accept_queue;  // listening: accepted streams not yet returned by accept()
   socket_address local;             // bound address; unspecified until bind
-  bool bound = false;               // bind() succeeded: a second bind is EINVAL
+  binding local_binding = binding::none;  // not none: a second bind is EINVAL
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
   // Options: stored and reported back; the relay applies its own TCP settings.
@@ -294,9 +302,9 @@ class kernel {
 
  private:
   // The socket fd names; -EBADF if none, -ENOTSOCK for stdio, files and pipes.
-  socket* lookup(std::int32_t fd, std::int32_t& error);
-  // Like lookup, but a pipe end is found too (read, write, close, fcntl).
-  socket* lookup_stream(std::int32_t fd, std::int32_t& error);
+  socket* find_socket(std::int32_t fd, std::int32_t& error);
+  // Like find_socket, but a pipe end is found too (read, write, close, fcntl).
+  socket* find_stream(std::int32_t fd, std::int32_t& error);
   // The lowest fd >= lowest that names nothing (max_open_fds if none).
   std::int32_t lowest_free_fd(std::int32_t lowest = 0) const;
   // The lowest free fd, naming a new object; returns {fd, object id}. The
@@ -311,7 +319,7 @@ class kernel {
   template <class Call>
   std::int32_t blocking_call(std::int32_t fd, Call call, bool pipes_too = false) {
     std::int32_t err = 0;
-    socket* s = pipes_too ? lookup_stream(fd, err) : lookup(fd, err);
+    socket* s = pipes_too ? find_stream(fd, err) : find_socket(fd, err);
     if (!s) return err;
     const auto result = call(*s);
     if (result != would_block) s->deadline.reset();  // the call finished: its timeout is spent
@@ -356,7 +364,7 @@ class kernel {
   void on_accepted(socket& listener, const protocol::frame& frame);
   void on_resolved(const protocol::frame& frame);
   std::int32_t listen(socket& s, std::int32_t object, std::int32_t backlog);
-  std::int32_t write_lookup_result(guest_ptr out, std::uint32_t max);
+  std::int32_t write_resolve_result(guest_ptr out, std::uint32_t max);
   // The link is gone: every stream fails; connects and listens still
   // pending fail with opening_errno (positive errno).
   void fail_link(std::string message, std::int32_t opening_errno = SB_ENETUNREACH);
@@ -384,7 +392,7 @@ class kernel {
   std::optional<credentials> credentials_;  // for the relay's password authentication
   // Streams the relay accepted for a listener, not yet returned by accept().
   std::map<std::uint32_t, socket> embryos_;
-  struct name_lookup {
+  struct resolve_request {
     std::uint32_t request_id = 0;
     std::string name;
     std::int32_t family = SB_AF_UNSPEC;
@@ -392,7 +400,7 @@ class kernel {
     std::uint8_t status = 0;
     std::vector<socket_address> addresses;
   };
-  std::optional<name_lookup> lookup_;  // the one name lookup in flight (the guest is single-threaded)
+  std::optional<resolve_request> resolve_;  // the one name lookup in flight (the guest is single-threaded)
   std::uint32_t initial_credit_ = 0;
   std::uint32_t next_stream_id_ = 1;
   std::string link_message_;
