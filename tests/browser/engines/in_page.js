@@ -148,6 +148,13 @@ export function inPage(request) {
       focused: document.activeElement === element,
       enabled: !disabledByTag && !element.closest('fieldset:disabled') && element.getAttribute('aria-disabled') !== 'true',
       inViewport: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0 && box.left < innerWidth && box.top < innerHeight,
+      // Where it is, and whether a click at its middle would reach it (nothing on top): Playwright's
+      // stable and receives-events checks before a click.
+      box: [box.x, box.y, box.width, box.height].map((n) => Math.round(n * 10) / 10).join(','),
+      hit: (() => {
+        const at = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+        return at !== null && (at === element || element.contains(at));
+      })(),
       attribute: arg?.attribute !== undefined ? element.getAttribute(arg.attribute) : null,
     };
   }

@@ -134,16 +134,20 @@ export class RemoteLocator {
    */
   async #ready(what, { forInput = false } = {}) {
     let last = /** @type {any} */ (null);
+    let previousBox = '';
     await poll(
       async () => {
         last = await this.query('state');
         if (last.strictViolation) throw new Error(`${what}: strict mode violation: ${this} resolved to ${last.strictViolation} elements, the first: ${last.first}`);
         if (last.count !== 1) return undefined;
-        if (forInput && !(last.visible && last.enabled)) return undefined;
-        return true;
+        if (!forInput) return true;
+        // Visible, enabled, not moving since the last look and not covered, as Playwright waits before input.
+        const stable = last.box === previousBox;
+        previousBox = last.box;
+        return last.visible && last.enabled && stable && (last.hit || !last.inViewport) ? true : undefined;
       },
       ACTION_TIMEOUT_MS,
-      () => `${what}: timed out waiting for ${this}${last?.count ? ` to be visible and enabled (visible ${last.visible}, enabled ${last.enabled})` : ' to match an element'}`,
+      () => `${what}: timed out waiting for ${this}${last?.count ? ` to be visible, enabled, still and not covered (visible ${last.visible}, enabled ${last.enabled}, receives the click ${last.hit})` : ' to match an element'}`,
     );
   }
 

@@ -232,7 +232,21 @@ export async function launchWebKit({ viewport }) {
         keys,
         typeText: (text) => keys([...text].flatMap((key) => [{ type: 'down', key }, { type: 'up', key }])),
         goto: async (url) => {
+          // WebKitWebDriver may answer before the new document has run its scripts (a click then
+          // submits a form no script handles yet): wait, as Playwright's goto does, until the marked
+          // old document is gone and the new one has loaded.
+          await session('POST', '/execute/sync', { script: 'window.__sockbridgeLeaving = true;', args: [] });
           await session('POST', '/url', { url });
+          const deadline = Date.now() + COMMAND_TIMEOUT_MS;
+          for (;;) {
+            const state = await session('POST', '/execute/sync', {
+              script: "return window.__sockbridgeLeaving === true ? 'old' : document.readyState;",
+              args: [],
+            }).catch((/** @type {Error} */ error) => `not answering (${error.message})`);  // between two documents
+            if (state === 'complete') return;
+            if (Date.now() > deadline) throw new Error(`goto ${url}: the page did not load within ${COMMAND_TIMEOUT_MS} ms (${state})`);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
         },
         url: () => session('GET', '/url'),
         setViewportSize,
