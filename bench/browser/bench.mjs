@@ -12,7 +12,8 @@
 //      click is sent to its handler running (Date.now() on both sides, one
 //      machine). Only clicks sent while the guest spun count.
 // Guests run with JSPI and with Asyncify, each in a Web Worker (run()'s
-// default) and on the page's main thread (thread: 'main'). Runs alternate
+// default; its relay WebSocket on the page, and with relaySocket: 'worker' in
+// the Worker) and on the page's main thread (thread: 'main'). Runs alternate
 // guest/raw so load drifts hit both alike; medians and ratios are reported.
 // Chromium is driven by Playwright, Firefox ESR by puppeteer-core over
 // WebDriver BiDi (the same page calls: goto, evaluate, mouse.click).
@@ -44,7 +45,12 @@ const spins = Number(values.spins);
 const spinSeconds = Number(values['spin-seconds']);
 const browsers = values.browsers.split(',');
 for (const name of browsers) if (name !== 'chromium' && name !== 'firefox') throw new Error(`--browsers: unknown browser ${name}`);
-const THREADS = /** @type {const} */ (['worker', 'main']);
+/** Where the guest runs: thread and, for a Worker, where its relay WebSocket lives (run()'s relaySocket). */
+const PLACES = {
+  worker: { thread: 'worker', relaySocket: 'page', label: 'Worker (WebSocket on the page)' },
+  'worker-ws': { thread: 'worker', relaySocket: 'worker', label: 'Worker (WebSocket in the Worker)' },
+  main: { thread: 'main', relaySocket: 'page', label: 'main thread' },
+};
 const BLOCKINGS = /** @type {const} */ (['jspi', 'asyncify']);
 
 /** @param {(socket: net.Socket) => void} onConnection @returns {Promise<net.Server>} */
@@ -146,17 +152,17 @@ const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1
  * Runs a guest of the staged site in the page with run() and resolves to its
  * exit code and output.
  * @param {any} page
- * @param {{ guest: string, args: string[], relay: string, blocking: string, thread: string }} options
+ * @param {{ guest: string, args: string[], relay: string, blocking: string, thread: string, relaySocket: string }} options
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
  */
 function runGuest(page, options) {
-  return page.evaluate(async ({ guest, args, relay, blocking, thread }) => {
+  return page.evaluate(async ({ guest, args, relay, blocking, thread, relaySocket }) => {
     const { run } = await import('/shim-js/src/embed.js');
     const decoder = new TextDecoder();
     const result = { code: null, stdout: '', stderr: '' };
     try {
       result.code = await run({
-        guest: `/guests/${guest}.wasm`, programName: guest, args, relay, blocking, thread,
+        guest: `/guests/${guest}.wasm`, programName: guest, args, relay, blocking, thread, relaySocket,
         stdout: (bytes) => (result.stdout += decoder.decode(bytes, { stream: true })),
         stderr: (bytes) => (result.stderr += decoder.decode(bytes, { stream: true })),
       });
@@ -175,7 +181,8 @@ function runGuest(page, options) {
  * @param {any} page @param {{ relay: string, blocking: string, thread: string }} options
  */
 async function clickDelays(page, options) {
-  const connected = new Promise((resolve) => spinPeer.once('connection', resolve));
+  // cpu_spin says hello to its peer right before it spins.
+  const connected = new Promise((resolve) => spinPeer.once('connection', (socket) => socket.once('data', resolve)));
   await page.evaluate(async ({ relay, blocking, thread, seconds, port }) => {
     const { run } = await import('/shim-js/src/embed.js');
     const scope = /** @type {any} */ (window);
@@ -209,7 +216,12 @@ async function clickDelays(page, options) {
   const { clicks, spin } = await page.evaluate(() => ({ clicks: /** @type {any} */ (window).clicks, spin: /** @type {any} */ (window).spin }));
   if (spin.failure || !spin.started) throw new Error(`cpu_spin (${options.thread}, ${options.blocking}) failed: ${spin.failure || 'it never printed'}`);
   if (clicks.length !== sent.length) throw new Error(`sent ${sent.length} clicks, the page saw ${clicks.length}`);
-  return sent.map((at, i) => ({ at, delay: clicks[i] - at })).filter(({ at }) => at >= spin.started && at < spin.ended).map(({ delay }) => delay);
+  // A click counts if it was sent before the spin ended and handled after it began; its delay runs
+  // from when it was sent, or from the spin's start for one sent a moment before.
+  return sent
+    .map((at, i) => ({ at, handled: clicks[i] }))
+    .filter(({ at, handled }) => at < spin.ended && handled >= spin.started)
+    .map(({ at, handled }) => handled - Math.max(at, spin.started));
 }
 
 /** @param {string} name */
@@ -240,7 +252,7 @@ async function benchBrowser(name, wisp, origin) {
   try {
     const page = await browser.newPage();
     await page.goto(`${origin}/healthz`);
-    const paths = ['raw', ...THREADS.flatMap((thread) => BLOCKINGS.map((blocking) => `${thread} ${blocking}`))];
+    const paths = ['raw', ...Object.keys(PLACES).flatMap((place) => BLOCKINGS.map((blocking) => `${place} ${blocking}`))];
     /** @type {Record<string, number[]>} */
     const download = Object.fromEntries(paths.map((path) => [path, []]));
     /** @type {Record<string, { median: number, p90: number, mean: number }[]>} */
@@ -250,15 +262,15 @@ async function benchBrowser(name, wisp, origin) {
       if (raw.received !== bytes) throw new Error(`raw WebSocket received ${raw.received} of ${bytes} bytes`);
       download.raw.push(raw.seconds);
       rtt.raw.push(await rawInPage(page, { wisp, port: portOf(echo), kind: 'pingpong', count: roundTrips }));
-      for (const thread of THREADS) {
+      for (const [place, { thread, relaySocket }] of Object.entries(PLACES)) {
         for (const blocking of BLOCKINGS) {
-          const path = `${thread} ${blocking}`;
-          const got = await runGuest(page, { guest: 'transfer', args: ['drain', '127.0.0.1', String(portOf(source))], relay: wisp, blocking, thread });
+          const path = `${place} ${blocking}`;
+          const got = await runGuest(page, { guest: 'transfer', args: ['drain', '127.0.0.1', String(portOf(source))], relay: wisp, blocking, thread, relaySocket });
           const match = /^received (\d+) sha256 - seconds ([\d.]+)/.exec(got.stdout);
           if (got.code !== 0 || !match || Number(match[1]) !== bytes) throw new Error(`guest download failed (${name}, ${path}): ${got.stderr || got.stdout}`);
           download[path].push(Number(match[2]));
           const pong = await runGuest(page, {
-            guest: 'transfer', args: ['pingpong', '127.0.0.1', String(portOf(echo)), String(roundTrips), '32'], relay: wisp, blocking, thread,
+            guest: 'transfer', args: ['pingpong', '127.0.0.1', String(portOf(echo)), String(roundTrips), '32'], relay: wisp, blocking, thread, relaySocket,
           });
           const times = /median_us ([\d.]+) p90_us ([\d.]+) mean_us ([\d.]+)/.exec(pong.stdout);
           if (pong.code !== 0 || !times) throw new Error(`guest ping-pong failed (${name}, ${path}): ${pong.stderr || pong.stdout}`);
@@ -276,7 +288,8 @@ async function benchBrowser(name, wisp, origin) {
       const mean = median(rtt[path].map((r) => r.mean));
       const p50 = median(rtt[path].map((r) => r.median));
       const p90 = median(rtt[path].map((r) => r.p90));
-      const label = path === 'raw' ? 'plain JS, raw WebSocket' : `guest, ${path.replace('worker', 'Worker,').replace('main', 'main thread,')}`;
+      const [place, blocking] = path.split(' ');
+      const label = path === 'raw' ? 'plain JS, raw WebSocket' : `guest, ${PLACES[/** @type {keyof typeof PLACES} */ (place)].label}, ${blocking}`;
       console.log(`| ${label} | ${speed.toFixed(1)} | ${(100 * speed / rawMbps).toFixed(0)} % | ${mean.toFixed(0)} | ${(mean / rawMean).toFixed(2)} | ${p50.toFixed(0)} | ${p90.toFixed(0)} |`);
     }
     console.log('\nPer run, download seconds:', JSON.stringify(download));
@@ -284,7 +297,7 @@ async function benchBrowser(name, wisp, origin) {
     const blocking = 'jspi';
     console.log(`\n### Click delay while cpu_spin -t ${spinSeconds} runs (${blocking}, ${spins} spins per mode)\n`);
     console.log('| guest runs in | clicks during the spin | median ms | p99 ms | max ms |\n|---|---|---|---|---|');
-    for (const thread of THREADS) {
+    for (const thread of ['worker', 'main']) {
       /** @type {number[]} */
       const delays = [];
       for (let i = 0; i < spins; i++) delays.push(...(await clickDelays(page, { relay: wisp, blocking, thread })));

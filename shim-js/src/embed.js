@@ -65,6 +65,11 @@ export { AsyncifyBuildRequired, GuestLoadError, RunAborted } from './errors.js';
  *   default and only choice in Node). hostOverrides must be cloneable for 'worker'. A page that may not
  *   start a Worker from shim-js's URL (shim-js on another origin) runs on the main thread, and says so
  *   through onStatus
+ * @property {'page' | 'worker'} [relaySocket]  for thread 'worker' and a relay URL: where the run's
+ *   WebSocket lives. 'page' (default): on the page, the kernel's frames crossing by postMessage; Stop
+ *   closes it in every engine. 'worker': inside the Worker, no hop per frame (faster; bench/RESULTS.md);
+ *   Stop then relies on the engine closing a terminated Worker's WebSocket, which Chromium and Firefox
+ *   do and WebKitGTK does not
  */
 
 /**
@@ -94,6 +99,8 @@ export { AsyncifyBuildRequired, GuestLoadError, RunAborted } from './errors.js';
  */
 export async function run(options) {
   const thread = chooseThread(options.thread);
+  if (options.relaySocket !== undefined && options.relaySocket !== 'page' && options.relaySocket !== 'worker')
+    throw new Error(`unknown relaySocket "${options.relaySocket}" (use page or worker)`);
   const release = options.relay instanceof RelayConnection ? options.relay.retain() : () => {};
   try {
     const worker = thread === 'worker' ? workerOrNothing(options) : null;

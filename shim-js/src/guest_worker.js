@@ -5,7 +5,8 @@
 // no COOP/COEP headers:
 //   - stdin arrives as messages and feeds the kernel as a stream would;
 //   - the relay WebSocket stays on the page (a Transport of the run's own, or
-//     a shared RelayConnection): the kernel's frames travel as messages.
+//     a shared RelayConnection): the kernel's frames travel as messages; with
+//     run({ relaySocket: 'worker' }) a relay URL's WebSocket is opened here.
 // Stop is the page terminating this Worker and closing the run's link to the
 // relay: nothing here needs to run for it.
 
@@ -93,11 +94,11 @@ let pageRelay = null;
 
 /** @param {import('./worker_run.js').WorkerRunOptions} options */
 async function start(options) {
-  pageRelay = new PageRelay(options.relay.url, options.relay.shared);
+  if (!options.relay.inWorker) pageRelay = new PageRelay(options.relay.url, options.relay.shared);
   try {
     const code = await runGuest({
       ...options,
-      relay: pageRelay,
+      relay: pageRelay ?? options.relay.url,
       stdin: options.stdin === 'stream' ? stdin : options.stdin,
       stdout: output('stdout'),
       stderr: output('stderr'),

@@ -5,10 +5,15 @@
 // and its host kernel. They speak only by postMessage: no SharedArrayBuffer,
 // so no COOP/COEP headers.
 //
-// The WebSocket stays on the page, for a relay URL (a Transport of the run's
-// own) as for a shared RelayConnection; the kernel's frames cross as messages.
-// So a RelayConnection still carries several runs, in Workers or not, over one
-// WebSocket, and Stop never depends on how an engine tears a Worker down.
+// By default the WebSocket stays on the page, for a relay URL (a Transport of
+// the run's own) as for a shared RelayConnection; the kernel's frames cross as
+// messages. So a RelayConnection still carries several runs, in Workers or
+// not, over one WebSocket, and Stop never depends on how an engine tears a
+// Worker down (WebKitGTK leaves a terminated Worker's WebSocket open).
+// `relaySocket: 'worker'` opens a relay URL's WebSocket inside the Worker
+// instead: no message hop per frame (bench/RESULTS.md: faster downloads and
+// round trips), and Stop relies on the engine closing the WebSocket of a
+// terminated Worker, as Chromium and Firefox do.
 //
 // Stop (the run's AbortSignal) terminates the Worker at once, whatever the
 // guest is doing, even spinning without a system call. Then this side ends
@@ -32,7 +37,8 @@ const WORKER_URL = new URL('./guest_worker.js', import.meta.url);
  * @property {string} [programName]
  * @property {Record<string, string>} [env]
  * @property {Record<string, string | Uint8Array>} [files]
- * @property {{ url: string, shared: boolean }} relay  where the page's WebSocket goes; shared: over a RelayConnection
+ * @property {{ url: string, shared: boolean, inWorker: boolean }} relay  the relay's URL; shared: over the page's
+ *   RelayConnection; inWorker: the Worker opens the WebSocket itself (else the page's frames cross as messages)
  * @property {{ username: string, password: string }} [relayAuth]
  * @property {string} [hostUrl]
  * @property {Record<string, any>} [hostOverrides]
@@ -186,7 +192,7 @@ export function runInWorker(worker, options) {
           programName: options.programName,
           env: options.env,
           files: options.files,
-          relay: { url: typeof relay === 'string' ? relay : relay.url, shared },
+          relay: { url: typeof relay === 'string' ? relay : relay.url, shared, inWorker: !shared && options.relaySocket === 'worker' },
           relayAuth: options.relayAuth,
           hostUrl: options.hostUrl === undefined ? undefined : new URL(options.hostUrl, location.href).href,
           hostOverrides: options.hostOverrides,

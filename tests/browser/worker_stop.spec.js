@@ -138,6 +138,30 @@ test('on a shared connection Stop closes only the spinning guest\'s streams; the
   expect(relay.log.filter((line) => line.includes('"session_open"'))).toHaveLength(1);
 });
 
+test("relaySocket: 'worker' opens the WebSocket in the Worker; Stop ends the guest and the engine closes that WebSocket", async ({ page, relay, blocking, engine }) => {
+  test.skip(engine === 'webkit', 'WebKitGTK leaves a terminated Worker\'s WebSocket open: the reason relaySocket defaults to the page');
+  await page.goto(`${relay.url}/embed-example.html`);
+  await page.evaluate(async ({ relayUrl, blocking, peerPort }) => {
+    const { run } = await import('./shim-js/src/embed.js');
+    const controller = new AbortController();
+    /** @type {any} */
+    const spin = { output: '', ended: 'running', controller };
+    /** @type {any} */ (window).spin = spin;
+    run({
+      guest: 'guests/cpu_spin.wasm', programName: 'cpu_spin', args: ['127.0.0.1', String(peerPort)], relay: relayUrl,
+      relaySocket: 'worker', blocking: /** @type {any} */ (blocking), signal: controller.signal,
+      stdout: (bytes) => (spin.output += new TextDecoder().decode(bytes)),
+    }).then((code) => (spin.ended = `exit code ${code}`), (error) => (spin.ended = `${error.constructor.name}: ${error.message}`));
+  }, { relayUrl: `ws://127.0.0.1:${relay.port}/wisp/`, blocking, peerPort: peer.port });
+  await expect.poll(() => page.evaluate(() => /** @type {any} */ (window).spin.output)).toBe('spinning\n');
+  await expect.poll(() => peer.clients[0]?.received).toBe('cpu_spin connected\n');
+
+  await page.evaluate(() => /** @type {any} */ (window).spin.controller.abort());
+  await expect.poll(() => page.evaluate(() => /** @type {any} */ (window).spin.ended)).toBe('RunAborted: run aborted');
+  await expect.poll(() => peer.clients[0].ended).toBe(true);
+  await expect.poll(() => relay.log.some((line) => line.includes('"session_closed"'))).toBe(true);
+});
+
 test('thread=main still runs a guest on the page\'s thread, and Stop ends it at its next wait', async ({ page, openDemo, relay }) => {
   await openDemo(relay.url, { demo: 'http_client', args: `127.0.0.1 ${relay.port} /healthz`, thread: 'main' });
   await countWorkers(page);
