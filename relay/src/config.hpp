@@ -62,6 +62,10 @@ inline constexpr std::uint64_t one_day = 86400;
   X(std::vector<std::string>, allowed_origins, {}, "allowed_origins", "--allowed-origin",                           \
     "SOCKBRIDGE_ALLOWED_ORIGINS", 0, 0, comma_list,                                                                  \
     "Origin allowed to open a WebSocket, exactly scheme://host[:port] (repeatable; empty: any)")                     \
+  X(std::vector<std::string>, cors_origins, {}, "cors_origins", "--cors-origin", "SOCKBRIDGE_CORS_ORIGINS", 0, 0,   \
+    comma_list,                                                                                                      \
+    "Page origin, exactly scheme://host[:port], or * for any, whose pages may load the static site from another "  \
+    "origin (sockbridge-run.js, shim-js, the host, guests): CORS headers on its files (repeatable; empty: none)")    \
   X(std::string, token, "", "token", "--token", "SOCKBRIDGE_TOKEN", 0, 0, none,                                      \
     "Require this token (?token=... or Authorization: Bearer ...) to open a WebSocket (empty: none)")               \
   X(std::chrono::seconds, drain_timeout, std::chrono::seconds{25}, "drain_timeout_seconds", "--drain-timeout",      \

@@ -112,6 +112,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   }
   auto request = parser_->release();
   if (beast::websocket::is_upgrade(request)) return upgrade(std::move(request));
+  if (request.method() == http::verb::options) return answer_preflight(request);
   if (request.method() != http::verb::get && request.method() != http::verb::head)
     return send(text_response(request, http::status::method_not_allowed, "method not allowed\n"));
   const auto target = std::string_view(request.target().data(), request.target().size());
@@ -181,10 +182,13 @@ void http_session::serve_file(const http::request<http::string_body>& request) {
   if (!servable || open_error) return send(text_response(request, http::status::not_found, "not found\n"));
 
   const auto size = file.size();
+  const auto allow_origin = cors_allow_origin(config_->cors_origins, request[http::field::origin]);
   auto set_headers = [&](auto& response) {
     response.set(http::field::server, "sockbridge-relay");
     response.set(http::field::content_type, mime_type(path->string()));
     response.set(http::field::cache_control, "no-cache");
+    if (!config_->cors_origins.empty()) response.set(http::field::vary, "Origin");
+    if (!allow_origin.empty()) response.set(http::field::access_control_allow_origin, allow_origin);
     response.content_length(size);
     response.keep_alive(request.keep_alive());
   };
@@ -196,6 +200,25 @@ void http_session::serve_file(const http::request<http::string_body>& request) {
   http::response<http::file_body> response{std::piecewise_construct, std::make_tuple(std::move(file)),
                                            std::make_tuple(http::status::ok, request.version())};
   set_headers(response);
+  send(std::move(response));
+}
+
+// A CORS preflight (OPTIONS) from a page whose origin --cors-origin lists: the
+// site may be read with GET and HEAD. Module scripts and fetch() of the site
+// need none (simple requests); a page that adds headers does. Anything else
+// stays 405, as without CORS.
+void http_session::answer_preflight(const http::request<http::string_body>& request) {
+  const auto allow_origin = cors_allow_origin(config_->cors_origins, request[http::field::origin]);
+  if (allow_origin.empty() || config_->web_root.empty())
+    return send(text_response(request, http::status::method_not_allowed, "method not allowed\n"));
+  auto response = text_response(request, http::status::no_content, "");
+  response.set(http::field::access_control_allow_origin, allow_origin);
+  response.set(http::field::access_control_allow_methods, "GET, HEAD");
+  const auto asked = request[http::field::access_control_request_headers];
+  if (!asked.empty()) response.set(http::field::access_control_allow_headers, asked);
+  response.set(http::field::access_control_max_age, "600");
+  response.set(http::field::vary, "Origin");
+  response.content_length(0);
   send(std::move(response));
 }
 

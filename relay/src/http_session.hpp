@@ -33,6 +33,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void upgrade(boost::beast::http::request<boost::beast::http::string_body> request);
   // GET/HEAD of a file under the web root (404 if absent, 400 if the path is unsafe).
   void serve_file(const boost::beast::http::request<boost::beast::http::string_body>& request);
+  // OPTIONS: a CORS preflight for the site (--cors-origin), else 405.
+  void answer_preflight(const boost::beast::http::request<boost::beast::http::string_body>& request);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   template <class Response>
   void send(Response&& response);

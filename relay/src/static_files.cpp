@@ -64,4 +64,10 @@ bool stays_inside(const std::filesystem::path& root, const std::filesystem::path
   return mismatch.first == real_root.end();
 }
 
+std::string_view cors_allow_origin(const std::vector<std::string>& allowed, std::string_view origin) {
+  if (origin.empty()) return {};
+  if (std::find(allowed.begin(), allowed.end(), "*") != allowed.end()) return "*";
+  return std::find(allowed.begin(), allowed.end(), origin) != allowed.end() ? origin : std::string_view{};
+}
+
 }  // namespace sb::relay

@@ -168,6 +168,17 @@ TEST(static_files, targets_map_inside_the_root_and_never_escape_it) {
   EXPECT_FALSE(resolve_target(root, "relative"));
 }
 
+TEST(static_files, cors_allows_listed_origins_exactly_or_any_with_a_star) {
+  const std::vector<std::string> docs = {"https://docs.example", "http://127.0.0.1:8000"};
+  EXPECT_EQ(cors_allow_origin(docs, "https://docs.example"), "https://docs.example");
+  EXPECT_EQ(cors_allow_origin(docs, "http://127.0.0.1:8000"), "http://127.0.0.1:8000");
+  for (const char* other : {"https://docs.example.evil", "http://docs.example", "https://docs.example:443", "null", ""})
+    EXPECT_EQ(cors_allow_origin(docs, other), "") << other;
+  EXPECT_EQ(cors_allow_origin({}, "https://docs.example"), "") << "off by default";
+  EXPECT_EQ(cors_allow_origin({"*"}, "https://anyone.example"), "*");
+  EXPECT_EQ(cors_allow_origin({"*"}, ""), "") << "no Origin, no CORS headers";
+}
+
 TEST(static_files, wasm_and_javascript_get_the_types_browsers_require) {
   EXPECT_EQ(mime_type("/x/host.wasm"), "application/wasm");
   EXPECT_EQ(mime_type("app.js"), "text/javascript; charset=utf-8");
