@@ -127,19 +127,16 @@ export function runInWorker(worker, options) {
       link?.dispose();
       link = null;
       signal?.removeEventListener('abort', stop);
-      if (sawSockets) options.onSockets?.([]);
-    };
-    const stop = () => {
-      if (ended) return;
-      finish();
-      reject(new RunAborted('run aborted'));
     };
     /** @param {unknown} error */
     const fail = (error) => {
       if (ended) return;
       finish();
+      // The kernel had no chance to report its sockets closed: they are gone with it.
+      if (sawSockets) options.onSockets?.([]);
       reject(error);
     };
+    const stop = () => fail(new RunAborted('run aborted'));
 
     worker.onmessage = (/** @type {MessageEvent<FromWorker>} */ { data }) => {
       if (ended) return;
