@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "hosts_file.hpp"
+#include "key_auth.hpp"
 #include "password_auth.hpp"
 #include "policy.hpp"
 
@@ -84,6 +85,10 @@ inline constexpr std::uint64_t one_day = 86400;
   X(std::vector<std::string>, user_entries, {}, "password_auth.users", "--user", "SOCKBRIDGE_USER", 0, 0, none,      \
     "Require Wisp password login; NAME:PASSWORD (split at the first ':') may log in (repeatable; the variable "     \
     "holds one user)")                                                                                               \
+  X(std::string, authorized_keys_file, "", "key_auth.authorized_keys_file", "--authorized-keys",                     \
+    "SOCKBRIDGE_AUTHORIZED_KEYS", 0, 0, existing_file,                                                               \
+    "Require Wisp key login (extension 0x03, Ed25519) with a key of this file: ssh-ed25519 lines or PEM PUBLIC "  \
+    "KEY blocks (empty: none)")                                                                                      \
   X(std::vector<std::string>, policy_allow, {}, "policy.allow", "--allow", "SOCKBRIDGE_ALLOW", 0, 0, comma_list,     \
     "CIDR block or host name allowed even if not public, e.g. 10.1.2.0/24 or db.internal (repeatable)")             \
   X(std::vector<std::string>, policy_deny, {}, "policy.deny", "--deny", "SOCKBRIDGE_DENY", 0, 0, comma_list,         \
@@ -144,6 +149,9 @@ struct relay_config {
   // From user_entries: every session must log in as one of them (Wisp v2
   // password auth, extension 0x02); v1 sessions, which cannot, are refused.
   user_table users;
+  // Read from authorized_keys_file: every session must log in with one of
+  // them (Wisp v2 key auth, extension 0x03), or as a user if there are users.
+  key_table authorized_keys;
   // From policy_allow/deny/ports and dev: which targets streams may reach.
   target_policy policy;
   // Read from hosts_file.

@@ -89,6 +89,10 @@ constexpr table_note tables[] = {
      "one of them in its INFO (shim-js: run({ relayAuth: { username, password } })); a missing login is closed "
      "with 0xc2, a wrong one with 0xc0, and Wisp v1 sessions (which cannot log in) with 0xc2. Passwords cross "
      "the wire in plain text: serve wss:// (TLS in front of the relay) and keep this file private."},
+    {"key_auth",
+     "Wisp v2 key authentication (extension 0x03, Ed25519). With a keys file, every session must sign the "
+     "relay's random challenge with one of its keys (or log in with a password, if users are configured too); "
+     "an unknown key or bad signature is closed with 0xc1, no login with 0xc2, Wisp v1 sessions with 0xc2."},
     {"policy",
      "Targets are denied unless public unicast: loopback, private (RFC 1918, ULA), link-local, CGNAT, multicast, "
      "unspecified, reserved and cloud metadata addresses are refused, also in IPv4-mapped/compatible/NAT64/6to4 "
@@ -301,6 +305,8 @@ void resolve_settings(relay_config& config) {
   set_policy_lists(config);
   set_listen_ports(config);
   load_hosts_file(config);
+  config.authorized_keys =
+      config.authorized_keys_file.empty() ? key_table{} : read_authorized_keys(config.authorized_keys_file);
 }
 
 }  // namespace sb::relay

@@ -82,11 +82,12 @@ void websocket_session::on_accept(beast::error_code ec) {
   arm_idle_timer();
   if (v2_) {
     phase_ = phase::awaiting_client_info;
-    send(encode_relay_info(*config_));
+    key_challenge_ = config_->authorized_keys.empty() ? protocol::bytes{} : new_key_challenge();
+    send(encode_relay_info(*config_, key_challenge_));
   } else {
     phase_ = phase::open;
     // Wisp v1 has no INFO, so a v1 client cannot log in.
-    if (!config_->users.empty())
+    if (login_required(*config_))
       return refuse_login(protocol::close_reason::auth_required, "Wisp v1 cannot log in", "");
     protocol::bytes ready;
     protocol::encode_continue(ready, protocol::session_stream_id, config_->stream_buffer_packets);
@@ -316,7 +317,7 @@ void websocket_session::adopt_inbound(std::uint32_t listener_id, net::ip::tcp::s
 }
 
 void websocket_session::on_client_info(const protocol::frame& frame) {
-  const auto hello = read_client_info(*config_, frame);
+  const auto hello = read_client_info(*config_, frame, key_challenge_);
   if (hello.refusal == protocol::close_reason::invalid_info) return protocol_error(hello.why, *hello.refusal);
   if (hello.refusal) return refuse_login(*hello.refusal, hello.why, hello.username);
   if (!hello.username.empty())

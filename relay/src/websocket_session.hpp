@@ -150,6 +150,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   bool open_confirmation_ = false;
   bool extension_ = false;  // the client negotiated the sockbridge extension
   std::optional<std::uint32_t> stream_window_;
+  protocol::bytes key_challenge_;  // what this session's INFO asked a key login to sign (key_auth.hpp)
   bool draining_ = false;
   phase phase_ = phase::accepting;
 };

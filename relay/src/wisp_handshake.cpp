@@ -1,5 +1,6 @@
 #include "wisp_handshake.hpp"
 
+#include "key_auth.hpp"
 #include "sockbridge/protocol/extensions.hpp"
 
 namespace sb::relay {
@@ -18,13 +19,31 @@ client_hello refuse(protocol::close_reason reason, std::string why) {
   return hello;
 }
 
-// Password authentication, if configured: a missing login is auth_required,
-// a wrong one auth_bad_password (the Wisp reasons for them).
+// Key authentication: a signature of this session's challenge by an
+// authorized key, else auth_bad_signature (the Wisp reason for it).
+std::optional<client_hello> check_key(const relay_config& config, const protocol::extension& answer_record,
+                                      protocol::byte_view challenge, std::string& username) {
+  protocol::key_auth_answer answer;
+  if (auto error = protocol::decode_key_auth_answer(answer_record.metadata, answer); error != protocol::decode_error::ok)
+    return refuse(protocol::close_reason::invalid_info,
+                  "malformed key auth answer: " + std::string(protocol::describe(error)));
+  const auto* key = check_key_answer(config.authorized_keys, challenge, answer);
+  if (!key) return refuse(protocol::close_reason::auth_bad_signature, "no authorized key made that signature");
+  username = "key:" + key->name;
+  return std::nullopt;
+}
+
+// The login, if one is required: a key answer (if keys are configured and the
+// client sent one), else credentials (if users are configured). A missing
+// login is auth_required, a wrong password auth_bad_password.
 std::optional<client_hello> check_login(const relay_config& config, const protocol::info_payload& info,
-                                        std::string& username) {
-  if (config.users.empty()) return std::nullopt;
+                                        protocol::byte_view challenge, std::string& username) {
+  if (!login_required(config)) return std::nullopt;
+  const auto* key_answer = protocol::find_extension(info, id::key_auth);
+  if (key_answer && !config.authorized_keys.empty()) return check_key(config, *key_answer, challenge, username);
   const auto* login = protocol::find_extension(info, id::password_auth);
-  if (!login) return refuse(protocol::close_reason::auth_required, "no credentials in the client's INFO");
+  if (!login || config.users.empty())
+    return refuse(protocol::close_reason::auth_required, "no credentials in the client's INFO");
   protocol::password_credentials credentials;
   if (auto error = protocol::decode_password_credentials(login->metadata, credentials);
       error != protocol::decode_error::ok)
@@ -38,8 +57,12 @@ std::optional<client_hello> check_login(const relay_config& config, const protoc
 
 }  // namespace
 
-protocol::bytes encode_relay_info(const relay_config& config) {
+bool login_required(const relay_config& config) { return !config.users.empty() || !config.authorized_keys.empty(); }
+
+protocol::bytes encode_relay_info(const relay_config& config, protocol::byte_view key_challenge) {
   const protocol::bytes password = {1};  // required
+  protocol::bytes key_offer;
+  protocol::encode_key_auth_offer(key_offer, {true, protocol::key_algorithm_ed25519, key_challenge});
   protocol::bytes motd;
   protocol::encode_motd(motd, config.motd);
   protocol::bytes features;
@@ -49,19 +72,21 @@ protocol::bytes encode_relay_info(const relay_config& config) {
   protocol::info_payload info{
       2, 0, {record(id::udp), record(id::stream_open_confirmation), record(id::sockbridge, features)}};
   if (!config.users.empty()) info.extensions.push_back(record(id::password_auth, password));
+  if (!config.authorized_keys.empty()) info.extensions.push_back(record(id::key_auth, key_offer));
   if (!config.motd.empty()) info.extensions.push_back(record(id::motd, motd));
   protocol::bytes frame;
   protocol::encode_info(frame, info);
   return frame;
 }
 
-client_hello read_client_info(const relay_config& config, const protocol::frame& frame) {
+client_hello read_client_info(const relay_config& config, const protocol::frame& frame,
+                              protocol::byte_view key_challenge) {
   protocol::info_payload info;
   if (frame.type != protocol::packet_type::info || frame.stream_id != protocol::session_stream_id ||
       protocol::decode_info(frame.payload, info) != protocol::decode_error::ok)
     return refuse(protocol::close_reason::invalid_info, "expected the client's INFO");
   client_hello hello;
-  if (auto refused = check_login(config, info, hello.username)) {
+  if (auto refused = check_login(config, info, key_challenge, hello.username)) {
     refused->username = hello.username;  // for the log: who failed to log in
     return *refused;
   }

@@ -47,7 +47,7 @@ TEST(password_auth, only_the_exact_password_of_a_known_user_matches) {
 }
 
 TEST(wisp_handshake, relay_info_offers_login_and_motd_only_when_configured) {
-  wisp::bytes frame = encode_relay_info(relay_config{});
+  wisp::bytes frame = encode_relay_info(relay_config{}, {});
   wisp::frame decoded;
   wisp::info_payload info;
   ASSERT_EQ(wisp::decode_frame(frame, decoded), wisp::decode_error::ok);
@@ -62,7 +62,7 @@ TEST(wisp_handshake, relay_info_offers_login_and_motd_only_when_configured) {
 
   auto config = with_users();
   config.motd = "Be kind.";
-  frame = encode_relay_info(config);
+  frame = encode_relay_info(config, {});
   ASSERT_EQ(wisp::decode_frame(frame, decoded), wisp::decode_error::ok);
   ASSERT_EQ(wisp::decode_info(decoded.payload, info), wisp::decode_error::ok);
   const auto* password = wisp::find_extension(info, id::password_auth);
@@ -79,25 +79,25 @@ TEST(wisp_handshake, relay_info_offers_login_and_motd_only_when_configured) {
 
 TEST(wisp_handshake, a_client_without_credentials_is_refused_with_auth_required) {
   wisp::bytes storage;
-  const auto hello = read_client_info(with_users(), client_info(storage, {{0x05, {}}}));
+  const auto hello = read_client_info(with_users(), client_info(storage, {{0x05, {}}}), {});
   EXPECT_EQ(hello.refusal, wisp::close_reason::auth_required);
 }
 
 TEST(wisp_handshake, a_wrong_password_or_unknown_user_is_refused_with_auth_bad_password) {
   wisp::bytes storage;
   auto credentials = login("alice", "hunter2");
-  auto hello = read_client_info(with_users(), client_info(storage, {{0x02, credentials}}));
+  auto hello = read_client_info(with_users(), client_info(storage, {{0x02, credentials}}), {});
   EXPECT_EQ(hello.refusal, wisp::close_reason::auth_bad_password);
   EXPECT_EQ(hello.username, "alice");
   credentials = login("mallory", "hunter2");
-  hello = read_client_info(with_users(), client_info(storage, {{0x02, credentials}}));
+  hello = read_client_info(with_users(), client_info(storage, {{0x02, credentials}}), {});
   EXPECT_EQ(hello.refusal, wisp::close_reason::auth_bad_password);
 }
 
 TEST(wisp_handshake, the_right_password_opens_the_session) {
   wisp::bytes storage;
   const auto credentials = login("bob", "hunter2");
-  const auto hello = read_client_info(with_users(), client_info(storage, {{0x02, credentials}, {0x05, {}}}));
+  const auto hello = read_client_info(with_users(), client_info(storage, {{0x02, credentials}, {0x05, {}}}), {});
   EXPECT_FALSE(hello.refusal);
   EXPECT_EQ(hello.username, "bob");
   EXPECT_TRUE(hello.open_confirmation);
@@ -107,18 +107,18 @@ TEST(wisp_handshake, the_right_password_opens_the_session) {
 TEST(wisp_handshake, a_login_with_a_u16_password_length_as_epoxy_sends_it_opens_the_session_too) {
   wisp::bytes storage;
   const auto credentials = login("alice", "correct horse", wisp::password_layout::password_length);
-  const auto hello = read_client_info(with_users(), client_info(storage, {{0x02, credentials}}));
+  const auto hello = read_client_info(with_users(), client_info(storage, {{0x02, credentials}}), {});
   EXPECT_FALSE(hello.refusal) << hello.why;
   EXPECT_EQ(hello.username, "alice");
   const auto wrong = login("alice", "correct hors", wisp::password_layout::password_length);
-  EXPECT_EQ(read_client_info(with_users(), client_info(storage, {{0x02, wrong}})).refusal,
+  EXPECT_EQ(read_client_info(with_users(), client_info(storage, {{0x02, wrong}}), {}).refusal,
             wisp::close_reason::auth_bad_password);
 }
 
 TEST(wisp_handshake, credentials_are_ignored_when_no_users_are_configured) {
   wisp::bytes storage;
   const auto credentials = login("anyone", "anything");
-  const auto hello = read_client_info(relay_config{}, client_info(storage, {{0x02, credentials}}));
+  const auto hello = read_client_info(relay_config{}, client_info(storage, {{0x02, credentials}}), {});
   EXPECT_FALSE(hello.refusal);
   EXPECT_EQ(hello.username, "");
 }
@@ -127,14 +127,14 @@ TEST(wisp_handshake, the_client_stream_window_is_read_from_its_sockbridge_record
   wisp::bytes storage;
   wisp::bytes request;
   wisp::encode_sockbridge_request(request, {65536});
-  auto hello = read_client_info(relay_config{}, client_info(storage, {{0x53, request}}));
+  auto hello = read_client_info(relay_config{}, client_info(storage, {{0x53, request}}), {});
   EXPECT_TRUE(hello.sockbridge);
   EXPECT_EQ(hello.stream_window, 65536u);
-  hello = read_client_info(relay_config{}, client_info(storage, {{0x53, {}}}));
+  hello = read_client_info(relay_config{}, client_info(storage, {{0x53, {}}}), {});
   EXPECT_TRUE(hello.sockbridge);
   EXPECT_FALSE(hello.stream_window) << "an older client: DATA is not windowed";
   const wisp::bytes zero = {0, 0, 0, 0};
-  hello = read_client_info(relay_config{}, client_info(storage, {{0x53, zero}}));
+  hello = read_client_info(relay_config{}, client_info(storage, {{0x53, zero}}), {});
   EXPECT_EQ(hello.refusal, wisp::close_reason::invalid_info);
 }
 
@@ -143,7 +143,7 @@ TEST(wisp_handshake, anything_but_an_info_on_stream_zero_is_invalid) {
   wisp::encode_continue(storage, 0, 5);
   wisp::frame frame;
   ASSERT_EQ(wisp::decode_frame(storage, frame), wisp::decode_error::ok);
-  EXPECT_EQ(read_client_info(relay_config{}, frame).refusal, wisp::close_reason::invalid_info);
+  EXPECT_EQ(read_client_info(relay_config{}, frame, {}).refusal, wisp::close_reason::invalid_info);
 }
 
 }  // namespace
