@@ -53,10 +53,12 @@ std::optional<authorized_key> from_openssh(const std::string& base64, std::strin
                                       static_cast<int>(base64.size()));
   if (decoded < 0 || base64.size() % 4 != 0) return std::nullopt;
   std::size_t size = static_cast<std::size_t>(decoded);
-  size -= static_cast<std::size_t>(std::count(base64.end() - std::min<std::size_t>(2, base64.size()), base64.end(), '='));
+  size -=
+      static_cast<std::size_t>(std::count(base64.end() - std::min<std::size_t>(2, base64.size()), base64.end(), '='));
   constexpr std::string_view type = "ssh-ed25519";
   auto u32_at = [&](std::size_t at) {
-    return std::uint32_t{blob[at]} << 24 | std::uint32_t{blob[at + 1]} << 16 | std::uint32_t{blob[at + 2]} << 8 | blob[at + 3];
+    return std::uint32_t{blob[at]} << 24 | std::uint32_t{blob[at + 1]} << 16 | std::uint32_t{blob[at + 2]} << 8 |
+           blob[at + 3];
   };
   const std::size_t key_at = 4 + type.size() + 4;
   if (size != key_at + protocol::ed25519_public_key_bytes || u32_at(0) != type.size() ||

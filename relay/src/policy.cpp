@@ -206,7 +206,8 @@ std::string_view target_policy::check_port(std::uint16_t port) const {
 
 std::string_view target_policy::check_host(std::string_view host) const {
   if (on_host_list(host, deny_hosts)) return "deny_list";
-  if (is_localhost_name(host) && !allow_loopback && !on_host_list(host, allow_hosts)) return name(address_class::loopback);
+  if (is_localhost_name(host) && !allow_loopback && !on_host_list(host, allow_hosts))
+    return name(address_class::loopback);
   return "";
 }
 

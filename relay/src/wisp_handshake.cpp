@@ -24,7 +24,8 @@ client_hello refuse(protocol::close_reason reason, std::string why) {
 std::optional<client_hello> check_key(const relay_config& config, const protocol::extension& answer_record,
                                       protocol::byte_view challenge, std::string& username) {
   protocol::key_auth_answer answer;
-  if (auto error = protocol::decode_key_auth_answer(answer_record.metadata, answer); error != protocol::decode_error::ok)
+  if (auto error = protocol::decode_key_auth_answer(answer_record.metadata, answer);
+      error != protocol::decode_error::ok)
     return refuse(protocol::close_reason::invalid_info,
                   "malformed key auth answer: " + std::string(protocol::describe(error)));
   const auto* key = check_key_answer(config.authorized_keys, challenge, answer);

@@ -38,8 +38,8 @@ enum class password_layout : std::uint8_t {
 
 // 0x02, client → relay: the credentials, both UTF-8, sent in plain text.
 struct password_credentials {
-  std::string_view username;  // at most max_username_bytes
-  std::string_view password;  // at most max_password_bytes in the password_length layout
+  std::string_view username;                         // at most max_username_bytes
+  std::string_view password;                         // at most max_password_bytes in the password_length layout
   password_layout layout = password_layout::draft6;  // how they were (or are to be) written
   bool operator==(const password_credentials&) const = default;
 };

@@ -103,7 +103,7 @@ enum class extension_id : std::uint8_t {
   X(bad_address_family, "address family is neither 4 nor 6")                  \
   X(too_many_addresses, "more addresses than allowed in one RESOLVED packet") \
   X(zero_window, "a byte window or window increment of zero")                 \
-  X(bad_flag, "a boolean field is neither 0 nor 1")                          \
+  X(bad_flag, "a boolean field is neither 0 nor 1")                           \
   X(bad_key_auth, "key auth: unknown algorithm, or a key hash or signature of the wrong size")
 
 enum class decode_error : std::uint8_t {
