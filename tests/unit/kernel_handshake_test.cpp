@@ -35,7 +35,9 @@ TEST_F(handshake_test, a_sockbridge_relay_gets_credentials_in_the_draft6_layout)
   const auto info = decode_reply(reply);
   const auto* login = wisp::find_extension(info, id::password_auth);
   ASSERT_NE(login, nullptr);
-  EXPECT_EQ(std::string(login->metadata.begin(), login->metadata.end()), "\x05" "alicecorrect horse");
+  EXPECT_EQ(std::string(login->metadata.begin(), login->metadata.end()),
+            "\x05"
+            "alicecorrect horse");
 }
 
 TEST_F(handshake_test, credentials_stay_home_when_the_relay_does_not_ask) {
