@@ -219,6 +219,19 @@ wisp::decode_error decode_metadata(const std::string& sender, const wisp::extens
                     [](const wisp::password_credentials& p) {
                       return json{{"username", text(p.username)}, {"password", text(p.password)}};
                     });
+    case id::key_auth:
+      if (relay)
+        return decode(
+            wisp::key_auth_offer{}, wisp::decode_key_auth_offer, wisp::encode_key_auth_offer,
+            [](const wisp::key_auth_offer& p) {
+              return json{{"required", p.required}, {"algorithms", p.algorithms}, {"challenge_hex", hex(p.challenge)}};
+            });
+      return decode(wisp::key_auth_answer{}, wisp::decode_key_auth_answer, wisp::encode_key_auth_answer,
+                    [](const wisp::key_auth_answer& p) {
+                      return json{{"algorithm", p.algorithm},
+                                  {"key_hash_hex", hex(p.key_hash)},
+                                  {"signature_hex", hex(p.signature)}};
+                    });
     case id::motd:
       if (!relay) break;
       return decode(std::string_view{}, wisp::decode_motd, wisp::encode_motd, [](std::string_view motd) {
