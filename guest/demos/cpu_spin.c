@@ -10,13 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
-static int connect_to(const char *host, const char *port) {
+static int connect_to(const char* host, const char* port) {
   struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
-  struct addrinfo *found = NULL;
+  struct addrinfo* found = NULL;
   int status = getaddrinfo(host, port, &hints, &found);
   if (status != 0) {
     fprintf(stderr, "cpu_spin: %s: %s\n", host, gai_strerror(status));
@@ -45,7 +45,7 @@ static double now_seconds(void) {
 
 enum { rounds_between_clock_reads = 1 << 22 };
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   double seconds = 0;
   if (argc >= 3 && strcmp(argv[1], "-t") == 0) {
     seconds = atof(argv[2]);

@@ -15,17 +15,17 @@
 
 enum { max_clients = 64 };
 
-static void describe(const struct sockaddr_in6 *address, char *text, size_t size) {
+static void describe(const struct sockaddr_in6* address, char* text, size_t size) {
   char ip[INET6_ADDRSTRLEN] = "?";
   if (address->sin6_family == AF_INET)
-    inet_ntop(AF_INET, &((const struct sockaddr_in *)address)->sin_addr, ip, sizeof ip);
+    inet_ntop(AF_INET, &((const struct sockaddr_in*)address)->sin_addr, ip, sizeof ip);
   else
     inet_ntop(AF_INET6, &address->sin6_addr, ip, sizeof ip);
   snprintf(text, size, "%s port %u", ip, ntohs(address->sin6_port));
 }
 
 /* Sends all of data, or returns a negative errno. */
-static int32_t send_all(int32_t fd, const char *data, int32_t length) {
+static int32_t send_all(int32_t fd, const char* data, int32_t length) {
   while (length > 0) {
     int32_t sent = wasm_sock_send(fd, data, (uint32_t)length, 0);
     if (sent < 0) return sent;
@@ -35,7 +35,7 @@ static int32_t send_all(int32_t fd, const char *data, int32_t length) {
   return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   if (argc < 2 || argc > 3) {
     fprintf(stderr, "usage: echo_server PORT [MAX_CLIENTS]\n");
     return 2;

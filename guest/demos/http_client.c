@@ -17,12 +17,12 @@
 
 enum { max_addresses = 8 };
 
-static int fail(const char *what, int32_t result) {
+static int fail(const char* what, int32_t result) {
   fprintf(stderr, "http_client: %s: %s\n", what, strerror((int)-result));
   return 1;
 }
 
-static int send_all(int32_t fd, const char *data, size_t length) {
+static int send_all(int32_t fd, const char* data, size_t length) {
   while (length > 0) {
     int32_t sent = wasm_sock_send(fd, data, (uint32_t)length, 0);
     if (sent < 0) return sent;
@@ -36,7 +36,7 @@ static int send_all(int32_t fd, const char *data, size_t length) {
 static int32_t connect_any(unsigned char (*addresses)[SB_SOCKADDR_IN6_SIZE], int32_t count, uint16_t port) {
   int32_t result = -SB_EHOSTUNREACH;
   for (int32_t i = 0; i < count; ++i) {
-    struct sockaddr_in6 *address = (struct sockaddr_in6 *)addresses[i];
+    struct sockaddr_in6* address = (struct sockaddr_in6*)addresses[i];
     address->sin6_port = htons(port); /* sin_port and sin6_port share an offset */
     const int v6 = address->sin6_family == AF_INET6;
     int32_t fd = wasm_sock_socket(address->sin6_family, SOCK_STREAM, 0);
@@ -48,12 +48,12 @@ static int32_t connect_any(unsigned char (*addresses)[SB_SOCKADDR_IN6_SIZE], int
   return result;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   if (argc != 4) {
     fprintf(stderr, "usage: http_client HOST PORT PATH\n");
     return 2;
   }
-  const char *host = argv[1];
+  const char* host = argv[1];
   long port = strtol(argv[2], NULL, 10);
   if (port <= 0 || port > 65535) {
     fprintf(stderr, "http_client: bad port '%s'\n", argv[2]);
@@ -63,7 +63,7 @@ int main(int argc, char **argv) {
   unsigned char addresses[max_addresses][SB_SOCKADDR_IN6_SIZE];
   int32_t count = wasm_sock_getaddrinfo(host, (uint32_t)strlen(host), SB_AF_UNSPEC, addresses, max_addresses);
   if (count < 0) {
-    const char *why = count == -SB_ENOENT ? "no such host" : strerror(-count);
+    const char* why = count == -SB_ENOENT ? "no such host" : strerror(-count);
     fprintf(stderr, "http_client: cannot resolve %s: %s\n", host, why);
     return 1;
   }

@@ -16,23 +16,23 @@
 
 enum { reply_wait_ms = 2000, max_datagram = 65507 };
 
-static void print_sender(const struct sockaddr_storage *from) {
+static void print_sender(const struct sockaddr_storage* from) {
   char text[INET6_ADDRSTRLEN] = "?";
   unsigned port = 0;
   if (from->ss_family == AF_INET) {
-    const struct sockaddr_in *v4 = (const struct sockaddr_in *)from;
+    const struct sockaddr_in* v4 = (const struct sockaddr_in*)from;
     inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
     port = ntohs(v4->sin_port);
     printf("reply from %s:%u: ", text, port);
   } else {
-    const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)from;
+    const struct sockaddr_in6* v6 = (const struct sockaddr_in6*)from;
     inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
     port = ntohs(v6->sin6_port);
     printf("reply from [%s]:%u: ", text, port);
   }
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   const int connected = argc > 1 && strcmp(argv[1], "-c") == 0;
   if (connected) {
     --argc;
@@ -43,7 +43,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM};
-  struct addrinfo *target = NULL;
+  struct addrinfo* target = NULL;
   int status = getaddrinfo(argv[1], argv[2], &hints, &target);
   if (status != 0) {
     fprintf(stderr, "udp_client: %s: %s\n", argv[1], gai_strerror(status));
@@ -76,7 +76,7 @@ int main(int argc, char **argv) {
     }
     struct sockaddr_storage from;
     socklen_t from_length = sizeof from;
-    ssize_t got = recvfrom(fd, reply, max_datagram, 0, (struct sockaddr *)&from, &from_length);
+    ssize_t got = recvfrom(fd, reply, max_datagram, 0, (struct sockaddr*)&from, &from_length);
     if (got < 0) {
       perror("udp_client: recvfrom");
       return 1;

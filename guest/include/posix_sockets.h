@@ -86,47 +86,47 @@
  * read-only files alike: X(name, WASI number, message).
  * Expand it where a list is needed instead of copying values by hand.
  */
-#define SB_ERRNO_TABLE(X)                                               \
-  X(EACCES, 2, "Permission denied")                                     \
-  X(EADDRINUSE, 3, "Address in use")                                    \
-  X(EADDRNOTAVAIL, 4, "Address not available")                          \
-  X(EAFNOSUPPORT, 5, "Address family not supported by protocol")        \
-  X(EAGAIN, 6, "Resource temporarily unavailable")                      \
-  X(EALREADY, 7, "Operation already in progress")                       \
-  X(EBADF, 8, "Bad file descriptor")                                    \
-  X(ECONNABORTED, 13, "Connection aborted")                             \
-  X(ECONNREFUSED, 14, "Connection refused")                             \
-  X(ECONNRESET, 15, "Connection reset by peer")                         \
-  X(EDESTADDRREQ, 17, "Destination address required")                   \
-  X(EFAULT, 21, "Bad address")                                          \
-  X(EHOSTUNREACH, 23, "Host is unreachable")                            \
-  X(EINPROGRESS, 26, "Operation in progress")                           \
-  X(EINVAL, 28, "Invalid argument")                                     \
-  X(EIO, 29, "I/O error")                                               \
-  X(EISCONN, 30, "Socket is connected")                                 \
-  X(EISDIR, 31, "Is a directory")                                       \
-  X(EMFILE, 33, "Too many open files")                                  \
-  X(EMSGSIZE, 35, "Message too large")                                  \
-  X(ENAMETOOLONG, 37, "Filename too long")                              \
-  X(ENETDOWN, 38, "Network is down")                                    \
-  X(ENETUNREACH, 40, "Network unreachable")                             \
-  X(ENOBUFS, 42, "No buffer space available")                           \
-  X(ENOENT, 44, "No such file or directory")                            \
-  X(ENOMEM, 48, "Out of memory")                                        \
-  X(ENOPROTOOPT, 50, "Protocol not available")                          \
-  X(ENOSYS, 52, "Function not implemented")                             \
-  X(ENOTCONN, 53, "Socket not connected")                               \
-  X(ENOTDIR, 54, "Not a directory")                                     \
-  X(ENOTSOCK, 57, "Not a socket")                                       \
-  X(ENOTSUP, 58, "Not supported")                                       \
-  X(EPERM, 63, "Operation not permitted")                               \
-  X(EPIPE, 64, "Broken pipe")                                           \
-  X(EPROTO, 65, "Protocol error")                                       \
-  X(EPROTONOSUPPORT, 66, "Protocol not supported")                      \
-  X(EPROTOTYPE, 67, "Protocol wrong type for socket")                   \
-  X(EROFS, 69, "Read-only file system")                                 \
-  X(ESPIPE, 70, "Invalid seek")                                         \
-  X(ETIMEDOUT, 73, "Operation timed out")                               \
+#define SB_ERRNO_TABLE(X)                                        \
+  X(EACCES, 2, "Permission denied")                              \
+  X(EADDRINUSE, 3, "Address in use")                             \
+  X(EADDRNOTAVAIL, 4, "Address not available")                   \
+  X(EAFNOSUPPORT, 5, "Address family not supported by protocol") \
+  X(EAGAIN, 6, "Resource temporarily unavailable")               \
+  X(EALREADY, 7, "Operation already in progress")                \
+  X(EBADF, 8, "Bad file descriptor")                             \
+  X(ECONNABORTED, 13, "Connection aborted")                      \
+  X(ECONNREFUSED, 14, "Connection refused")                      \
+  X(ECONNRESET, 15, "Connection reset by peer")                  \
+  X(EDESTADDRREQ, 17, "Destination address required")            \
+  X(EFAULT, 21, "Bad address")                                   \
+  X(EHOSTUNREACH, 23, "Host is unreachable")                     \
+  X(EINPROGRESS, 26, "Operation in progress")                    \
+  X(EINVAL, 28, "Invalid argument")                              \
+  X(EIO, 29, "I/O error")                                        \
+  X(EISCONN, 30, "Socket is connected")                          \
+  X(EISDIR, 31, "Is a directory")                                \
+  X(EMFILE, 33, "Too many open files")                           \
+  X(EMSGSIZE, 35, "Message too large")                           \
+  X(ENAMETOOLONG, 37, "Filename too long")                       \
+  X(ENETDOWN, 38, "Network is down")                             \
+  X(ENETUNREACH, 40, "Network unreachable")                      \
+  X(ENOBUFS, 42, "No buffer space available")                    \
+  X(ENOENT, 44, "No such file or directory")                     \
+  X(ENOMEM, 48, "Out of memory")                                 \
+  X(ENOPROTOOPT, 50, "Protocol not available")                   \
+  X(ENOSYS, 52, "Function not implemented")                      \
+  X(ENOTCONN, 53, "Socket not connected")                        \
+  X(ENOTDIR, 54, "Not a directory")                              \
+  X(ENOTSOCK, 57, "Not a socket")                                \
+  X(ENOTSUP, 58, "Not supported")                                \
+  X(EPERM, 63, "Operation not permitted")                        \
+  X(EPIPE, 64, "Broken pipe")                                    \
+  X(EPROTO, 65, "Protocol error")                                \
+  X(EPROTONOSUPPORT, 66, "Protocol not supported")               \
+  X(EPROTOTYPE, 67, "Protocol wrong type for socket")            \
+  X(EROFS, 69, "Read-only file system")                          \
+  X(ESPIPE, 70, "Invalid seek")                                  \
+  X(ETIMEDOUT, 73, "Operation timed out")                        \
   X(ENOTCAPABLE, 76, "Capabilities insufficient")
 
 #define SB_DEFINE_ERRNO(name, number, message) SB_##name = number,

@@ -58,8 +58,8 @@ struct __sockbridge_jmp_buf {
 typedef struct __sockbridge_jmp_buf jmp_buf[1];
 typedef struct __sockbridge_jmp_buf sigjmp_buf[1];
 
-int __sockbridge_setjmp(struct __sockbridge_jmp_buf *env) __attribute__((returns_twice));
-_Noreturn void __sockbridge_longjmp(struct __sockbridge_jmp_buf *env, int value);
+int __sockbridge_setjmp(struct __sockbridge_jmp_buf* env) __attribute__((returns_twice));
+_Noreturn void __sockbridge_longjmp(struct __sockbridge_jmp_buf* env, int value);
 
 #define setjmp(env) __sockbridge_setjmp(env)
 #define _setjmp(env) __sockbridge_setjmp(env)

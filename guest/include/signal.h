@@ -12,8 +12,8 @@
 #ifndef SOCKBRIDGE_SIGNAL_H
 #define SOCKBRIDGE_SIGNAL_H
 
-#include_next <signal.h>
 #include <__typedef_sigset_t.h>
+#include_next <signal.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -22,7 +22,7 @@ extern "C" {
 
 union sigval {
   int sival_int;
-  void *sival_ptr;
+  void* sival_ptr;
 };
 
 /* What an SA_SIGINFO handler is told. A guest's signals all come from itself
@@ -34,7 +34,7 @@ typedef struct {
   pid_t si_pid;
   uid_t si_uid;
   int si_status;
-  void *si_addr;
+  void* si_addr;
   union sigval si_value;
 } siginfo_t;
 
@@ -43,7 +43,7 @@ typedef struct {
 struct sigaction {
   union {
     void (*sa_handler)(int);
-    void (*sa_sigaction)(int, siginfo_t *, void *);
+    void (*sa_sigaction)(int, siginfo_t*, void*);
   } __sa_handler;
   sigset_t sa_mask;
   int sa_flags;
@@ -60,12 +60,12 @@ struct sigaction {
 #define SA_RESTART 0x10000000
 #define SA_NODEFER 0x40000000
 
-int sigaction(int signal, const struct sigaction *__restrict action, struct sigaction *__restrict old);
-int sigemptyset(sigset_t *set);
-int sigfillset(sigset_t *set);
-int sigaddset(sigset_t *set, int signal);
-int sigdelset(sigset_t *set, int signal);
-int sigismember(const sigset_t *set, int signal);
+int sigaction(int signal, const struct sigaction* __restrict action, struct sigaction* __restrict old);
+int sigemptyset(sigset_t* set);
+int sigfillset(sigset_t* set);
+int sigaddset(sigset_t* set, int signal);
+int sigdelset(sigset_t* set, int signal);
+int sigismember(const sigset_t* set, int signal);
 
 int kill(pid_t pid, int signal);
 int killpg(pid_t group, int signal);

@@ -12,9 +12,9 @@
 extern "C" {
 #endif
 
-int mkstemp(char *pattern);
-int mkostemp(char *pattern, int flags);
-int mkstemps(char *pattern, int suffix_length);
+int mkstemp(char* pattern);
+int mkostemp(char* pattern, int flags);
+int mkstemps(char* pattern, int suffix_length);
 
 #ifdef __cplusplus
 }

@@ -60,11 +60,11 @@ extern "C" {
 #define LOG_NOWAIT 0x10
 #define LOG_PERROR 0x20
 
-void openlog(const char *ident, int option, int facility);
+void openlog(const char* ident, int option, int facility);
 void closelog(void);
 int setlogmask(int mask);
-void syslog(int priority, const char *format, ...) __attribute__((__format__(__printf__, 2, 3)));
-void vsyslog(int priority, const char *format, va_list arguments) __attribute__((__format__(__printf__, 2, 0)));
+void syslog(int priority, const char* format, ...) __attribute__((__format__(__printf__, 2, 3)));
+void vsyslog(int priority, const char* format, va_list arguments) __attribute__((__format__(__printf__, 2, 0)));
 
 #ifdef __cplusplus
 }

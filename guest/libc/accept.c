@@ -5,12 +5,12 @@
 #include "alarm_wait.h"
 #include "sb_result.h"
 
-int accept(int fd, struct sockaddr *__restrict address, socklen_t *__restrict length) {
+int accept(int fd, struct sockaddr* __restrict address, socklen_t* __restrict length) {
   if (sb_alarm_wait(fd, POLLIN) == sb_alarm_is_due) return sb_alarm_interrupt();
   return sb_result(wasm_sock_accept(fd, address, length));
 }
 
-int accept4(int fd, struct sockaddr *__restrict address, socklen_t *__restrict length, int flags) {
+int accept4(int fd, struct sockaddr* __restrict address, socklen_t* __restrict length, int flags) {
   if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) {
     errno = EINVAL;
     return -1;

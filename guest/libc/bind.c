@@ -2,6 +2,6 @@
 
 #include "sb_result.h"
 
-int bind(int fd, const struct sockaddr *address, socklen_t length) {
+int bind(int fd, const struct sockaddr* address, socklen_t length) {
   return sb_result(wasm_sock_bind(fd, address, length));
 }

@@ -6,11 +6,11 @@
 #include <string.h>
 
 /* Splits line in place; returns the number of words. */
-static int split_words(char *line, char **words) {
-  char *comment = strchr(line, '#');
+static int split_words(char* line, char** words) {
+  char* comment = strchr(line, '#');
   if (comment) *comment = '\0';
   int count = 0;
-  for (char *cursor = line; count < sb_config_max_tokens;) {
+  for (char* cursor = line; count < sb_config_max_tokens;) {
     cursor += strspn(cursor, " \t\r\n\v\f");
     if (!*cursor) break;
     words[count++] = cursor;
@@ -20,15 +20,15 @@ static int split_words(char *line, char **words) {
   return count;
 }
 
-int sb_each_config_line(const char *path, sb_config_visit visit, void *context) {
+int sb_each_config_line(const char* path, sb_config_visit visit, void* context) {
   const int saved_errno = errno;
-  FILE *file = fopen(path, "r");
+  FILE* file = fopen(path, "r");
   if (!file) {
     errno = saved_errno;
     return -1;
   }
   char line[sb_config_line_bytes];
-  char *words[sb_config_max_tokens];
+  char* words[sb_config_max_tokens];
   int result = 0;
   int continuation = 0; /* the rest of a line longer than the buffer */
   while (!result && fgets(line, sizeof line, file)) {

@@ -10,7 +10,7 @@
  * alarm() pending a blocking socket connects without blocking and waits for the
  * outcome, or the alarm, in poll (as Linux does, an interrupted connect goes on
  * and fails with EINTR). The socket blocks again before the SIGALRM handler runs. */
-static int connect_until_alarm(int fd, const struct sockaddr *address, socklen_t length, int flags) {
+static int connect_until_alarm(int fd, const struct sockaddr* address, socklen_t length, int flags) {
   if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) return -1;
   const int32_t started = wasm_sock_connect(fd, address, length);
   const enum sb_alarm_wait_result waited =
@@ -26,7 +26,7 @@ static int connect_until_alarm(int fd, const struct sockaddr *address, socklen_t
   return -1;
 }
 
-int connect(int fd, const struct sockaddr *address, socklen_t length) {
+int connect(int fd, const struct sockaddr* address, socklen_t length) {
   const int flags = sb_alarm_due_in_ms() < 0 ? -1 : fcntl(fd, F_GETFL);
   if (flags < 0 || (flags & O_NONBLOCK)) return sb_result(wasm_sock_connect(fd, address, length));
   return connect_until_alarm(fd, address, length, flags);

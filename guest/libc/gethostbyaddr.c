@@ -1,7 +1,7 @@
 #include <netdb.h>
 
 /* No name for any address: the relay does no reverse lookups (include/netdb.h). */
-struct hostent *gethostbyaddr(const void *address, socklen_t length, int family) {
+struct hostent* gethostbyaddr(const void* address, socklen_t length, int family) {
   (void)address;
   (void)length;
   (void)family;

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-int gethostname(char *name, size_t length) {
-  const char *own = getenv("HOSTNAME");
+int gethostname(char* name, size_t length) {
+  const char* own = getenv("HOSTNAME");
   if (!own || !*own) own = "sockbridge";
   const size_t needed = strlen(own) + 1;
   if (length < needed) {

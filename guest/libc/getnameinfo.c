@@ -6,16 +6,16 @@
 static const int known_flags = NI_NUMERICHOST | NI_NUMERICSERV | NI_NOFQDN | NI_NAMEREQD | NI_DGRAM;
 
 /* Numeric only: the relay does no reverse lookups, so NI_NAMEREQD cannot be met. */
-int getnameinfo(const struct sockaddr *__restrict address, socklen_t length, char *__restrict host,
-                socklen_t host_length, char *__restrict service, socklen_t service_length, int flags) {
+int getnameinfo(const struct sockaddr* __restrict address, socklen_t length, char* __restrict host,
+                socklen_t host_length, char* __restrict service, socklen_t service_length, int flags) {
   if (flags & ~known_flags) return EAI_BADFLAGS;
   if (!(host && host_length > 0) && !(service && service_length > 0)) return EAI_NONAME;
   if (!address) return EAI_FAMILY;
   if (flags & NI_NAMEREQD) return EAI_NONAME;
-  const struct sockaddr_in *v4 = (const struct sockaddr_in *)address;
-  const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)address;
+  const struct sockaddr_in* v4 = (const struct sockaddr_in*)address;
+  const struct sockaddr_in6* v6 = (const struct sockaddr_in6*)address;
   unsigned short port;
-  const void *ip;
+  const void* ip;
   if (address->sa_family == AF_INET && length >= sizeof *v4) {
     port = ntohs(v4->sin_port);
     ip = &v4->sin_addr;

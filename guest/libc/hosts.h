@@ -13,7 +13,7 @@
  * family's lines, AF_UNSPEC keeps both. canonical (if not NULL) gets the
  * first matching line's canonical name. Returns the number of addresses:
  * 0 when the name is not there or the guest has no /etc/hosts. */
-int sb_hosts_lookup(const char *name, int family, unsigned char (*slots)[SB_SOCKADDR_IN6_SIZE], int max,
-                    char *canonical, size_t canonical_size);
+int sb_hosts_lookup(const char* name, int family, unsigned char (*slots)[SB_SOCKADDR_IN6_SIZE], int max,
+                    char* canonical, size_t canonical_size);
 
 #endif

@@ -35,7 +35,7 @@ static inline int sb_recv_flags_valid(int flags) {
 
 /* A message the import calls can use: EFAULT for a NULL message, or a NULL
  * msg_iov with iovecs; EMSGSIZE for more than IOV_MAX iovecs (a negative count too). */
-static inline int sb_msghdr_valid(const struct msghdr *message) {
+static inline int sb_msghdr_valid(const struct msghdr* message) {
   if (!message || (!message->msg_iov && message->msg_iovlen != 0)) {
     errno = EFAULT;
     return 0;
@@ -49,7 +49,7 @@ static inline int sb_msghdr_valid(const struct msghdr *message) {
 
 /* The bytes the iovecs of message hold, at most sb_gather_limit_bytes; *nonempty
  * is the only iovec with bytes, or NULL when there are none or several. */
-static inline size_t sb_msghdr_bytes(const struct msghdr *message, const struct iovec **nonempty) {
+static inline size_t sb_msghdr_bytes(const struct msghdr* message, const struct iovec** nonempty) {
   size_t total = 0;
   int parts = 0;
   *nonempty = NULL;

@@ -9,8 +9,8 @@
 
 #include "alarm.h"
 
-int pselect(int nfds, fd_set *__restrict readable, fd_set *__restrict writable, fd_set *__restrict failed,
-            const struct timespec *__restrict timeout, const sigset_t *__restrict sigmask) {
+int pselect(int nfds, fd_set* __restrict readable, fd_set* __restrict writable, fd_set* __restrict failed,
+            const struct timespec* __restrict timeout, const sigset_t* __restrict sigmask) {
   struct timeval wait;
   if (timeout) {
     if (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1000000000) {

@@ -16,14 +16,14 @@ static int is_stream(int fd) {
   return wasm_sock_getsockopt(fd, SB_SOL_SOCKET, SB_SO_TYPE, &type, &length) < 0 || type != SB_SOCK_DGRAM;
 }
 
-ssize_t recv(int fd, void *buffer, size_t length, int flags) {
+ssize_t recv(int fd, void* buffer, size_t length, int flags) {
   if (!sb_recv_flags_valid(flags)) return -1;
   if (!(flags & MSG_DONTWAIT) && sb_alarm_wait(fd, POLLIN) == sb_alarm_is_due) return sb_alarm_interrupt();
   if (!(flags & MSG_WAITALL) || !is_stream(fd))
     return sb_result(wasm_sock_recv(fd, buffer, (uint32_t)length, flags & ~MSG_WAITALL));
   size_t got = 0;
   while (got < length) {
-    int32_t n = wasm_sock_recv(fd, (char *)buffer + got, (uint32_t)(length - got), flags & ~MSG_WAITALL);
+    int32_t n = wasm_sock_recv(fd, (char*)buffer + got, (uint32_t)(length - got), flags & ~MSG_WAITALL);
     if (n < 0) return got > 0 ? (ssize_t)got : sb_result(n);
     if (n == 0) break;
     got += (size_t)n;
@@ -32,8 +32,8 @@ ssize_t recv(int fd, void *buffer, size_t length, int flags) {
 }
 
 /* The source is the socket's peer (a UDP socket talks to one peer at a time). */
-ssize_t recvfrom(int fd, void *__restrict buffer, size_t length, int flags, struct sockaddr *__restrict address,
-                 socklen_t *__restrict address_length) {
+ssize_t recvfrom(int fd, void* __restrict buffer, size_t length, int flags, struct sockaddr* __restrict address,
+                 socklen_t* __restrict address_length) {
   if (!address || !address_length) return recv(fd, buffer, length, flags);
   if (!sb_recv_flags_valid(flags)) return -1;
   if (!(flags & MSG_DONTWAIT) && sb_alarm_wait(fd, POLLIN) == sb_alarm_is_due) return sb_alarm_interrupt();
@@ -46,14 +46,14 @@ ssize_t recvfrom(int fd, void *__restrict buffer, size_t length, int flags, stru
 /* One receive for the whole message, so a datagram lands whole across several
  * iovecs: into the only iovec with room, or into a buffer of at most
  * sb_gather_limit_bytes that is then scattered over them. */
-ssize_t recvmsg(int fd, struct msghdr *message, int flags) {
+ssize_t recvmsg(int fd, struct msghdr* message, int flags) {
   if (!sb_msghdr_valid(message) || !sb_recv_flags_valid(flags)) return -1;
   message->msg_flags = 0;
   message->msg_controllen = 0;
-  const struct iovec *nonempty;
+  const struct iovec* nonempty;
   const size_t capacity = sb_msghdr_bytes(message, &nonempty);
   if (capacity == 0) return 0;
-  char *gathered = nonempty ? NULL : malloc(capacity);
+  char* gathered = nonempty ? NULL : malloc(capacity);
   if (!nonempty && !gathered) {
     errno = ENOBUFS;
     return -1;

@@ -6,7 +6,7 @@
 #include "sb_result.h"
 
 /* The timeout in poll's milliseconds, rounded up; -1 (forever) for none, INT_MAX at most; -2 if invalid. */
-static int timeout_ms(const struct timeval *timeout) {
+static int timeout_ms(const struct timeval* timeout) {
   if (!timeout) return -1;
   if (timeout->tv_sec < 0 || timeout->tv_usec < 0 || timeout->tv_usec >= 1000000) return -2;
   if (timeout->tv_sec >= INT_MAX / 1000) return INT_MAX;
@@ -14,8 +14,8 @@ static int timeout_ms(const struct timeval *timeout) {
 }
 
 /* select() in terms of poll(). wasi-libc's fd_set is a list of fds, not a bitmask. */
-int select(int nfds, fd_set *__restrict readable, fd_set *__restrict writable, fd_set *__restrict failed,
-           struct timeval *__restrict timeout) {
+int select(int nfds, fd_set* __restrict readable, fd_set* __restrict writable, fd_set* __restrict failed,
+           struct timeval* __restrict timeout) {
   const int wait_ms = timeout_ms(timeout);
   if (nfds < 0 || nfds > FD_SETSIZE || wait_ms == -2) {
     errno = EINVAL;
@@ -42,7 +42,8 @@ int select(int nfds, fd_set *__restrict readable, fd_set *__restrict writable, f
       errno = EBADF;
       return -1;
     }
-    if (readable && (table[i].events & POLLIN) && (got & (POLLIN | POLLHUP | POLLERR))) FD_SET(table[i].fd, readable), ++marked;
+    if (readable && (table[i].events & POLLIN) && (got & (POLLIN | POLLHUP | POLLERR)))
+      FD_SET(table[i].fd, readable), ++marked;
     if (writable && (table[i].events & POLLOUT) && (got & (POLLOUT | POLLERR))) FD_SET(table[i].fd, writable), ++marked;
     if (failed && (table[i].events & POLLERR) && (got & POLLERR)) FD_SET(table[i].fd, failed), ++marked;
   }

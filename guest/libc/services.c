@@ -87,9 +87,7 @@ static const struct sb_service* find(const char* name, unsigned short port, cons
   return NULL;
 }
 
-const struct sb_service* sb_service_by_name(const char* name, const char* protocol) {
-  return find(name, 0, protocol);
-}
+const struct sb_service* sb_service_by_name(const char* name, const char* protocol) { return find(name, 0, protocol); }
 
 const struct sb_service* sb_service_by_port(unsigned short port, const char* protocol) {
   return find(NULL, port, protocol);

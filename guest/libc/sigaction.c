@@ -13,7 +13,7 @@
 
 static const int accepted_flags = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTART | SA_NODEFER;
 
-static void (*siginfo_handlers[_NSIG])(int, siginfo_t *, void *);
+static void (*siginfo_handlers[_NSIG])(int, siginfo_t*, void*);
 
 static void siginfo_trampoline(int signal_number) {
   siginfo_t info;
@@ -25,7 +25,7 @@ static void siginfo_trampoline(int signal_number) {
   siginfo_handlers[signal_number](signal_number, &info, 0);
 }
 
-int sigaction(int signal_number, const struct sigaction *__restrict action, struct sigaction *__restrict old) {
+int sigaction(int signal_number, const struct sigaction* __restrict action, struct sigaction* __restrict old) {
   if (signal_number <= 0 || signal_number >= _NSIG || signal_number == SIGKILL || signal_number == SIGSTOP) {
     errno = EINVAL;
     return -1;
@@ -34,7 +34,7 @@ int sigaction(int signal_number, const struct sigaction *__restrict action, stru
     errno = ENOTSUP;
     return -1;
   }
-  void (*previous_siginfo)(int, siginfo_t *, void *) = siginfo_handlers[signal_number];
+  void (*previous_siginfo)(int, siginfo_t*, void*) = siginfo_handlers[signal_number];
   void (*previous)(int);
   if (!action) {
     previous = signal(signal_number, SIG_DFL);

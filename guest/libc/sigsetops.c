@@ -13,30 +13,30 @@ static int valid(int signal_number) {
   return 0;
 }
 
-int sigemptyset(sigset_t *set) {
+int sigemptyset(sigset_t* set) {
   memset(set, 0, sizeof *set);
   return 0;
 }
 
-int sigfillset(sigset_t *set) {
+int sigfillset(sigset_t* set) {
   sigemptyset(set);
   for (int signal_number = 1; signal_number < _NSIG; ++signal_number) sigaddset(set, signal_number);
   return 0;
 }
 
-int sigaddset(sigset_t *set, int signal_number) {
+int sigaddset(sigset_t* set, int signal_number) {
   if (!valid(signal_number)) return -1;
   set->__bits[(signal_number - 1) / bits_per_word] |= 1UL << ((signal_number - 1) % bits_per_word);
   return 0;
 }
 
-int sigdelset(sigset_t *set, int signal_number) {
+int sigdelset(sigset_t* set, int signal_number) {
   if (!valid(signal_number)) return -1;
   set->__bits[(signal_number - 1) / bits_per_word] &= ~(1UL << ((signal_number - 1) % bits_per_word));
   return 0;
 }
 
-int sigismember(const sigset_t *set, int signal_number) {
+int sigismember(const sigset_t* set, int signal_number) {
   if (!valid(signal_number)) return -1;
   return (set->__bits[(signal_number - 1) / bits_per_word] >> ((signal_number - 1) % bits_per_word)) & 1;
 }

@@ -13,7 +13,7 @@
 
 static int failures;
 
-static void check(int ok, const char *name, const char *why) {
+static void check(int ok, const char* name, const char* why) {
   if (ok) {
     printf("ok %s\n", name);
   } else {
@@ -48,7 +48,8 @@ static void nonblocking_pipe_fills_up(void) {
   check(pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0, "pipe2", "pipe2(O_NONBLOCK) failed");
   char c;
   errno = 0;
-  check(read(fds[0], &c, 1) == -1 && errno == EAGAIN, "pipe2_eagain", "empty non-blocking read did not fail with EAGAIN");
+  check(read(fds[0], &c, 1) == -1 && errno == EAGAIN, "pipe2_eagain",
+        "empty non-blocking read did not fail with EAGAIN");
   long total = 0;
   ssize_t n;
   while ((n = write(fds[1], block, sizeof block)) > 0) total += n;
@@ -74,7 +75,7 @@ static void fcntl_sets_nonblocking(void) {
   close(fds[1]);
 }
 
-static long elapsed_ms(const struct timespec *start) {
+static long elapsed_ms(const struct timespec* start) {
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
   return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
@@ -99,7 +100,8 @@ static void poll_and_select_see_pipes(void) {
   char buf[8];
   read(fds[0], buf, sizeof buf);
   close(fds[1]);
-  check(poll(&readable, 1, 0) == 1 && (readable.revents & POLLHUP), "poll_hangup", "no POLLHUP after the writer closed");
+  check(poll(&readable, 1, 0) == 1 && (readable.revents & POLLHUP), "poll_hangup",
+        "no POLLHUP after the writer closed");
   close(fds[0]);
 }
 

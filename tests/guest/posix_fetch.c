@@ -15,7 +15,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: posix_fetch HOST PORT\n");
     return 2;
@@ -27,7 +27,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   int fd = -1;
-  for (struct addrinfo *a = found; a; a = a->ai_next) {
+  for (struct addrinfo* a = found; a; a = a->ai_next) {
     fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
     if (fd < 0) continue;
     if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) break;
@@ -48,8 +48,8 @@ int main(int argc, char **argv) {
   struct sockaddr_storage peer;
   socklen_t peer_length = sizeof peer;
   char host[NI_MAXHOST], service[NI_MAXSERV];
-  if (getpeername(fd, (struct sockaddr *)&peer, &peer_length) != 0 ||
-      getnameinfo((struct sockaddr *)&peer, peer_length, host, sizeof host, service, sizeof service,
+  if (getpeername(fd, (struct sockaddr*)&peer, &peer_length) != 0 ||
+      getnameinfo((struct sockaddr*)&peer, peer_length, host, sizeof host, service, sizeof service,
                   NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
     perror("posix_fetch: getpeername");
     return 1;

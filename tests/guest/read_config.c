@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int print_file(const char *path) {
-  FILE *file = fopen(path, "r");
+static int print_file(const char* path) {
+  FILE* file = fopen(path, "r");
   if (!file) {
     fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
     return -1;
@@ -30,13 +30,13 @@ static int print_file(const char *path) {
   return 0;
 }
 
-static int list_directory(const char *path) {
-  DIR *dir = opendir(path);
+static int list_directory(const char* path) {
+  DIR* dir = opendir(path);
   if (!dir) {
     fprintf(stderr, "cannot list %s: %s\n", path, strerror(errno));
     return -1;
   }
-  for (struct dirent *entry; (entry = readdir(dir));) {
+  for (struct dirent* entry; (entry = readdir(dir));) {
     if (entry->d_name[0] == '.') continue;
     char child[512];
     snprintf(child, sizeof child, "%s/%s", path, entry->d_name);
@@ -51,9 +51,9 @@ static int list_directory(const char *path) {
   return 0;
 }
 
-static int ping(const char *host, const char *service) {
+static int ping(const char* host, const char* service) {
   struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
-  struct addrinfo *found;
+  struct addrinfo* found;
   const int status = getaddrinfo(host, service, &hints, &found);
   if (status != 0) {
     fprintf(stderr, "getaddrinfo %s %s: %s\n", host, service, gai_strerror(status));
@@ -79,15 +79,15 @@ static int ping(const char *host, const char *service) {
   return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   if (argc != 5) {
     fprintf(stderr, "usage: read_config CONFIG DIR HOST SERVICE\n");
     return 2;
   }
   if (print_file(argv[1]) != 0 || list_directory(argv[2]) != 0) return 3;
-  FILE *writable = fopen(argv[1], "w");
+  FILE* writable = fopen(argv[1], "w");
   printf("open for writing: %s\n", writable ? "allowed" : strerror(errno));
-  const struct servent *service = getservbyname(argv[4], "tcp");
+  const struct servent* service = getservbyname(argv[4], "tcp");
   printf("service %s: port %d\n", argv[4], service ? ntohs(service->s_port) : -1);
   return ping(argv[3], argv[4]) == 0 ? 0 : 4;
 }

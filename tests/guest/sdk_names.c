@@ -4,6 +4,7 @@
 // for, gethostname, syslog to stderr, if_nametoindex, and ioctl(FIONREAD)
 // counts the bytes waiting on a connected socket. Argument: a TCP port on
 // 127.0.0.1 whose server sends "0123456789" and waits.
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -15,10 +16,9 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <syslog.h>
-#include <arpa/inet.h>
 #include <unistd.h>
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   if (argc != 2) return 2;
   struct sockaddr_un local;
   memset(&local, 0, sizeof local);
@@ -39,7 +39,7 @@ int main(int argc, char **argv) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in peer = {.sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(argv[1]))};
   inet_pton(AF_INET, "127.0.0.1", &peer.sin_addr);
-  if (connect(fd, (struct sockaddr *)&peer, sizeof peer) != 0) return perror("connect"), 1;
+  if (connect(fd, (struct sockaddr*)&peer, sizeof peer) != 0) return perror("connect"), 1;
   const int tos = 0x10;
   const int set = setsockopt(fd, SOL_IP, IP_TOS, &tos, sizeof tos);
   printf("setsockopt(SOL_IP, IP_TOS): %d %s\n", set, set < 0 ? strerror(errno) : "");

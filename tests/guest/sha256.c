@@ -51,7 +51,7 @@ static void compress(uint32_t state[8], const unsigned char block[64]) {
   state[7] += h;
 }
 
-void sha256_init(struct sha256 *hash) {
+void sha256_init(struct sha256* hash) {
   static const uint32_t initial[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   memcpy(hash->state, initial, sizeof initial);
@@ -59,8 +59,8 @@ void sha256_init(struct sha256 *hash) {
   hash->used = 0;
 }
 
-void sha256_update(struct sha256 *hash, const void *data, size_t size) {
-  const unsigned char *bytes = data;
+void sha256_update(struct sha256* hash, const void* data, size_t size) {
+  const unsigned char* bytes = data;
   hash->length += size;
   if (hash->used) {
     size_t take = 64 - hash->used < size ? 64 - hash->used : size;
@@ -77,7 +77,7 @@ void sha256_update(struct sha256 *hash, const void *data, size_t size) {
   hash->used = size;
 }
 
-void sha256_hex(struct sha256 *hash, char out[65]) {
+void sha256_hex(struct sha256* hash, char out[65]) {
   uint64_t bits = hash->length * 8;
   unsigned char pad[72] = {0x80};
   size_t pad_size = (hash->used < 56 ? 56 : 120) - hash->used;

@@ -10,14 +10,14 @@
 
 struct sha256 {
   uint32_t state[8];
-  uint64_t length;       /* bytes hashed so far */
+  uint64_t length; /* bytes hashed so far */
   unsigned char block[64];
-  size_t used;           /* bytes waiting in block */
+  size_t used; /* bytes waiting in block */
 };
 
-void sha256_init(struct sha256 *hash);
-void sha256_update(struct sha256 *hash, const void *data, size_t size);
+void sha256_init(struct sha256* hash);
+void sha256_update(struct sha256* hash, const void* data, size_t size);
 /* Writes the digest as 64 lowercase hex digits and a NUL. */
-void sha256_hex(struct sha256 *hash, char out[65]);
+void sha256_hex(struct sha256* hash, char out[65]);
 
 #endif

@@ -37,13 +37,13 @@ static double seconds_now(void) {
   return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 }
 
-static int fail(const char *what) {
+static int fail(const char* what) {
   fprintf(stderr, "transfer: %s: %s\n", what, strerror(errno));
   return 1;
 }
 
 /* Resolves and connects; returns the socket or -1 (message printed). */
-static int open_connection(const char *host, const char *port) {
+static int open_connection(const char* host, const char* port) {
   struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *found = NULL;
   int status = getaddrinfo(host, port, &hints, &found);
   if (status != 0) {
@@ -51,7 +51,7 @@ static int open_connection(const char *host, const char *port) {
     return -1;
   }
   int fd = -1;
-  for (struct addrinfo *a = found; a && fd < 0; a = a->ai_next) {
+  for (struct addrinfo* a = found; a && fd < 0; a = a->ai_next) {
     fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
     if (fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
       fail("connect");
@@ -90,7 +90,7 @@ static int receive_all(int fd, int hashing) {
 }
 
 /* xorshift64: the same stream for the same length, on any host. */
-static void fill(unsigned char *out, size_t size, uint64_t *state) {
+static void fill(unsigned char* out, size_t size, uint64_t* state) {
   for (size_t i = 0; i < size; ++i) {
     *state ^= *state << 13;
     *state ^= *state >> 7;
@@ -99,8 +99,8 @@ static void fill(unsigned char *out, size_t size, uint64_t *state) {
   }
 }
 
-static int send_all(int fd, const void *data, size_t size) {
-  const unsigned char *bytes = data;
+static int send_all(int fd, const void* data, size_t size) {
+  const unsigned char* bytes = data;
   while (size > 0) {
     ssize_t sent = send(fd, bytes, size, 0);
     if (sent < 0) return -1;
@@ -138,8 +138,8 @@ static int put(int fd, uint64_t size) {
   }
 }
 
-static int compare_doubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
+static int compare_doubles(const void* a, const void* b) {
+  double x = *(const double*)a, y = *(const double*)b;
   return (x > y) - (x < y);
 }
 
@@ -148,7 +148,7 @@ static int pingpong(int fd, long count, size_t size) {
     fprintf(stderr, "transfer: COUNT must be at least 1 and SIZE 1..%d\n", chunk_size);
     return 2;
   }
-  double *samples = calloc((size_t)count, sizeof *samples);
+  double* samples = calloc((size_t)count, sizeof *samples);
   if (!samples) return fail("calloc");
   memset(buffer, 'p', size);
   const double first_started = seconds_now();
@@ -175,7 +175,7 @@ static int pingpong(int fd, long count, size_t size) {
   return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   if (argc < 4) {
     fprintf(stderr,
             "usage: transfer get|drain HOST PORT\n"
@@ -183,7 +183,7 @@ int main(int argc, char **argv) {
             "       transfer pingpong HOST PORT COUNT [SIZE]\n");
     return 2;
   }
-  const char *mode = argv[1];
+  const char* mode = argv[1];
   int fd = open_connection(argv[2], argv[3]);
   if (fd < 0) return 1;
   int status;

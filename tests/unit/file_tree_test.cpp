@@ -28,9 +28,9 @@ constexpr std::uint8_t filetype_directory = 3;
 constexpr std::uint8_t filetype_regular_file = 4;
 
 constexpr guest_ptr path_at = 0x400;
-constexpr guest_ptr out_at = 0x800;    // an fd, a count or an offset
+constexpr guest_ptr out_at = 0x800;  // an fd, a count or an offset
 constexpr guest_ptr iovs_at = 0x900;
-constexpr guest_ptr stat_at = 0xa00;   // filestat (64 bytes) or fdstat (24)
+constexpr guest_ptr stat_at = 0xa00;  // filestat (64 bytes) or fdstat (24)
 
 std::vector<std::uint8_t> bytes_of(std::string_view text) { return {text.begin(), text.end()}; }
 

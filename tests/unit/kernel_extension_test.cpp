@@ -76,7 +76,9 @@ TEST_F(extension_test, getaddrinfo_rejects_hostile_arguments) {
   put_text(buffer_at, "a\nb");
   EXPECT_EQ(k.sock_getaddrinfo(buffer_at, 3, SB_AF_UNSPEC, 0x2000, 1), -SB_EINVAL);
   // DEL is a control character to the wire format too (found by the host_kernel fuzzer).
-  put_text(buffer_at, "a\x7f" "b");
+  put_text(buffer_at,
+           "a\x7f"
+           "b");
   EXPECT_EQ(k.sock_getaddrinfo(buffer_at, 3, SB_AF_UNSPEC, 0x2000, 1), -SB_EINVAL);
   EXPECT_FALSE(k.has_outgoing()) << "nothing is sent to the relay";
 }
@@ -121,7 +123,8 @@ TEST_F(extension_test, listen_waits_for_the_relay_then_accept_returns_inbound_st
 
   const std::uint32_t inbound = wisp::relay_stream_id_bit | 1;
   wisp::bytes accepted;
-  wisp::encode_accepted(accepted, request.stream_id, {inbound, wire_v4({127, 0, 0, 1}, 50000), wire_v4({127, 0, 0, 1}, 7000)});
+  wisp::encode_accepted(accepted, request.stream_id,
+                        {inbound, wire_v4({127, 0, 0, 1}, 50000), wire_v4({127, 0, 0, 1}, 7000)});
   k.on_frame(accepted);
   relay_continue(inbound, 16);
   relay_data(inbound, "early bytes");  // may arrive before accept()

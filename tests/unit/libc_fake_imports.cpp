@@ -70,7 +70,6 @@ std::vector<std::string> fake_imports::unused_replies() const {
   return unused;
 }
 
-
 std::string ipv4_slot(const char* dotted) {
   in_addr address{};
   EXPECT_EQ(::inet_pton(AF_INET, dotted, &address), 1) << dotted;
@@ -93,9 +92,12 @@ namespace {
 
 int native_family(int family) {
   switch (family) {
-    case SB_AF_INET: return AF_INET;
-    case SB_AF_INET6: return AF_INET6;
-    default: return -1;  // a family glibc rejects with EAFNOSUPPORT, as wasi-libc does
+    case SB_AF_INET:
+      return AF_INET;
+    case SB_AF_INET6:
+      return AF_INET6;
+    default:
+      return -1;  // a family glibc rejects with EAFNOSUPPORT, as wasi-libc does
   }
 }
 
@@ -124,7 +126,9 @@ int32_t wasm_sock_connect(int32_t fd, const void* addr, uint32_t addrlen) {
   return address_call("connect", fd, addr, addrlen);
 }
 
-int32_t wasm_sock_bind(int32_t fd, const void* addr, uint32_t addrlen) { return address_call("bind", fd, addr, addrlen); }
+int32_t wasm_sock_bind(int32_t fd, const void* addr, uint32_t addrlen) {
+  return address_call("bind", fd, addr, addrlen);
+}
 
 int32_t wasm_sock_listen(int32_t fd, int32_t backlog) { return fake().answer({"listen", {fd, backlog}}).result; }
 
@@ -149,7 +153,9 @@ int32_t wasm_sock_send(int32_t fd, const void* buf, uint32_t len, int32_t flags)
 }
 
 int32_t wasm_sock_sendto(int32_t fd, const void* buf, uint32_t len, int32_t flags, const void* addr, uint32_t addrlen) {
-  return fake().answer({"sendto", {fd, len, flags, addrlen}, {buf, addr}, bytes(buf, len), bytes(addr, addrlen)}).result;
+  return fake()
+      .answer({"sendto", {fd, len, flags, addrlen}, {buf, addr}, bytes(buf, len), bytes(addr, addrlen)})
+      .result;
 }
 
 int32_t wasm_sock_recv(int32_t fd, void* buf, uint32_t len, int32_t flags) {

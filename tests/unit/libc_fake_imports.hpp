@@ -31,9 +31,9 @@ struct import_call {
 
 struct reply {
   std::int32_t result = 0;
-  std::string output = {};             // written to the call's buffer: received bytes, option value, address slots
-  std::string address = {};            // written to addr, its size to *addrlen (recvfrom, accept, getsockname…)
-  std::vector<std::int16_t> revents{}; // poll: written to each entry in order
+  std::string output = {};              // written to the call's buffer: received bytes, option value, address slots
+  std::string address = {};             // written to addr, its size to *addrlen (recvfrom, accept, getsockname…)
+  std::vector<std::int16_t> revents{};  // poll: written to each entry in order
 };
 
 class fake_imports {

@@ -24,10 +24,14 @@ sockaddr_in peer(std::uint16_t port) {
   return address;
 }
 
-std::string bytes_of(const sockaddr_in& address) { return std::string(reinterpret_cast<const char*>(&address), sizeof address); }
+std::string bytes_of(const sockaddr_in& address) {
+  return std::string(reinterpret_cast<const char*>(&address), sizeof address);
+}
 
 // The SO_TYPE query recv(MSG_WAITALL) makes first.
-void script_socket_type(fake_imports& imports, std::int32_t type) { imports.script("getsockopt", {0, int_bytes(type)}); }
+void script_socket_type(fake_imports& imports, std::int32_t type) {
+  imports.script("getsockopt", {0, int_bytes(type)});
+}
 
 TEST_F(libc_msg_test, send_passes_the_bytes_and_flags_and_returns_the_count_queued) {
   imports.script("send", {3});

@@ -44,8 +44,11 @@ TEST_F(libc_poll_select_test, poll_events_have_linux_values_and_are_translated_b
   static_assert(POLLIN == 0x001 && POLLPRI == 0x002 && POLLOUT == 0x004 && POLLERR == 0x008 && POLLHUP == 0x010 &&
                 POLLNVAL == 0x020 && POLLRDNORM == 0x040 && POLLWRNORM == 0x100);
   pollfd fds[] = {{3, POLLRDNORM | POLLPRI, 0}, {4, POLLOUT | POLLWRNORM, 0}, {5, POLLIN, 0}, {6, POLLIN, 0}};
-  imports.script("poll", {4, {}, {}, {SB_POLLIN, SB_POLLOUT | SB_POLLERR, static_cast<std::int16_t>(SB_POLLIN | SB_POLLHUP),
-                                      SB_POLLNVAL}});
+  imports.script(
+      "poll", {4,
+               {},
+               {},
+               {SB_POLLIN, SB_POLLOUT | SB_POLLERR, static_cast<std::int16_t>(SB_POLLIN | SB_POLLHUP), SB_POLLNVAL}});
   EXPECT_EQ(libc::poll(fds, 4, 0), 4);
   EXPECT_EQ(imports.calls[0].events, (std::vector<std::int16_t>{SB_POLLIN, SB_POLLOUT, SB_POLLIN, SB_POLLIN}))
       << "POLLPRI is never asked of the host";
@@ -84,8 +87,7 @@ TEST_F(libc_poll_select_test, select_asks_poll_once_per_fd_and_reports_each_read
   timeval timeout{0, 0};
   EXPECT_EQ(libc::select(8, &readable, &writable, &failed, &timeout), 2);
   EXPECT_EQ(imports.calls[0].fds, (std::vector<std::int32_t>{3, 5, 7}));
-  EXPECT_EQ(imports.calls[0].events,
-            (std::vector<std::int16_t>{SB_POLLIN, SB_POLLIN | SB_POLLOUT, SB_POLLOUT}))
+  EXPECT_EQ(imports.calls[0].events, (std::vector<std::int16_t>{SB_POLLIN, SB_POLLIN | SB_POLLOUT, SB_POLLOUT}))
       << "errors are reported unasked";
   EXPECT_EQ(members(readable, 8), (std::vector<int>{3}));
   EXPECT_EQ(members(writable, 8), (std::vector<int>{5}));

@@ -26,7 +26,9 @@ sockaddr_in loopback(std::uint16_t port) {
   return address;
 }
 
-std::string bytes_of(const sockaddr_in& address) { return std::string(reinterpret_cast<const char*>(&address), sizeof address); }
+std::string bytes_of(const sockaddr_in& address) {
+  return std::string(reinterpret_cast<const char*>(&address), sizeof address);
+}
 
 TEST_F(libc_socket_test, socket_passes_domain_type_and_protocol_unchanged_and_returns_the_fd) {
   imports.script("socket", {3});

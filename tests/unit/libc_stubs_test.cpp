@@ -114,9 +114,7 @@ TEST_F(libc_stubs_test, kill_of_its_own_pid_raises_the_signal) {
   std::signal(SIGUSR1, previous);
 }
 
-TEST_F(libc_stubs_test, kill_with_signal_zero_answers_that_the_guest_exists) {
-  EXPECT_EQ(stubs::kill(getpid(), 0), 0);
-}
+TEST_F(libc_stubs_test, kill_with_signal_zero_answers_that_the_guest_exists) { EXPECT_EQ(stubs::kill(getpid(), 0), 0); }
 
 TEST_F(libc_stubs_test, kill_of_any_other_pid_is_esrch) {
   EXPECT_EQ(stubs::kill(getpid() + 1, SIGTERM), -1);

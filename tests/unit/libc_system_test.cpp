@@ -24,8 +24,10 @@ class libc_system_test : public libc_test {
     libc::setlogmask(0xff);
   }
   void TearDown() override {
-    if (had_hostname_) setenv("HOSTNAME", saved_hostname_.c_str(), 1);
-    else unsetenv("HOSTNAME");
+    if (had_hostname_)
+      setenv("HOSTNAME", saved_hostname_.c_str(), 1);
+    else
+      unsetenv("HOSTNAME");
     libc::closelog();
     libc::setlogmask(0xff);
     libc_test::TearDown();

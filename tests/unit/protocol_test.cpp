@@ -17,8 +17,8 @@ wisp::frame decode_ok(const wisp::bytes& bytes) {
 TEST(wisp_codec, connect_encodes_to_the_published_v1_layout) {
   wisp::bytes out;
   wisp::encode_connect(out, 0x01020304, {wisp::stream_type::tcp, 8080, "example.org"});
-  const wisp::bytes expected = {0x01, 0x04, 0x03, 0x02, 0x01, 0x01, 0x90, 0x1f,
-                                'e',  'x',  'a',  'm',  'p',  'l',  'e',  '.',  'o', 'r', 'g'};
+  const wisp::bytes expected = {0x01, 0x04, 0x03, 0x02, 0x01, 0x01, 0x90, 0x1f, 'e', 'x',
+                                'a',  'm',  'p',  'l',  'e',  '.',  'o',  'r',  'g'};
   EXPECT_EQ(out, expected);
 }
 

@@ -108,8 +108,8 @@ TEST_F(wasi_test, clocks_and_random_fill_guest_memory_and_check_pointers) {
 
 TEST_F(wasi_test, poll_oneoff_sleeps_on_a_relative_clock_subscription) {
   constexpr guest_ptr subscription = 0x400, event = 0x500, count = 0x600;
-  ASSERT_TRUE(memory.write_u64(subscription, 0xabcdef));      // userdata
-  memory.bytes()[subscription + 8] = 0;                        // eventtype clock
+  ASSERT_TRUE(memory.write_u64(subscription, 0xabcdef));         // userdata
+  memory.bytes()[subscription + 8] = 0;                          // eventtype clock
   ASSERT_TRUE(memory.write_u64(subscription + 24, 50'000'000));  // 50 ms in ns
   EXPECT_EQ(wasi.poll_oneoff(subscription, event, 1, count), would_block);
   EXPECT_EQ(k.wake_after_ms(), 50);

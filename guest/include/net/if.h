@@ -40,7 +40,7 @@ struct ifreq {
     int ifru_mtu;
     char ifru_slave[IFNAMSIZ];
     char ifru_newname[IFNAMSIZ];
-    char *ifru_data;
+    char* ifru_data;
   } ifr_ifru;
 };
 #define ifr_addr ifr_ifru.ifru_addr
@@ -59,8 +59,8 @@ struct ifreq {
 struct ifconf {
   int ifc_len;
   union {
-    char *ifcu_buf;
-    struct ifreq *ifcu_req;
+    char* ifcu_buf;
+    struct ifreq* ifcu_req;
   } ifc_ifcu;
 };
 #define ifc_buf ifc_ifcu.ifcu_buf
@@ -68,13 +68,13 @@ struct ifconf {
 
 struct if_nameindex {
   unsigned int if_index;
-  char *if_name;
+  char* if_name;
 };
 
-unsigned int if_nametoindex(const char *name);
-char *if_indextoname(unsigned int index, char *name);
-struct if_nameindex *if_nameindex(void);
-void if_freenameindex(struct if_nameindex *list);
+unsigned int if_nametoindex(const char* name);
+char* if_indextoname(unsigned int index, char* name);
+struct if_nameindex* if_nameindex(void);
+void if_freenameindex(struct if_nameindex* list);
 
 #ifdef __cplusplus
 }

@@ -72,18 +72,18 @@ extern "C" {
 #endif
 
 int socket(int domain, int type, int protocol);
-int bind(int fd, const struct sockaddr *address, socklen_t length);
-int connect(int fd, const struct sockaddr *address, socklen_t length);
+int bind(int fd, const struct sockaddr* address, socklen_t length);
+int connect(int fd, const struct sockaddr* address, socklen_t length);
 int listen(int fd, int backlog);
-int getsockname(int fd, struct sockaddr *__restrict address, socklen_t *__restrict length);
-int getpeername(int fd, struct sockaddr *__restrict address, socklen_t *__restrict length);
-ssize_t sendto(int fd, const void *buffer, size_t length, int flags, const struct sockaddr *address,
+int getsockname(int fd, struct sockaddr* __restrict address, socklen_t* __restrict length);
+int getpeername(int fd, struct sockaddr* __restrict address, socklen_t* __restrict length);
+ssize_t sendto(int fd, const void* buffer, size_t length, int flags, const struct sockaddr* address,
                socklen_t address_length);
-ssize_t recvfrom(int fd, void *__restrict buffer, size_t length, int flags, struct sockaddr *__restrict address,
-                 socklen_t *__restrict address_length);
-ssize_t sendmsg(int fd, const struct msghdr *message, int flags);
-ssize_t recvmsg(int fd, struct msghdr *message, int flags);
-int setsockopt(int fd, int level, int name, const void *value, socklen_t length);
+ssize_t recvfrom(int fd, void* __restrict buffer, size_t length, int flags, struct sockaddr* __restrict address,
+                 socklen_t* __restrict address_length);
+ssize_t sendmsg(int fd, const struct msghdr* message, int flags);
+ssize_t recvmsg(int fd, struct msghdr* message, int flags);
+int setsockopt(int fd, int level, int name, const void* value, socklen_t length);
 /* AF_UNIX + SOCK_STREAM: two connected local sockets inside the host (posix_sockets.h,
  * wasm_sock_socketpair). SOCK_DGRAM pairs and AF_INET/AF_INET6 pairs fail with EOPNOTSUPP. */
 int socketpair(int domain, int type, int protocol, int fds[2]);

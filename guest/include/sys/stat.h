@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-int chmod(const char *path, mode_t mode);
+int chmod(const char* path, mode_t mode);
 int fchmod(int fd, mode_t mode);
 
 #ifdef __cplusplus

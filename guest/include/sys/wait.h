@@ -25,10 +25,10 @@ extern "C" {
 #endif
 
 #ifndef WEXITSTATUS
-#define WEXITSTATUS(status) (((status) & 0xff00) >> 8)
+#define WEXITSTATUS(status) (((status)&0xff00) >> 8)
 #endif
 #ifndef WTERMSIG
-#define WTERMSIG(status) ((status) & 0x7f)
+#define WTERMSIG(status) ((status)&0x7f)
 #endif
 #ifndef WSTOPSIG
 #define WSTOPSIG(status) WEXITSTATUS(status)
@@ -37,17 +37,17 @@ extern "C" {
 #define WIFEXITED(status) (!WTERMSIG(status))
 #endif
 #ifndef WIFSTOPPED
-#define WIFSTOPPED(status) ((short)((((status) & 0xffff) * 0x10001U) >> 8) > 0x7f00)
+#define WIFSTOPPED(status) ((short)((((status)&0xffff) * 0x10001U) >> 8) > 0x7f00)
 #endif
 #ifndef WIFSIGNALED
-#define WIFSIGNALED(status) (((status) & 0xffff) - 1U < 0xffu)
+#define WIFSIGNALED(status) (((status)&0xffff) - 1U < 0xffu)
 #endif
 #ifndef WIFCONTINUED
 #define WIFCONTINUED(status) ((status) == 0xffff)
 #endif
 
-pid_t wait(int *status);
-pid_t waitpid(pid_t pid, int *status, int options);
+pid_t wait(int* status);
+pid_t waitpid(pid_t pid, int* status, int options);
 
 #ifdef __cplusplus
 }

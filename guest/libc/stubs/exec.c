@@ -13,48 +13,48 @@ static int no_program_runs(void) {
   return -1;
 }
 
-int execve(const char *path, char *const argv[], char *const envp[]) {
+int execve(const char* path, char* const argv[], char* const envp[]) {
   (void)path, (void)argv, (void)envp;
   return no_program_runs();
 }
 
-int execv(const char *path, char *const argv[]) {
+int execv(const char* path, char* const argv[]) {
   (void)path, (void)argv;
   return no_program_runs();
 }
 
-int execvp(const char *file, char *const argv[]) {
+int execvp(const char* file, char* const argv[]) {
   (void)file, (void)argv;
   return no_program_runs();
 }
 
-int execvpe(const char *file, char *const argv[], char *const envp[]) {
+int execvpe(const char* file, char* const argv[], char* const envp[]) {
   (void)file, (void)argv, (void)envp;
   return no_program_runs();
 }
 
 /* The variadic forms need not read their arguments: nothing is run. */
-int execl(const char *path, const char *argument, ...) {
+int execl(const char* path, const char* argument, ...) {
   (void)path, (void)argument;
   return no_program_runs();
 }
 
-int execlp(const char *file, const char *argument, ...) {
+int execlp(const char* file, const char* argument, ...) {
   (void)file, (void)argument;
   return no_program_runs();
 }
 
-int execle(const char *path, const char *argument, ...) {
+int execle(const char* path, const char* argument, ...) {
   (void)path, (void)argument;
   return no_program_runs();
 }
 
-int fexecve(int fd, char *const argv[], char *const envp[]) {
+int fexecve(int fd, char* const argv[], char* const envp[]) {
   (void)fd, (void)argv, (void)envp;
   return no_program_runs();
 }
 
-int system(const char *command) {
+int system(const char* command) {
   if (!command) return 0;
   return no_program_runs();
 }

@@ -16,7 +16,7 @@ static int fail(int error) {
   return -1;
 }
 
-int chmod(const char *path, mode_t mode) {
+int chmod(const char* path, mode_t mode) {
   (void)path, (void)mode;
   return fail(EROFS);
 }
@@ -26,16 +26,16 @@ int fchmod(int fd, mode_t mode) {
   return fail(fd >= 0 && fcntl(fd, F_GETFL) != -1 ? EROFS : EBADF);
 }
 
-int mkstemps(char *pattern, int suffix_length) {
+int mkstemps(char* pattern, int suffix_length) {
   size_t length = strlen(pattern);
   if (suffix_length < 0 || length < 6 + (size_t)suffix_length) return fail(EINVAL);
   if (memcmp(pattern + length - suffix_length - 6, "XXXXXX", 6) != 0) return fail(EINVAL);
   return fail(EROFS);
 }
 
-int mkstemp(char *pattern) { return mkstemps(pattern, 0); }
+int mkstemp(char* pattern) { return mkstemps(pattern, 0); }
 
-int mkostemp(char *pattern, int flags) {
+int mkostemp(char* pattern, int flags) {
   (void)flags;
   return mkstemps(pattern, 0);
 }

@@ -7,10 +7,10 @@
 
 static const int known_options = WNOHANG | WUNTRACED | WCONTINUED;
 
-pid_t waitpid(pid_t pid, int *status, int options) {
+pid_t waitpid(pid_t pid, int* status, int options) {
   (void)pid, (void)status;
   errno = (options & ~known_options) ? EINVAL : ECHILD;
   return -1;
 }
 
-pid_t wait(int *status) { return waitpid(-1, status, 0); }
+pid_t wait(int* status) { return waitpid(-1, status, 0); }

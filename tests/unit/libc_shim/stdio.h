@@ -8,7 +8,7 @@
 #ifndef SOCKBRIDGE_LIBC_SHIM_STDIO_H
 #define SOCKBRIDGE_LIBC_SHIM_STDIO_H
 
-FILE *sb_shim_fopen(const char *path, const char *mode);
+FILE* sb_shim_fopen(const char* path, const char* mode);
 #define fopen sb_shim_fopen
 
 #endif

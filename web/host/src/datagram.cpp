@@ -150,7 +150,8 @@ std::int32_t kernel::sock_sendto(std::int32_t fd, guest_ptr buf, std::uint32_t l
       s.state = socket_state::created;
     }
     if (len > max_datagram_bytes) return error(SB_EMSGSIZE);  // before it costs a relay port
-    if (s.state == socket_state::created && bound_udp_ && link_ == link_state::ready) open_bound_stream(s, object_of(fd));
+    if (s.state == socket_state::created && bound_udp_ && link_ == link_state::ready)
+      open_bound_stream(s, object_of(fd));
     if (s.local_binding == binding::relay_port) return send_datagram(s, buf, len, &to);
     if (auto result = connect_datagram(s, object_of(fd), to); result < 0) return result;
     return send_datagram(s, buf, len);

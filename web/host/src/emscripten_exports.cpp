@@ -212,8 +212,8 @@ SB_EXPORT std::int32_t sb_wasi_fd_tell(std::int32_t fd, guest_ptr o) { return st
 SB_EXPORT std::int32_t sb_wasi_fd_filestat_get(std::int32_t fd, guest_ptr s) {
   return state().wasi.fd_filestat_get(fd, s);
 }
-SB_EXPORT std::int32_t sb_wasi_path_filestat_get(std::int32_t dirfd, std::uint32_t lookup, guest_ptr p,
-                                                 std::uint32_t l, guest_ptr s) {
+SB_EXPORT std::int32_t sb_wasi_path_filestat_get(std::int32_t dirfd, std::uint32_t lookup, guest_ptr p, std::uint32_t l,
+                                                 guest_ptr s) {
   return state().wasi.path_filestat_get(dirfd, lookup, p, l, s);
 }
 SB_EXPORT std::int32_t sb_wasi_fd_readdir(std::int32_t fd, guest_ptr b, std::uint32_t l, std::uint64_t cookie,
@@ -252,7 +252,7 @@ struct host_export<std::int32_t(Parameters...)> {
 
 // Every row of posix_sockets.h's import tables has its export above, with the
 // row's parameters: a missing or different export does not compile.
-#define SB_CHECK_EXPORT(export_name, parameters)                                                        \
+#define SB_CHECK_EXPORT(export_name, parameters)                                                   \
   static_assert(std::is_same_v<host_export<std::int32_t parameters>::type, decltype(export_name)>, \
                 #export_name " must take the parameters of its row in posix_sockets.h");
 #define SB_CHECK_SOCK(name, mode, parameters) SB_CHECK_EXPORT(sb_sock_##name, parameters)

@@ -43,9 +43,8 @@ std::int32_t file_tree::add_file(std::string_view path, std::vector<std::uint8_t
   if (path.empty() || path.front() != '/' || path.back() == '/') return SB_EINVAL;
   if (path.find('\0') != std::string_view::npos) return SB_EINVAL;
   // Checked before anything is created, so a refused path leaves no directories behind.
-  if (auto e = for_each_component(path, [](std::string_view name, bool) {
-        return name == "." || name == ".." ? std::int32_t{SB_EINVAL} : 0;
-      }))
+  if (auto e = for_each_component(
+          path, [](std::string_view name, bool) { return name == "." || name == ".." ? std::int32_t{SB_EINVAL} : 0; }))
     return e;
   node* file = nullptr;
   bool created = false;

@@ -19,8 +19,7 @@ bool guest_memory::write(guest_ptr offset, std::span<const std::uint8_t> in) {
 std::optional<std::uint32_t> guest_memory::read_u32(guest_ptr offset) const {
   std::uint8_t raw[4];
   if (!read(offset, raw)) return std::nullopt;
-  return std::uint32_t{raw[0]} | std::uint32_t{raw[1]} << 8 | std::uint32_t{raw[2]} << 16 |
-         std::uint32_t{raw[3]} << 24;
+  return std::uint32_t{raw[0]} | std::uint32_t{raw[1]} << 8 | std::uint32_t{raw[2]} << 16 | std::uint32_t{raw[3]} << 24;
 }
 
 bool guest_memory::write_u32(guest_ptr offset, std::uint32_t value) {

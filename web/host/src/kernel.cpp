@@ -413,7 +413,8 @@ void kernel::fail_link(std::string message, std::int32_t opening_errno) {
     if (s.state == socket_state::connecting) s.pending_error = opening_errno;
     if (s.state == socket_state::connected || s.state == socket_state::listening || s.state == socket_state::bound)
       s.pending_error = SB_ECONNRESET;
-    if (s.state == socket_state::listen_pending || s.state == socket_state::bind_pending) s.pending_error = opening_errno;
+    if (s.state == socket_state::listen_pending || s.state == socket_state::bind_pending)
+      s.pending_error = opening_errno;
     if (s.state != socket_state::created) s.state = socket_state::closed;
   }
   fd_by_stream_.clear();

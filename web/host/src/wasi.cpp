@@ -38,8 +38,7 @@ std::int32_t as_wasi_result(std::int32_t kernel_result) {
 
 }  // namespace
 
-std::int32_t wasi_preview1::sizes_get(const std::vector<std::string>& strings, guest_ptr count,
-                                      guest_ptr buf_size) {
+std::int32_t wasi_preview1::sizes_get(const std::vector<std::string>& strings, guest_ptr count, guest_ptr buf_size) {
   std::uint32_t bytes = 0;
   for (const auto& s : strings) bytes += static_cast<std::uint32_t>(s.size() + 1);
   if (!memory_.write_u32(count, static_cast<std::uint32_t>(strings.size()))) return SB_EFAULT;
@@ -47,8 +46,7 @@ std::int32_t wasi_preview1::sizes_get(const std::vector<std::string>& strings, g
   return 0;
 }
 
-std::int32_t wasi_preview1::strings_get(const std::vector<std::string>& strings, guest_ptr pointers,
-                                        guest_ptr buf) {
+std::int32_t wasi_preview1::strings_get(const std::vector<std::string>& strings, guest_ptr pointers, guest_ptr buf) {
   std::uint32_t total = 0;
   for (const auto& s : strings) total += static_cast<std::uint32_t>(s.size() + 1);
   if (!memory_.contains(buf, total) || !memory_.contains(pointers, 4ull * strings.size())) return SB_EFAULT;
@@ -236,8 +234,7 @@ std::int32_t wasi_preview1::fd_fdstat_set_flags(std::int32_t fd, std::uint32_t f
   return -sockets_.set_nonblocking(fd, (flags & fdflags_nonblock) != 0);
 }
 
-std::int32_t wasi_preview1::poll_oneoff(guest_ptr in, guest_ptr out, std::uint32_t nsubscriptions,
-                                        guest_ptr nevents) {
+std::int32_t wasi_preview1::poll_oneoff(guest_ptr in, guest_ptr out, std::uint32_t nsubscriptions, guest_ptr nevents) {
   if (nsubscriptions == 0 || nsubscriptions > max_subscriptions) return SB_EINVAL;
   std::vector<std::uint8_t> subs(std::size_t{nsubscriptions} * subscription_bytes);
   if (!memory_.read(in, subs)) return SB_EFAULT;

@@ -52,9 +52,12 @@ constexpr std::uint64_t max_read_bytes = INT32_MAX;
 
 std::uint8_t filetype_of(const node& n) {
   switch (n.kind) {
-    case node_kind::directory: return filetype_directory;
-    case node_kind::character_device: return filetype_character_device;
-    case node_kind::file: break;
+    case node_kind::directory:
+      return filetype_directory;
+    case node_kind::character_device:
+      return filetype_character_device;
+    case node_kind::file:
+      break;
   }
   return filetype_regular_file;
 }
@@ -85,8 +88,8 @@ std::int32_t write_stat(guest_memory& memory, guest_ptr at, std::uint8_t filetyp
 
 std::int32_t wasi_preview1::add_file(std::string_view path, std::vector<std::uint8_t> bytes) {
   if (auto e = files_.add_file(path, std::move(bytes))) return e;
-  const bool preopened = std::any_of(open_files_.begin(), open_files_.end(),
-                                     [](const auto& entry) { return entry.second.preopen; });
+  const bool preopened =
+      std::any_of(open_files_.begin(), open_files_.end(), [](const auto& entry) { return entry.second.preopen; });
   if (preopened) return 0;
   files_.add_devices();
   const auto fd = open_node(files_.root(), true);
@@ -180,8 +183,7 @@ std::uint64_t wasi_preview1::readable_bytes(std::int32_t fd) {
   return file->offset < size ? size - file->offset : 0;
 }
 
-std::int32_t wasi_preview1::resolve_at(std::int32_t dirfd, guest_ptr path, std::uint32_t path_len,
-                                       const node*& out) {
+std::int32_t wasi_preview1::resolve_at(std::int32_t dirfd, guest_ptr path, std::uint32_t path_len, const node*& out) {
   const open_file* dir = find_file(dirfd);
   if (!dir) return SB_EBADF;
   if (dir->node->kind != node_kind::directory) return SB_ENOTDIR;
@@ -246,14 +248,13 @@ std::int32_t wasi_preview1::fd_pread(std::int32_t fd, guest_ptr iovs, std::uint3
   return memory_.write_u32(nread, total) ? 0 : SB_EFAULT;
 }
 
-std::int32_t wasi_preview1::fd_tell(std::int32_t fd, guest_ptr offset) {
-  return fd_seek(fd, 0, whence_cur, offset);
-}
+std::int32_t wasi_preview1::fd_tell(std::int32_t fd, guest_ptr offset) { return fd_seek(fd, 0, whence_cur, offset); }
 
 std::int32_t wasi_preview1::fd_filestat_get(std::int32_t fd, guest_ptr filestat) {
   if (const open_file* file = find_file(fd)) return write_filestat(*file->node, filestat);
   if (names_stdio(fd)) return write_stat(memory_, filestat, filetype_character_device, 0, 0);
-  if (const socket* s = sockets_.find(fd)) return write_stat(memory_, filestat, static_cast<std::uint8_t>(s->type), 0, 0);
+  if (const socket* s = sockets_.find(fd))
+    return write_stat(memory_, filestat, static_cast<std::uint8_t>(s->type), 0, 0);
   return SB_EBADF;
 }
 

@@ -8,8 +8,8 @@
 #ifndef SOCKBRIDGE_LIBC_SHIM_ARPA_INET_H
 #define SOCKBRIDGE_LIBC_SHIM_ARPA_INET_H
 
-int sb_shim_inet_pton(int family, const char *text, void *address);
-const char *sb_shim_inet_ntop(int family, const void *address, char *text, socklen_t size);
+int sb_shim_inet_pton(int family, const char* text, void* address);
+const char* sb_shim_inet_ntop(int family, const void* address, char* text, socklen_t size);
 #define inet_pton sb_shim_inet_pton
 #define inet_ntop sb_shim_inet_ntop
 

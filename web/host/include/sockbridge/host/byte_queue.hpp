@@ -18,8 +18,7 @@ class byte_queue {
 
   // Hands up to max bytes, front first, to sink in contiguous pieces; removes
   // them unless peek. Stops early if sink returns false. Returns bytes handed over.
-  std::size_t consume(std::size_t max, bool peek,
-                      const std::function<bool(std::span<const std::uint8_t>)>& sink);
+  std::size_t consume(std::size_t max, bool peek, const std::function<bool(std::span<const std::uint8_t>)>& sink);
 
  private:
   std::deque<std::vector<std::uint8_t>> chunks_;

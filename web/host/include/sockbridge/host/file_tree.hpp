@@ -31,10 +31,10 @@ class file_tree {
 
   struct node {
     node_kind kind = node_kind::directory;
-    std::uint64_t inode = 0;               // unique in the tree; the root is 1
-    const node* parent = nullptr;          // the root is its own parent
-    std::vector<std::uint8_t> bytes;       // a file's contents
-    device device_kind = device::null;     // a character device's behaviour
+    std::uint64_t inode = 0;                                             // unique in the tree; the root is 1
+    const node* parent = nullptr;                                        // the root is its own parent
+    std::vector<std::uint8_t> bytes;                                     // a file's contents
+    device device_kind = device::null;                                   // a character device's behaviour
     std::map<std::string, std::unique_ptr<node>, std::less<>> children;  // a directory's entries, by name
   };
 

@@ -23,9 +23,7 @@ class guest_memory {
   virtual std::uint64_t size() const = 0;
 
   // True if [offset, offset + length) lies inside guest memory.
-  bool contains(guest_ptr offset, std::uint64_t length) const {
-    return std::uint64_t{offset} + length <= size();
-  }
+  bool contains(guest_ptr offset, std::uint64_t length) const { return std::uint64_t{offset} + length <= size(); }
 
   // Copies guest bytes into out; false (nothing copied) if out of range.
   [[nodiscard]] bool read(guest_ptr offset, std::span<std::uint8_t> out) const;

@@ -20,8 +20,8 @@
 #include <memory>
 #include <optional>
 #include <set>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sockbridge/host/byte_queue.hpp"
@@ -122,9 +122,9 @@ struct socket {
   socket_address peer;
   byte_queue received;                      // TCP: the byte stream
   std::deque<received_datagram> datagrams;  // UDP: whole datagrams, oldest first
-  bool peer_finished = false;       // remote closed; recv returns 0 once `received` is empty
-  std::int32_t pending_error = 0;   // positive errno reported by the next call (SO_ERROR)
-  std::uint32_t send_credit = 0;    // DATA packets the relay still accepts (Wisp CONTINUE)
+  bool peer_finished = false;               // remote closed; recv returns 0 once `received` is empty
+  std::int32_t pending_error = 0;           // positive errno reported by the next call (SO_ERROR)
+  std::uint32_t send_credit = 0;            // DATA packets the relay still accepts (Wisp CONTINUE)
   // TCP with byte windows: bytes the relay may still send, and bytes the guest
   // read since the last WINDOW_UPDATE (received + window + unannounced = the window).
   std::uint32_t receive_window = stream_receive_window_bytes;
@@ -133,11 +133,11 @@ struct socket {
   // TCP connected optimistically (no stream-open confirmation) and nothing has
   // come back on the stream yet: a CLOSE now means the connect failed.
   bool unconfirmed = false;
-  bool read_shut = false;           // shutdown(SHUT_RD): recv returns 0, arriving data is dropped
-  bool write_shut = false;          // shutdown(SHUT_WR): send fails with EPIPE
+  bool read_shut = false;                  // shutdown(SHUT_RD): recv returns 0, arriving data is dropped
+  bool write_shut = false;                 // shutdown(SHUT_WR): send fails with EPIPE
   std::deque<std::uint32_t> accept_queue;  // listening: accepted streams not yet returned by accept()
-  socket_address local;             // bound address; unspecified until bind
-  binding local_binding = binding::none;  // not none: a second bind is EINVAL
+  socket_address local;                    // bound address; unspecified until bind
+  binding local_binding = binding::none;   // not none: a second bind is EINVAL
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
   // Options: stored and reported back; the relay applies its own TCP settings.
@@ -146,9 +146,9 @@ struct socket {
   bool no_delay = false;
   std::int32_t send_buffer_bytes = default_socket_buffer_bytes;
   std::int32_t receive_buffer_bytes = default_socket_buffer_bytes;
-  std::uint64_t receive_timeout_ms = 0;  // SO_RCVTIMEO; 0 waits forever
-  std::uint64_t send_timeout_ms = 0;     // SO_SNDTIMEO (also bounds a blocking connect)
-  std::optional<std::uint64_t> deadline; // of the call now blocked on this socket
+  std::uint64_t receive_timeout_ms = 0;   // SO_RCVTIMEO; 0 waits forever
+  std::uint64_t send_timeout_ms = 0;      // SO_SNDTIMEO (also bounds a blocking connect)
+  std::optional<std::uint64_t> deadline;  // of the call now blocked on this socket
   // A pipe end or one socket of a local pair: no relay stream, reads come from
   // local_in, writes go to local_out (a pipe end has only one of them).
   std::shared_ptr<local_channel> local_in;
@@ -372,19 +372,19 @@ class kernel {
 
   guest_memory& memory_;
   clock_ms now_;
-  std::map<std::int32_t, socket> sockets_;             // by object id
-  std::set<std::int32_t> reserved_objects_;           // files and directories (reserve_fd)
-  std::map<std::int32_t, std::int32_t> fds_{{0, 0}, {1, 1}, {2, 2}};   // open fd -> object
+  std::map<std::int32_t, socket> sockets_;                                  // by object id
+  std::set<std::int32_t> reserved_objects_;                                 // files and directories (reserve_fd)
+  std::map<std::int32_t, std::int32_t> fds_{{0, 0}, {1, 1}, {2, 2}};        // open fd -> object
   std::map<std::int32_t, std::int32_t> fd_counts_{{0, 1}, {1, 1}, {2, 1}};  // object -> fds naming it
   std::int32_t next_hidden_object_ = max_open_fds;
   std::map<std::uint32_t, std::int32_t> fd_by_stream_;  // stream -> object id
-  std::deque<protocol::bytes> outgoing_;  // ready to hand to the transport
-  std::deque<protocol::bytes> held_;      // waiting for the handshake to finish
+  std::deque<protocol::bytes> outgoing_;                // ready to hand to the transport
+  std::deque<protocol::bytes> held_;                    // waiting for the handshake to finish
   link_state link_ = link_state::handshaking;
-  bool open_confirmation_ = false;        // relay confirms connects (Wisp v2 extension 0x05)
-  bool extension_ = false;                // relay speaks the sockbridge extension (0x53)
-  bool stream_windows_ = false;           // relay honours byte windows (sockbridge feature)
-  bool bound_udp_ = false;                // relay serves UDP_BIND / DATAGRAM (sockbridge feature)
+  bool open_confirmation_ = false;  // relay confirms connects (Wisp v2 extension 0x05)
+  bool extension_ = false;          // relay speaks the sockbridge extension (0x53)
+  bool stream_windows_ = false;     // relay honours byte windows (sockbridge feature)
+  bool bound_udp_ = false;          // relay serves UDP_BIND / DATAGRAM (sockbridge feature)
   struct credentials {
     std::string username;
     std::string password;
@@ -404,7 +404,7 @@ class kernel {
   std::uint32_t initial_credit_ = 0;
   std::uint32_t next_stream_id_ = 1;
   std::string link_message_;
-  std::optional<std::uint64_t> wake_at_;       // earliest deadline of the blocked call
+  std::optional<std::uint64_t> wake_at_;  // earliest deadline of the blocked call
   std::optional<std::uint64_t> poll_deadline_;
   byte_queue stdin_;
   bool stdin_attached_ = false;

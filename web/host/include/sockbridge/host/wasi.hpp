@@ -11,8 +11,8 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -96,14 +96,13 @@ class wasi_preview1 {
                          std::uint32_t fdflags, guest_ptr opened_fd);
   // Reads at offset without moving the file's position (a device ignores it).
   // ESPIPE on stdio and sockets, EISDIR on directories.
-  std::int32_t fd_pread(std::int32_t fd, guest_ptr iovs, std::uint32_t iovs_len, std::uint64_t offset,
-                        guest_ptr nread);
+  std::int32_t fd_pread(std::int32_t fd, guest_ptr iovs, std::uint32_t iovs_len, std::uint64_t offset, guest_ptr nread);
   std::int32_t fd_tell(std::int32_t fd, guest_ptr offset);
   // stdio, sockets, files, directories and devices (size, inode, type; times
   // are 0). A device is a character device of size 0.
   std::int32_t fd_filestat_get(std::int32_t fd, guest_ptr filestat);
-  std::int32_t path_filestat_get(std::int32_t dirfd, std::uint32_t lookup_flags, guest_ptr path,
-                                 std::uint32_t path_len, guest_ptr filestat);
+  std::int32_t path_filestat_get(std::int32_t dirfd, std::uint32_t lookup_flags, guest_ptr path, std::uint32_t path_len,
+                                 guest_ptr filestat);
   // Directory entries from cookie on (".", "..", then names in byte order),
   // the last one cut off if buf is full (bufused == buf_len: read again).
   std::int32_t fd_readdir(std::int32_t fd, guest_ptr buf, std::uint32_t buf_len, std::uint64_t cookie,
