@@ -51,7 +51,8 @@ ws_url parse_url(const std::string& url) {
   const auto authority = rest.substr(0, slash);
   const auto colon = authority.rfind(':');
   if (colon == std::string::npos) throw std::runtime_error("URL needs a port: " + url);
-  return {authority.substr(0, colon), authority.substr(colon + 1), slash == std::string::npos ? "/" : rest.substr(slash)};
+  return {authority.substr(0, colon), authority.substr(colon + 1),
+          slash == std::string::npos ? "/" : rest.substr(slash)};
 }
 
 class websocket_client {
@@ -138,9 +139,12 @@ class wisp_stream {
   static constexpr std::uint32_t id = 1;
 
   void take_control(const protocol::frame& f) {
-    if (f.type == protocol::packet_type::continue_ && f.stream_id == id) credit_ = buffer_of(f.payload);
-    else if (f.type == protocol::packet_type::close) throw std::runtime_error("stream closed while uploading");
-    else if (f.type == protocol::packet_type::data && f.stream_id == id) early_data_.append(f.payload.begin(), f.payload.end());
+    if (f.type == protocol::packet_type::continue_ && f.stream_id == id)
+      credit_ = buffer_of(f.payload);
+    else if (f.type == protocol::packet_type::close)
+      throw std::runtime_error("stream closed while uploading");
+    else if (f.type == protocol::packet_type::data && f.stream_id == id)
+      early_data_.append(f.payload.begin(), f.payload.end());
   }
 
   static std::uint32_t buffer_of(protocol::byte_view payload) {

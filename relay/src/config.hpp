@@ -49,95 +49,94 @@ inline constexpr std::uint64_t one_day = 86400;
 
 // X(type, member, default, key, flag, environment variable, min, max, check, help)
 // Numbers are whole and non-negative; std::chrono::seconds are given in whole seconds.
-#define SB_RELAY_SETTINGS(X)                                                                                        \
-  X(std::string, listen, "127.0.0.1:8080", "listen", "--listen", "SOCKBRIDGE_LISTEN", 0, 0, none,                    \
-    "Address for HTTP, /healthz, /metrics and the Wisp WebSocket, as HOST:PORT or [V6]:PORT (port 0 picks a free "  \
-    "port)")                                                                                                         \
-  X(bool, dev, false, "dev", "--dev", "SOCKBRIDGE_DEV", 0, 0, none,                                                  \
-    "Development profile: also allow loopback targets (127.0.0.0/8, ::1) and guest listening sockets; never on a "  \
-    "public relay")                                                                                                  \
-  X(std::string, web_root, "", "web_root", "--web-root", "SOCKBRIDGE_WEB_ROOT", 0, 0, existing_directory,            \
-    "Serve static files (the demo site) from this directory on the same port (empty: none)")                        \
-  X(unsigned, threads, 0, "threads", "--threads", "SOCKBRIDGE_THREADS", 0, 256, none,                               \
-    "I/O threads (0: one per core)")                                                                                 \
-  X(std::vector<std::string>, allowed_origins, {}, "allowed_origins", "--allowed-origin",                           \
-    "SOCKBRIDGE_ALLOWED_ORIGINS", 0, 0, comma_list,                                                                  \
-    "Origin allowed to open a WebSocket, exactly scheme://host[:port] (repeatable; empty: any)")                     \
-  X(std::vector<std::string>, cors_origins, {}, "cors_origins", "--cors-origin", "SOCKBRIDGE_CORS_ORIGINS", 0, 0,   \
-    comma_list,                                                                                                      \
-    "Page origin, exactly scheme://host[:port], or * for any, whose pages may load the static site from another "  \
-    "origin (sockbridge-run.js, shim-js, the host, guests): CORS headers on its files (repeatable; empty: none)")    \
-  X(std::string, token, "", "token", "--token", "SOCKBRIDGE_TOKEN", 0, 0, none,                                      \
-    "Require this token (?token=... or Authorization: Bearer ...) to open a WebSocket (empty: none)")               \
-  X(std::chrono::seconds, drain_timeout, std::chrono::seconds{25}, "drain_timeout_seconds", "--drain-timeout",      \
-    "SOCKBRIDGE_DRAIN_TIMEOUT", 0, 3600, none,                                                                       \
-    "Seconds open streams may take to finish after SIGTERM (the listener closes, /healthz answers 503)")            \
-  X(std::string, hosts_file, "", "hosts_file", "--hosts-file", "SOCKBRIDGE_HOSTS_FILE", 0, 0, none,                  \
-    "Hosts file (ADDRESS NAME... lines, # comments): the names it lists resolve only from it, to every address "    \
-    "listed, others through the system resolver; the policy checks them all the same (empty: none)")                \
-  X(std::string, motd, "", "motd", "--motd", "SOCKBRIDGE_MOTD", 0, 0, none,                                          \
-    "Message of the day for Wisp v2 clients (MOTD extension 0x04; shim-js shows it), at most 4096 bytes (empty: "  \
-    "none)")                                                                                                         \
-  X(std::string, tls_certificate_file, "", "tls.certificate_file", "--tls-cert", "SOCKBRIDGE_TLS_CERT", 0, 0,        \
-    existing_file, "Serve wss:// and https:// with this PEM certificate chain, leaf first (needs the key too)")      \
-  X(std::string, tls_private_key_file, "", "tls.private_key_file", "--tls-key", "SOCKBRIDGE_TLS_KEY", 0, 0,          \
-    existing_file, "PEM private key of the TLS certificate")                                                        \
-  X(std::vector<std::string>, user_entries, {}, "password_auth.users", "--user", "SOCKBRIDGE_USER", 0, 0, none,      \
-    "Require Wisp password login; NAME:PASSWORD (split at the first ':') may log in (repeatable; the variable "     \
-    "holds one user)")                                                                                               \
-  X(std::string, authorized_keys_file, "", "key_auth.authorized_keys_file", "--authorized-keys",                     \
-    "SOCKBRIDGE_AUTHORIZED_KEYS", 0, 0, existing_file,                                                               \
-    "Require Wisp key login (extension 0x03, Ed25519) with a key of this file: ssh-ed25519 lines or PEM PUBLIC "  \
-    "KEY blocks (empty: none)")                                                                                      \
-  X(std::vector<std::string>, policy_allow, {}, "policy.allow", "--allow", "SOCKBRIDGE_ALLOW", 0, 0, comma_list,     \
-    "CIDR block or host name allowed even if not public, e.g. 10.1.2.0/24 or db.internal (repeatable)")             \
-  X(std::vector<std::string>, policy_deny, {}, "policy.deny", "--deny", "SOCKBRIDGE_DENY", 0, 0, comma_list,         \
-    "CIDR block or host name always denied; .example.com is every subdomain (repeatable)")                          \
-  X(std::vector<std::string>, policy_ports, {}, "policy.ports", "--ports", "SOCKBRIDGE_PORTS", 0, 0, comma_list,     \
-    "Allowed target ports, as PORT or FIRST-LAST (repeatable; empty: all)")                                          \
-  X(bool, listen_enabled, false, "guest_listen.enabled", "--allow-listen", "SOCKBRIDGE_ALLOW_LISTEN", 0, 0, none,    \
-    "Let guests open listening sockets and bind UDP sockets to chosen ports (on the listen interface); --dev "      \
-    "implies it")                                                                                                    \
-  X(std::string, listen_bind_address, "127.0.0.1", "guest_listen.bind_address", "--listen-bind-address",            \
-    "SOCKBRIDGE_LISTEN_BIND_ADDRESS", 0, 0, none,                                                                    \
-    "Interface guest listening sockets bind to, whatever address the guest asks for")                               \
-  X(std::string, listen_ports, "1024-65535", "guest_listen.ports", "--listen-ports", "SOCKBRIDGE_LISTEN_PORTS", 0, 0, \
-    none, "Ports guests may listen on, as FIRST-LAST")                                                              \
-  X(std::uint32_t, max_listen_backlog, 128, "guest_listen.max_backlog", "--listen-backlog",                         \
-    "SOCKBRIDGE_LISTEN_BACKLOG", 1, 65535, none, "Largest listen() backlog a guest may ask for")                    \
-  X(std::size_t, max_sessions, 10000, "limits.max_sessions", "--max-sessions", "SOCKBRIDGE_MAX_SESSIONS", 1, many,    \
-    none, "Most WebSocket sessions at once")                                                                         \
-  X(std::size_t, max_sessions_per_address, 64, "limits.max_sessions_per_address", "--max-sessions-per-address",     \
-    "SOCKBRIDGE_MAX_SESSIONS_PER_ADDRESS", 1, many, none,                                                            \
-    "Most sessions from one client address (behind a proxy every session has the proxy's address: raise it)")       \
-  X(std::size_t, max_streams_per_session, 256, "limits.max_streams_per_session", "--max-streams-per-session",        \
-    "SOCKBRIDGE_MAX_STREAMS_PER_SESSION", 1, many, none, "Most streams in one session")                             \
-  X(std::size_t, max_streams_total, 100000, "limits.max_streams_total", "--max-streams-total",                       \
-    "SOCKBRIDGE_MAX_STREAMS_TOTAL", 1, many, none, "Most streams in all sessions")                                  \
-  X(std::uint64_t, session_bytes_per_second, 0, "limits.session_bytes_per_second", "--session-bytes-per-second",     \
-    "SOCKBRIDGE_SESSION_BYTES_PER_SECOND", 0, std::numeric_limits<std::uint32_t>::max() * std::uint64_t{16}, none,   \
-    "Bytes per second one session may move, both directions together (0: unlimited)")                               \
-  X(std::size_t, max_message_bytes, 1024 * 1024, "limits.max_message_bytes", "--max-message-bytes",                 \
-    "SOCKBRIDGE_MAX_MESSAGE_BYTES", 64, std::uint64_t{64} << 20, none,                                               \
-    "Largest WebSocket message accepted from a client (one Wisp packet)")                                           \
-  X(std::chrono::seconds, handshake_timeout, std::chrono::seconds{10}, "limits.handshake_timeout_seconds",           \
-    "--handshake-timeout", "SOCKBRIDGE_HANDSHAKE_TIMEOUT", 1, one_day, none,                                         \
-    "Seconds to send the HTTP request and finish the WebSocket upgrade")                                            \
-  X(std::chrono::seconds, session_idle_timeout, std::chrono::seconds{300}, "limits.session_idle_timeout_seconds",    \
-    "--session-idle-timeout", "SOCKBRIDGE_SESSION_IDLE_TIMEOUT", 1, one_day, none,                                   \
-    "Seconds a session with no stream may go without a packet from the client")                                     \
-  X(std::chrono::seconds, stream_idle_timeout, std::chrono::seconds{600}, "limits.stream_idle_timeout_seconds",      \
-    "--stream-idle-timeout", "SOCKBRIDGE_STREAM_IDLE_TIMEOUT", 1, one_day, none,                                     \
-    "Seconds a stream may carry no byte either way")                                                                 \
-  X(std::chrono::seconds, connect_timeout, std::chrono::seconds{10}, "limits.connect_timeout_seconds",               \
-    "--connect-timeout", "SOCKBRIDGE_CONNECT_TIMEOUT", 1, one_day, none,                                             \
-    "Seconds to resolve and connect a stream's target")                                                             \
-  X(std::chrono::seconds, dns_timeout, std::chrono::seconds{5}, "limits.dns_timeout_seconds", "--dns-timeout",       \
-    "SOCKBRIDGE_DNS_TIMEOUT", 1, one_day, none, "Seconds one name lookup may take")                                 \
-  X(unsigned, dns_threads, 8, "limits.dns_threads", "--dns-threads", "SOCKBRIDGE_DNS_THREADS", 1, 256, none,          \
-    "Threads doing name lookups for all sessions (more lookups wait in a queue; one session gets at most a "       \
-    "quarter of them)")                                                                                              \
-  X(std::uint32_t, stream_buffer_packets, 128, "limits.stream_buffer_packets", "--stream-buffer-packets",           \
+#define SB_RELAY_SETTINGS(X)                                                                                           \
+  X(std::string, listen, "127.0.0.1:8080", "listen", "--listen", "SOCKBRIDGE_LISTEN", 0, 0, none,                      \
+    "Address for HTTP, /healthz, /metrics and the Wisp WebSocket, as HOST:PORT or [V6]:PORT (port 0 picks a free "     \
+    "port)")                                                                                                           \
+  X(bool, dev, false, "dev", "--dev", "SOCKBRIDGE_DEV", 0, 0, none,                                                    \
+    "Development profile: also allow loopback targets (127.0.0.0/8, ::1) and guest listening sockets; never on a "     \
+    "public relay")                                                                                                    \
+  X(std::string, web_root, "", "web_root", "--web-root", "SOCKBRIDGE_WEB_ROOT", 0, 0, existing_directory,              \
+    "Serve static files (the demo site) from this directory on the same port (empty: none)")                           \
+  X(unsigned, threads, 0, "threads", "--threads", "SOCKBRIDGE_THREADS", 0, 256, none, "I/O threads (0: one per core)") \
+  X(std::vector<std::string>, allowed_origins, {}, "allowed_origins", "--allowed-origin",                              \
+    "SOCKBRIDGE_ALLOWED_ORIGINS", 0, 0, comma_list,                                                                    \
+    "Origin allowed to open a WebSocket, exactly scheme://host[:port] (repeatable; empty: any)")                       \
+  X(std::vector<std::string>, cors_origins, {}, "cors_origins", "--cors-origin", "SOCKBRIDGE_CORS_ORIGINS", 0, 0,      \
+    comma_list,                                                                                                        \
+    "Page origin, exactly scheme://host[:port], or * for any, whose pages may load the static site from another "      \
+    "origin (sockbridge-run.js, shim-js, the host, guests): CORS headers on its files (repeatable; empty: none)")      \
+  X(std::string, token, "", "token", "--token", "SOCKBRIDGE_TOKEN", 0, 0, none,                                        \
+    "Require this token (?token=... or Authorization: Bearer ...) to open a WebSocket (empty: none)")                  \
+  X(std::chrono::seconds, drain_timeout, std::chrono::seconds{25}, "drain_timeout_seconds", "--drain-timeout",         \
+    "SOCKBRIDGE_DRAIN_TIMEOUT", 0, 3600, none,                                                                         \
+    "Seconds open streams may take to finish after SIGTERM (the listener closes, /healthz answers 503)")               \
+  X(std::string, hosts_file, "", "hosts_file", "--hosts-file", "SOCKBRIDGE_HOSTS_FILE", 0, 0, none,                    \
+    "Hosts file (ADDRESS NAME... lines, # comments): the names it lists resolve only from it, to every address "       \
+    "listed, others through the system resolver; the policy checks them all the same (empty: none)")                   \
+  X(std::string, motd, "", "motd", "--motd", "SOCKBRIDGE_MOTD", 0, 0, none,                                            \
+    "Message of the day for Wisp v2 clients (MOTD extension 0x04; shim-js shows it), at most 4096 bytes (empty: "      \
+    "none)")                                                                                                           \
+  X(std::string, tls_certificate_file, "", "tls.certificate_file", "--tls-cert", "SOCKBRIDGE_TLS_CERT", 0, 0,          \
+    existing_file, "Serve wss:// and https:// with this PEM certificate chain, leaf first (needs the key too)")        \
+  X(std::string, tls_private_key_file, "", "tls.private_key_file", "--tls-key", "SOCKBRIDGE_TLS_KEY", 0, 0,            \
+    existing_file, "PEM private key of the TLS certificate")                                                           \
+  X(std::vector<std::string>, user_entries, {}, "password_auth.users", "--user", "SOCKBRIDGE_USER", 0, 0, none,        \
+    "Require Wisp password login; NAME:PASSWORD (split at the first ':') may log in (repeatable; the variable "        \
+    "holds one user)")                                                                                                 \
+  X(std::string, authorized_keys_file, "", "key_auth.authorized_keys_file", "--authorized-keys",                       \
+    "SOCKBRIDGE_AUTHORIZED_KEYS", 0, 0, existing_file,                                                                 \
+    "Require Wisp key login (extension 0x03, Ed25519) with a key of this file: ssh-ed25519 lines or PEM PUBLIC "       \
+    "KEY blocks (empty: none)")                                                                                        \
+  X(std::vector<std::string>, policy_allow, {}, "policy.allow", "--allow", "SOCKBRIDGE_ALLOW", 0, 0, comma_list,       \
+    "CIDR block or host name allowed even if not public, e.g. 10.1.2.0/24 or db.internal (repeatable)")                \
+  X(std::vector<std::string>, policy_deny, {}, "policy.deny", "--deny", "SOCKBRIDGE_DENY", 0, 0, comma_list,           \
+    "CIDR block or host name always denied; .example.com is every subdomain (repeatable)")                             \
+  X(std::vector<std::string>, policy_ports, {}, "policy.ports", "--ports", "SOCKBRIDGE_PORTS", 0, 0, comma_list,       \
+    "Allowed target ports, as PORT or FIRST-LAST (repeatable; empty: all)")                                            \
+  X(bool, listen_enabled, false, "guest_listen.enabled", "--allow-listen", "SOCKBRIDGE_ALLOW_LISTEN", 0, 0, none,      \
+    "Let guests open listening sockets and bind UDP sockets to chosen ports (on the listen interface); --dev "         \
+    "implies it")                                                                                                      \
+  X(std::string, listen_bind_address, "127.0.0.1", "guest_listen.bind_address", "--listen-bind-address",               \
+    "SOCKBRIDGE_LISTEN_BIND_ADDRESS", 0, 0, none,                                                                      \
+    "Interface guest listening sockets bind to, whatever address the guest asks for")                                  \
+  X(std::string, listen_ports, "1024-65535", "guest_listen.ports", "--listen-ports", "SOCKBRIDGE_LISTEN_PORTS", 0, 0,  \
+    none, "Ports guests may listen on, as FIRST-LAST")                                                                 \
+  X(std::uint32_t, max_listen_backlog, 128, "guest_listen.max_backlog", "--listen-backlog",                            \
+    "SOCKBRIDGE_LISTEN_BACKLOG", 1, 65535, none, "Largest listen() backlog a guest may ask for")                       \
+  X(std::size_t, max_sessions, 10000, "limits.max_sessions", "--max-sessions", "SOCKBRIDGE_MAX_SESSIONS", 1, many,     \
+    none, "Most WebSocket sessions at once")                                                                           \
+  X(std::size_t, max_sessions_per_address, 64, "limits.max_sessions_per_address", "--max-sessions-per-address",        \
+    "SOCKBRIDGE_MAX_SESSIONS_PER_ADDRESS", 1, many, none,                                                              \
+    "Most sessions from one client address (behind a proxy every session has the proxy's address: raise it)")          \
+  X(std::size_t, max_streams_per_session, 256, "limits.max_streams_per_session", "--max-streams-per-session",          \
+    "SOCKBRIDGE_MAX_STREAMS_PER_SESSION", 1, many, none, "Most streams in one session")                                \
+  X(std::size_t, max_streams_total, 100000, "limits.max_streams_total", "--max-streams-total",                         \
+    "SOCKBRIDGE_MAX_STREAMS_TOTAL", 1, many, none, "Most streams in all sessions")                                     \
+  X(std::uint64_t, session_bytes_per_second, 0, "limits.session_bytes_per_second", "--session-bytes-per-second",       \
+    "SOCKBRIDGE_SESSION_BYTES_PER_SECOND", 0, std::numeric_limits<std::uint32_t>::max() * std::uint64_t{16}, none,     \
+    "Bytes per second one session may move, both directions together (0: unlimited)")                                  \
+  X(std::size_t, max_message_bytes, 1024 * 1024, "limits.max_message_bytes", "--max-message-bytes",                    \
+    "SOCKBRIDGE_MAX_MESSAGE_BYTES", 64, std::uint64_t{64} << 20, none,                                                 \
+    "Largest WebSocket message accepted from a client (one Wisp packet)")                                              \
+  X(std::chrono::seconds, handshake_timeout, std::chrono::seconds{10}, "limits.handshake_timeout_seconds",             \
+    "--handshake-timeout", "SOCKBRIDGE_HANDSHAKE_TIMEOUT", 1, one_day, none,                                           \
+    "Seconds to send the HTTP request and finish the WebSocket upgrade")                                               \
+  X(std::chrono::seconds, session_idle_timeout, std::chrono::seconds{300}, "limits.session_idle_timeout_seconds",      \
+    "--session-idle-timeout", "SOCKBRIDGE_SESSION_IDLE_TIMEOUT", 1, one_day, none,                                     \
+    "Seconds a session with no stream may go without a packet from the client")                                        \
+  X(std::chrono::seconds, stream_idle_timeout, std::chrono::seconds{600}, "limits.stream_idle_timeout_seconds",        \
+    "--stream-idle-timeout", "SOCKBRIDGE_STREAM_IDLE_TIMEOUT", 1, one_day, none,                                       \
+    "Seconds a stream may carry no byte either way")                                                                   \
+  X(std::chrono::seconds, connect_timeout, std::chrono::seconds{10}, "limits.connect_timeout_seconds",                 \
+    "--connect-timeout", "SOCKBRIDGE_CONNECT_TIMEOUT", 1, one_day, none,                                               \
+    "Seconds to resolve and connect a stream's target")                                                                \
+  X(std::chrono::seconds, dns_timeout, std::chrono::seconds{5}, "limits.dns_timeout_seconds", "--dns-timeout",         \
+    "SOCKBRIDGE_DNS_TIMEOUT", 1, one_day, none, "Seconds one name lookup may take")                                    \
+  X(unsigned, dns_threads, 8, "limits.dns_threads", "--dns-threads", "SOCKBRIDGE_DNS_THREADS", 1, 256, none,           \
+    "Threads doing name lookups for all sessions (more lookups wait in a queue; one session gets at most a "           \
+    "quarter of them)")                                                                                                \
+  X(std::uint32_t, stream_buffer_packets, 128, "limits.stream_buffer_packets", "--stream-buffer-packets",              \
     "SOCKBRIDGE_STREAM_BUFFER_PACKETS", 2, 65535, none, "Wisp buffer granted per stream, in DATA packets (CONTINUE)")
 
 #define SB_RELAY_SETTING_MEMBER(type, member, default_value, ...) type member = default_value;

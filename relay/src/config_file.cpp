@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <fstream>
-#include <ostream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <set>
 #include <sstream>
 #include <type_traits>
@@ -51,7 +51,7 @@ std::uint64_t read_whole_number(const json& value, const setting& row) {
 }
 
 template <class Number>
-  requires std::is_integral_v<Number>
+requires std::is_integral_v<Number>
 void read_value(const json& value, const setting& row, Number& out) {
   out = static_cast<Number>(read_whole_number(value, row));
 }

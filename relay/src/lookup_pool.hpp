@@ -29,9 +29,8 @@
 namespace sb::relay {
 
 // The blocking lookup a worker runs: fills the addresses or returns an error.
-using lookup_function =
-    std::function<boost::system::error_code(const std::string& host, std::uint8_t family,
-                                            std::vector<boost::asio::ip::address>& found)>;
+using lookup_function = std::function<boost::system::error_code(const std::string& host, std::uint8_t family,
+                                                                std::vector<boost::asio::ip::address>& found)>;
 
 // getaddrinfo: one entry per address, only families the host has an address of.
 boost::system::error_code system_lookup(const std::string& host, std::uint8_t family,
@@ -100,7 +99,7 @@ class lookup_pool {
   lookup_function lookup_;
   const unsigned threads_;
   const unsigned per_owner_limit_;
-  std::mutex mutex_;  // guards what follows
+  std::mutex mutex_;                               // guards what follows
   std::map<std::uint64_t, owner_lookups> owners_;  // owners with lookups waiting or running
   std::uint64_t last_served_ = 0;
   unsigned working_ = 0;  // workers inside work()

@@ -91,7 +91,7 @@ struct flag_adder {
     with_row(app.add_option(std::string(row.flag), value, std::string(row.help)), row);
   }
   template <class Number>
-    requires std::is_integral_v<Number>
+  requires std::is_integral_v<Number>
   void operator()(const sb::relay::setting& row, Number& value) {
     with_row(app.add_option(std::string(row.flag), value, std::string(row.help)), row)
         ->capture_default_str()

@@ -22,7 +22,8 @@ class rate_limiter {
     if (rate_ == 0) return UINT64_MAX;
     double tokens = tokens_;
     if (last_ != clock::time_point{})
-      tokens = std::min(rate_to_double(), tokens + std::chrono::duration<double>(now - last_).count() * rate_to_double());
+      tokens =
+          std::min(rate_to_double(), tokens + std::chrono::duration<double>(now - last_).count() * rate_to_double());
     return tokens > 0 ? static_cast<std::uint64_t>(tokens) : 0;
   }
 

@@ -69,8 +69,8 @@ class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream
   enum class state { created, connecting, open, closed };
   void set_state(state next);
 
-  boost::asio::steady_timer timer_;                            // DNS/connect deadline, then the idle check
-  rate_pause rate_pause_;  // reading paused by the session's rate limit
+  boost::asio::steady_timer timer_;  // DNS/connect deadline, then the idle check
+  rate_pause rate_pause_;            // reading paused by the session's rate limit
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_activity_;
   state state_ = state::created;

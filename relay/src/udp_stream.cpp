@@ -80,8 +80,7 @@ void udp_stream::start(std::string host, std::uint16_t port) {
 void udp_stream::start_bound(const protocol::endpoint& requested) {
   bound_ = true;
   ++metrics().streams_total;
-  if (const auto reason = listen_denial(session_->config(), requested.port);
-      requested.port != 0 && !reason.empty()) {
+  if (const auto reason = listen_denial(session_->config(), requested.port); requested.port != 0 && !reason.empty()) {
     metrics().count_denial(reason);
     log_event(log_level::warn, "udp_bind_denied",
               {{"remote", session_->remote()}, {"stream", id_}, {"port", requested.port}, {"reason", reason}});
@@ -191,7 +190,8 @@ bool udp_stream::write_to(const protocol::endpoint& to, protocol::byte_view data
     return true;
   }
   const net::ip::udp::endpoint target{address, to.port};
-  if (!guest_listen_enabled(session_->config()) && std::find(contacted_.begin(), contacted_.end(), target) == contacted_.end()) {
+  if (!guest_listen_enabled(session_->config()) &&
+      std::find(contacted_.begin(), contacted_.end(), target) == contacted_.end()) {
     if (contacted_.size() == max_udp_peers_remembered) contacted_.erase(contacted_.begin());
     contacted_.push_back(target);
   }
@@ -239,7 +239,8 @@ void udp_stream::on_readable(error_code ec) {
   if (ec) return finish(protocol::close_reason::network_error);
   if (got > protocol::max_datagram_bytes) {  // larger than the wire carries: dropped, as a full buffer would
     if (!std::exchange(oversize_logged_, true))
-      log_event(log_level::info, "datagram_too_large", {{"remote", session_->remote()}, {"stream", id_}, {"bytes", got}});
+      log_event(log_level::info, "datagram_too_large",
+                {{"remote", session_->remote()}, {"stream", id_}, {"bytes", got}});
     return do_receive();
   }
   const protocol::byte_view datagram{scratch, got};

@@ -75,7 +75,7 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   std::chrono::steady_clock::time_point last_activity_;
   std::vector<protocol::bytes> early_;  // datagrams sent before the socket opened (bounded)
   std::size_t in_flight_ = 0;
-  bool bound_ = false;        // UDP_BIND: unconnected, DATAGRAM packets
+  bool bound_ = false;  // UDP_BIND: unconnected, DATAGRAM packets
   // Bound, with guest listening disabled: the endpoints this port sent to,
   // newest last (at most max_udp_peers_remembered). Only they may answer, as
   // behind a NAT, so a guest without listening permission runs no UDP server.

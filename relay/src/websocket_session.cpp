@@ -130,8 +130,7 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     read_waiting_ = true;
     return;
   }
-  const bool carries_bytes =
-      frame.type == protocol::packet_type::data || frame.type == protocol::packet_type::datagram;
+  const bool carries_bytes = frame.type == protocol::packet_type::data || frame.type == protocol::packet_type::datagram;
   const auto wait = carries_bytes ? throttle(frame.payload.size()) : rate_limiter::clock::duration::zero();
   if (wait == rate_limiter::clock::duration::zero()) return do_read();
   // Over session_bytes_per_second: read nothing more until the bucket refills

@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -157,8 +157,10 @@ TEST(lookup_pool, owners_take_turns_and_each_owner_may_use_a_quarter_of_the_work
   const std::uint64_t first = 1, second = 2;
   int answers = 0;
   for (int i = 0; i < 4; ++i) {
-    pool.async_lookup(first, "hang-a" + std::to_string(i), 0, context.get_executor(), [&answers](auto, auto) { ++answers; });
-    pool.async_lookup(second, "hang-b" + std::to_string(i), 0, context.get_executor(), [&answers](auto, auto) { ++answers; });
+    pool.async_lookup(first, "hang-a" + std::to_string(i), 0, context.get_executor(),
+                      [&answers](auto, auto) { ++answers; });
+    pool.async_lookup(second, "hang-b" + std::to_string(i), 0, context.get_executor(),
+                      [&answers](auto, auto) { ++answers; });
   }
   // Two owners, two workers each: four lookups hang, four wait, workers stay free.
   const auto deadline = std::chrono::steady_clock::now() + 5s;
