@@ -301,16 +301,23 @@ TEST(relay_attack, a_public_name_is_allowed_and_fails_only_for_want_of_a_route) 
   EXPECT_EQ(read_stream(client, 2, 1).second, close_unreachable);
 }
 
-TEST(relay_attack, hosts_file_entry_overrides_the_system_resolver) {
+// RFC 6761: localhost is loopback by definition, refused before any lookup,
+// so not even the operator's hosts file can point it elsewhere (a hosts file
+// that could would let a guest's "localhost" mean whatever the file says).
+TEST(relay_attack, a_hosts_file_entry_cannot_make_localhost_public) {
   temp_directory directory;
-  directory.write("hosts", "93.184.215.14 localhost\n");
+  directory.write("hosts", "93.184.215.14 localhost\n93.184.215.14 public.test\n");
   relay_process relay({"--hosts-file", (directory.path() / "hosts").string()});
   wisp_client client(relay.port(), "wisp-v2");
   client.handshake_v2(true);
   client.send(resolve_frame(1, 0, "localhost"));
+  const auto refused = client.next();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ((*refused)[5], close_blocked) << "localhost is refused by name, whatever the hosts file says";
+  client.send(resolve_frame(2, 0, "public.test"));
   const auto answer = client.next();
   ASSERT_TRUE(answer);
-  EXPECT_EQ((*answer)[5], 0) << "/etc/hosts says 127.0.0.1, which would be blocked";
+  EXPECT_EQ((*answer)[5], 0) << "the same file's other names resolve from it";
   ASSERT_EQ((*answer)[6], 1);
   EXPECT_EQ(bytes(answer->begin() + 7, answer->end()), (bytes{4, 0, 0, 93, 184, 215, 14}));
 }
