@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 
 import { WebSocket } from 'ws';
 
+import { closedPort } from '../../tests/browser/fixtures.js';
 import { refused } from '../../tests/browser/tcp_peers.js';
 import { cpuSeconds, rssKiB, WispSession } from './wisp_client.mjs';
 
@@ -89,14 +90,6 @@ function waitForPort(child, pattern) {
   });
 }
 
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 async function startSockbridge() {
   // The idle measurement holds IDLE streams in one session, beyond the default per-session limit.
   const args = ['--listen', '127.0.0.1:0', '--dev', '--max-streams-per-session', String(IDLE + 16)];
@@ -112,7 +105,7 @@ async function startSockbridge() {
 }
 
 async function startWispJs() {
-  const port = await freePort();
+  const port = await closedPort();
   const options = JSON.stringify({ allow_loopback_ips: true, allow_private_ips: true });
   const child = spawnRelay(
     process.execPath,
@@ -134,7 +127,7 @@ async function waitFor(check, limitMs = 10_000) {
 }
 
 async function startWebsockify(targetPort) {
-  const port = await freePort();
+  const port = await closedPort();
   // Its own process group: the per-connection children it forks are stopped with it (stop()).
   const child = spawnRelay('websockify', [`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`], {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { rssKiB, WispSession } from '../relay/wisp_client.mjs';
+import { closedPort } from '../../tests/browser/fixtures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: flags } = parseArgs({
@@ -45,14 +46,6 @@ async function startPeer() {
   return { port: server.address().port, held: () => sockets.size, close: () => { for (const s of sockets) s.destroy(); server.close(); } };
 }
 
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 async function untilAccepting(port) {
   for (let i = 0; i < 200; ++i) {
     const ok = await new Promise((resolve) => {
@@ -66,7 +59,7 @@ async function untilAccepting(port) {
 }
 
 async function startSockbridge() {
-  const port = await freePort();
+  const port = await closedPort();
   const limit = String(SESSIONS + 16);
   const child = spawn(path.join(root, 'build/relay/sockbridge-relay'), [
     '--listen', `127.0.0.1:${port}`, '--dev', '--max-sessions', limit, '--max-sessions-per-address', limit,
@@ -77,7 +70,7 @@ async function startSockbridge() {
 }
 
 async function startWispJs() {
-  const port = await freePort();
+  const port = await closedPort();
   const options = JSON.stringify({ allow_loopback_ips: true, allow_private_ips: true });
   const child = spawn(process.execPath, [
     path.join(root, 'node_modules/@mercuryworkshop/wisp-js/src/bin/server_cli.mjs'),
