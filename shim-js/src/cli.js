@@ -185,3 +185,24 @@ export async function main(argv, defaultHostJs) {
     },
   });
 }
+
+/** Exits once everything written to stdout and stderr has been flushed. @param {number} code */
+function exitAfterFlush(code) {
+  let waiting = 2;
+  const done = () => --waiting === 0 && process.exit(code);
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+/**
+ * The runner as a command (the bins' whole body): runs `main` and exits with
+ * the guest's exit code, or 125 with the error on stderr, after stdio flushed.
+ * @param {string[]} argv
+ * @param {string} defaultHostJs  host.js to use when --host is not given
+ */
+export function runAsCommand(argv, defaultHostJs) {
+  main(argv, defaultHostJs).then(exitAfterFlush, (error) => {
+    process.stderr.write(`sockbridge: ${error instanceof Error ? error.message : error}\n`);
+    exitAfterFlush(125);
+  });
+}
