@@ -157,7 +157,7 @@ export function runInWorker(worker, options) {
           return fail(fromRecord(data.error));
         case 'relay-attach':
           try {
-            link = typeof relay === 'string' ? new Transport(relay, toWorker) : relay.attach(toWorker);
+            link = shared ? relay.attach(toWorker) : new Transport(relay, toWorker);
           } catch (error) {
             fail(error); // a malformed relay URL: the WebSocket constructor says why
           }
@@ -189,7 +189,7 @@ export function runInWorker(worker, options) {
           programName: options.programName,
           env: options.env,
           files: options.files,
-          relay: { url: typeof relay === 'string' ? relay : relay.url, shared, inWorker: !shared && options.relaySocket === 'worker' },
+          relay: { url: shared ? relay.url : relay, shared, inWorker: !shared && options.relaySocket === 'worker' },
           relayAuth: options.relayAuth,
           hostUrl: options.hostUrl === undefined ? undefined : new URL(options.hostUrl, location.href).href,
           hostOverrides: options.hostOverrides,
