@@ -11,6 +11,10 @@
 //      page again and again; each click's delay is from just before the
 //      click is sent to its handler running (Date.now() on both sides, one
 //      machine). Only clicks sent while the guest spun count.
+//   4. Stop (issue 18): a Worker guest spinning without system calls is
+//      stopped (run()'s signal aborted) and timed from abort() to run()
+//      settling, the same span the demo page's Stop measures; --stops times
+//      per blocking mode.
 // Guests run with JSPI and with Asyncify, each in a Web Worker (run()'s
 // default; its relay WebSocket on the page, and with relaySocket: 'worker' in
 // the Worker) and on the page's main thread (thread: 'main'). Runs alternate
@@ -19,7 +23,7 @@
 // WebDriver BiDi (the same page calls: goto, evaluate, mouse.click).
 // Needs a built tree (./scripts/build). Prints Markdown.
 //   node bench/browser/bench.mjs [--runs 5] [--mib 64] [--round-trips 2000]
-//        [--browsers chromium,firefox] [--spins 3] [--spin-seconds 3]
+//        [--browsers chromium,firefox] [--spins 3] [--spin-seconds 3] [--stops 20]
 import { chromium } from '@playwright/test';
 import crypto from 'node:crypto';
 import net from 'node:net';
@@ -36,6 +40,7 @@ const { values } = parseArgs({
     browsers: { type: 'string', default: 'chromium,firefox' },
     spins: { type: 'string', default: '3' },
     'spin-seconds': { type: 'string', default: '3' },
+    stops: { type: 'string', default: '20' },
   },
 });
 const runs = Number(values.runs);
@@ -43,6 +48,7 @@ const bytes = Number(values.mib) * 1024 * 1024;
 const roundTrips = Number(values['round-trips']);
 const spins = Number(values.spins);
 const spinSeconds = Number(values['spin-seconds']);
+const stops = Number(values.stops);
 const browsers = values.browsers.split(',');
 for (const name of browsers) if (name !== 'chromium' && name !== 'firefox') throw new Error(`--browsers: unknown browser ${name}`);
 /** Where the guest runs: thread and, for a Worker, where its relay WebSocket lives (run()'s relaySocket). */
@@ -224,6 +230,36 @@ async function clickDelays(page, options) {
     .map(({ at, handled }) => handled - Math.max(at, spin.started));
 }
 
+/**
+ * Stop latency: starts cpu_spin in a Worker, waits until it spins (its hello
+ * reaches `spinPeer`), aborts the run and returns the ms from abort() to run()
+ * settling, measured in the page.
+ * @param {any} page @param {{ relay: string, blocking: string }} options
+ */
+async function stopDelay(page, options) {
+  const connected = new Promise((resolve) => spinPeer.once('connection', (socket) => socket.once('data', resolve)));
+  await page.evaluate(async ({ relay, blocking, port }) => {
+    const { run } = await import('/shim-js/src/embed.js');
+    const scope = /** @type {any} */ (window);
+    const controller = new AbortController();
+    scope.stopSpin = { controller, settled: 0 };
+    run({
+      guest: '/guests/cpu_spin.wasm', programName: 'cpu_spin', args: ['-t', '60', '127.0.0.1', String(port)],
+      relay, blocking, thread: 'worker', signal: controller.signal,
+    }).finally(() => (scope.stopSpin.settled = performance.now())).catch(() => {});
+  }, { ...options, port: portOf(spinPeer) });
+  await connected;
+  return page.evaluate(async () => {
+    const { stopSpin } = /** @type {any} */ (window);
+    const pressed = performance.now();
+    stopSpin.controller.abort();
+    const deadline = pressed + 10_000;
+    while (!stopSpin.settled && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+    if (!stopSpin.settled) throw new Error('cpu_spin did not stop within 10 s');
+    return stopSpin.settled - pressed;
+  });
+}
+
 /** @param {string} name */
 async function launch(name) {
   if (name === 'chromium') {
@@ -303,6 +339,15 @@ async function benchBrowser(name, wisp, origin) {
       for (let i = 0; i < spins; i++) delays.push(...(await clickDelays(page, { relay: wisp, blocking, thread })));
       const f = (/** @type {number} */ n) => (delays.length ? n.toFixed(0) : '—');
       console.log(`| ${thread === 'worker' ? 'a Web Worker' : 'the main thread'} | ${delays.length} | ${f(quantile(delays, 0.5))} | ${f(quantile(delays, 0.99))} | ${f(Math.max(...delays))} |`);
+    }
+
+    console.log(`\n### Stop of a guest spinning in a Worker, abort() to run() settled (${stops} stops per mode)\n`);
+    console.log('| blocking | median ms | p99 ms | max ms |\n|---|---|---|---|');
+    for (const mode of BLOCKINGS) {
+      /** @type {number[]} */
+      const delays = [];
+      for (let i = 0; i < stops; i++) delays.push(await stopDelay(page, { relay: wisp, blocking: mode }));
+      console.log(`| ${mode} | ${quantile(delays, 0.5).toFixed(1)} | ${quantile(delays, 0.99).toFixed(1)} | ${Math.max(...delays).toFixed(1)} |`);
     }
     console.log('');
   } finally {

@@ -168,6 +168,9 @@ export class SockbridgeRun extends HTMLElement {
     const stdin = terminal.startInput();
     terminal.onInterrupt = () => controller.abort();
     terminal.focus();
+    // Bring the terminal into view: the output appears there (and xterm.js
+    // does not draw a terminal that is off screen until it scrolls in).
+    this.scrollIntoView({ block: 'nearest' });
     const program = this.#program;
     const relayUrl = this.getAttribute('relay') || DEFAULT_RELAY;
     const shared = this.hasAttribute('share-relay');
