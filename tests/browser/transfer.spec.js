@@ -52,7 +52,7 @@ test('a 16 MiB upload arrives intact: the sink hashes what the guest sent', asyn
   }
 });
 
-test('the relay killed mid-transfer: the guest gets an error within a second, and a new run works once it is back', async ({ page, blocking }) => {
+test('the relay killed mid-transfer: the guest gets an error at once (not after a timeout), and a new run works once it is back', async ({ page, blocking }) => {
   let relay = await startRelay();
   const source = await startEndlessSource(32 * MiB);
   const small = crypto.randomBytes(MiB);
@@ -68,7 +68,8 @@ test('the relay killed mid-transfer: the guest gets an error within a second, an
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^transfer: recv after [1-9]\d* bytes: (Connection reset by peer|Broken pipe)\n$/);
     expect(result.status.join('\n')).toContain(`connection to the relay at ${wisp} closed`);
-    expect(result.endedAt - killedAt).toBeLessThan(1000);
+    // At once, not after an idle timeout; the bound is loose because CI machines are loaded.
+    expect(result.endedAt - killedAt).toBeLessThan(5000);
 
     // Same port, same page, no reload.
     relay = await startRelay(['--dev'], undefined, `127.0.0.1:${relay.port}`);
