@@ -289,6 +289,27 @@ SB_EXPORT std::int32_t sb_set_relay_credentials(const char* username, const char
   return state().sockets.set_relay_credentials(username, password) ? 1 : 0;
 }
 
+// Key authentication (Wisp 0x03): sb_use_relay_key says the embedder holds an
+// Ed25519 key (call before the WebSocket opens). After each frame, a non-zero
+// sb_key_challenge_length() asks the embedder to sign the bytes at
+// sb_key_challenge_data() (copy them: they live until the next kernel call),
+// then to call sb_answer_key_challenge with the SHA-256 of its raw public key
+// and the signature (returns 1, or 0 if no challenge awaits any more or a size
+// is wrong), or sb_refuse_key_challenge with why it cannot.
+SB_EXPORT void sb_use_relay_key() { state().sockets.use_relay_key(); }
+SB_EXPORT std::uint32_t sb_key_challenge_length() {
+  return static_cast<std::uint32_t>(state().sockets.key_challenge().size());
+}
+SB_EXPORT const std::uint8_t* sb_key_challenge_data() { return state().sockets.key_challenge().data(); }
+SB_EXPORT std::int32_t sb_answer_key_challenge(const std::uint8_t* key_hash, std::uint32_t key_hash_length,
+                                               const std::uint8_t* signature, std::uint32_t signature_length) {
+  return state().sockets.answer_key_challenge(std::span(key_hash, key_hash_length),
+                                              std::span(signature, signature_length))
+             ? 1
+             : 0;
+}
+SB_EXPORT void sb_refuse_key_challenge(const char* why) { state().sockets.refuse_key_challenge(why); }
+
 // Transport.
 SB_EXPORT void sb_on_frame(const std::uint8_t* data, std::uint32_t length) {
   state().sockets.on_frame(std::span(data, length));
@@ -307,8 +328,12 @@ const char* state_name(socket_state state) {
       return "created";
     case socket_state::connecting:
       return "connecting";
+    case socket_state::unconfirmed:
+      return "connected (unconfirmed)";
     case socket_state::connected:
       return "connected";
+    case socket_state::peer_finished:
+      return "peer finished";
     case socket_state::listen_pending:
       return "opening listener";
     case socket_state::listening:

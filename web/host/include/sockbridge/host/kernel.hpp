@@ -282,6 +282,21 @@ class kernel {
   // longer than 255 bytes (the wire limit) and nothing was set.
   bool set_relay_credentials(std::string username, std::string password);
 
+  // Key authentication (Wisp 0x03, handshake.cpp). The embedder holds an
+  // Ed25519 private key and signs with it when asked: once a relay's INFO
+  // offers key auth, the kernel's INFO reply waits for answer_key_challenge.
+  void use_relay_key() { relay_key_ = true; }
+  // The relay's challenge for the embedder to sign while an answer is
+  // awaited; empty otherwise. The view is valid until the next kernel call.
+  protocol::byte_view key_challenge() const { return key_challenge_; }
+  // The embedder's answer: the SHA-256 of its raw 32-byte public key and its
+  // 64-byte Ed25519 signature of key_challenge(); the INFO reply then leaves.
+  // false, and nothing sent, if no challenge awaits or a size is wrong.
+  bool answer_key_challenge(protocol::byte_view key_hash, protocol::byte_view signature);
+  // The embedder could not sign (why, for a person): the link fails, and
+  // connects waiting for it fail with EACCES.
+  void refuse_key_challenge(const std::string& why);
+
   // --- transport (called by shim-js) ---
   // One complete binary WebSocket message from the relay.
   void on_frame(protocol::byte_view frame);
@@ -353,6 +368,8 @@ class kernel {
   void on_session_frame(const protocol::frame& frame);
   // The relay's INFO (handshake.cpp): note its extensions, answer with ours.
   void on_relay_info(const protocol::frame& frame);
+  // Encodes info_reply_ as the kernel's INFO and queues it.
+  void send_info_reply();
   // Byte windows (receive_window.cpp). DATA of `bytes` arrived on s: false if
   // it broke the window (the link has then failed).
   bool take_window(socket& s, std::size_t bytes);
@@ -390,6 +407,10 @@ class kernel {
     std::string password;
   };
   std::optional<credentials> credentials_;  // for the relay's password authentication
+  bool relay_key_ = false;                  // the embedder signs key auth challenges
+  protocol::bytes key_challenge_;           // the relay's, while the embedder signs it
+  // The INFO reply's records (id, metadata), kept while the signature is awaited.
+  std::vector<std::pair<std::uint8_t, protocol::bytes>> info_reply_;
   // Streams the relay accepted for a listener, not yet returned by accept().
   std::map<std::uint32_t, socket> embryos_;
   struct resolve_request {
