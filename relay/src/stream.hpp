@@ -1,6 +1,8 @@
 // stream: what a websocket_session needs from any of its streams (TCP or
 // UDP), so that DATA, DATAGRAM, SHUTDOWN, WINDOW_UPDATE and CLOSE from the
-// client reach the right kind.
+// client reach the right kind. A stream holds its session (shared_ptr) and the
+// session's stream_table holds the stream: stream_table.hpp says where that
+// cycle is broken.
 #pragma once
 
 #include "sockbridge/protocol/wisp.hpp"

@@ -8,7 +8,7 @@
 #include "metrics.hpp"
 #include "policy.hpp"
 #include "resolver.hpp"
-#include "tcp_stream.hpp"
+#include "tcp_relay_stream.hpp"
 #include "udp_stream.hpp"
 #include "wisp_handshake.hpp"
 
@@ -33,6 +33,13 @@ std::string first_subprotocol(const http::request<http::string_body>& request) {
 
 }  // namespace
 
+template <class Stream>
+std::pair<stream_table::admission, std::shared_ptr<Stream>> websocket_session::admit(
+    std::optional<std::uint32_t> client_id) {
+  return streams_.admit(client_id, draining_,
+                        [this](std::uint32_t id) { return std::make_shared<Stream>(shared_from_this(), id); });
+}
+
 websocket_session::websocket_session(client_stream stream, std::shared_ptr<const relay_config> config,
                                      std::unique_ptr<session_registry::ticket> ticket, lookup_pool& lookups)
     : ws_(std::move(stream)),
@@ -40,7 +47,8 @@ websocket_session::websocket_session(client_stream stream, std::shared_ptr<const
       ticket_(std::move(ticket)),
       lookups_(lookups),
       idle_timer_(ws_.get_executor()),
-      rate_(config_->session_bytes_per_second) {
+      rate_(config_->session_bytes_per_second),
+      streams_(*config_) {
   beast::error_code ec;
   const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
   if (!ec) remote_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -161,22 +169,11 @@ void websocket_session::on_frame(const protocol::frame& frame) {
     case protocol::packet_type::connect:
       return on_connect(frame);
     case protocol::packet_type::data:
-      if (auto it = streams_.find(frame.stream_id); it != streams_.end()) return it->second->write(frame.payload);
+      if (auto* stream = streams_.find(frame.stream_id)) return stream->write(frame.payload);
       // Not an error: the stream may have closed while this packet was in flight.
       return log_event(log_level::info, "data_for_unknown_stream", {{"remote", remote_}, {"stream", frame.stream_id}});
     case protocol::packet_type::close:
-      if (auto it = streams_.find(frame.stream_id); it != streams_.end()) {
-        it->second->abort();
-        streams_.erase(it);
-      } else if (auto listener = listeners_.find(frame.stream_id); listener != listeners_.end()) {
-        listener->second->abort();
-        listeners_.erase(listener);
-      } else {
-        return;
-      }
-      release_stream_slots(1);
-      log_event(log_level::info, "stream_closed", {{"remote", remote_}, {"stream", frame.stream_id}, {"by", "client"}});
-      return close_if_drained();
+      return forget_stream(frame.stream_id, std::nullopt);
     case protocol::packet_type::continue_:
     case protocol::packet_type::info:
       return;  // only meaningful from the relay, or during the handshake
@@ -196,7 +193,7 @@ void websocket_session::on_extension_frame(const protocol::frame& frame) {
     case protocol::packet_type::shutdown:
       if (auto error = protocol::decode_shutdown(frame.payload); error != protocol::decode_error::ok)
         return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
-      if (auto it = streams_.find(frame.stream_id); it != streams_.end()) it->second->shutdown_send();
+      if (auto* stream = streams_.find(frame.stream_id)) stream->shutdown_send();
       return;
     case protocol::packet_type::window_update:
       return on_window_update(frame);
@@ -236,44 +233,26 @@ void websocket_session::on_window_update(const protocol::frame& frame) {
   if (!stream_window_)
     return protocol_error("WINDOW_UPDATE without a stream window", protocol::close_reason::invalid_info);
   // A stream that already closed may still get the grants sent before its CLOSE arrived.
-  if (auto it = streams_.find(frame.stream_id); it != streams_.end()) it->second->open_window(increment);
+  if (auto* stream = streams_.find(frame.stream_id)) stream->open_window(increment);
 }
 
 void websocket_session::on_listen(const protocol::frame& frame) {
   protocol::listen_payload request;
   if (auto error = protocol::decode_listen(frame.payload, request); error != protocol::decode_error::ok)
     return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
-  if (!admit_new_stream(frame.stream_id, "LISTEN")) return;
-  auto listener = std::make_shared<listen_stream>(shared_from_this(), frame.stream_id);
-  listeners_.emplace(frame.stream_id, listener);
+  auto [admission, listener] = admit<listen_stream>(frame.stream_id);
+  if (!listener) return refuse_admission(frame.stream_id, admission, "LISTEN");
   listener->start(request);
-}
-
-bool websocket_session::admit_new_stream(std::uint32_t stream_id, std::string_view packet) {
-  if (stream_id == protocol::session_stream_id || (stream_id & protocol::relay_stream_id_bit)) {
-    protocol_error(std::string(packet) + " on a reserved stream id", protocol::close_reason::invalid_info);
-    return false;
-  }
-  if (streams_.contains(stream_id) || listeners_.contains(stream_id)) {
-    close_reused_stream(stream_id);
-    return false;
-  }
-  if (const auto limit = reserve_stream_slot(); !limit.empty()) {
-    refuse_stream(stream_id, protocol::close_reason::throttled, limit);
-    return false;
-  }
-  return true;  // the slot is the new stream's: it must go into streams_ or listeners_ now
 }
 
 void websocket_session::on_udp_bind(const protocol::frame& frame) {
   protocol::endpoint address;
   if (auto error = protocol::decode_udp_bind(frame.payload, address); error != protocol::decode_error::ok)
     return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
-  if (!admit_new_stream(frame.stream_id, "UDP_BIND")) return;
+  auto [admission, stream] = admit<udp_stream>(frame.stream_id);
+  if (!stream) return refuse_admission(frame.stream_id, admission, "UDP_BIND");
   log_event(log_level::info, "stream_open",
             {{"remote", remote_}, {"stream", frame.stream_id}, {"kind", "udp_bound"}, {"port", address.port}});
-  auto stream = std::make_shared<udp_stream>(shared_from_this(), frame.stream_id);
-  streams_.emplace(frame.stream_id, stream);
   stream->start_bound(address);
 }
 
@@ -281,25 +260,22 @@ void websocket_session::on_datagram(const protocol::frame& frame) {
   protocol::datagram_payload datagram;
   if (auto error = protocol::decode_datagram(frame.payload, datagram); error != protocol::decode_error::ok)
     return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
-  auto it = streams_.find(frame.stream_id);
-  if (it == streams_.end()) return;  // it may have closed while this packet was in flight
-  if (!it->second->write_to(datagram.peer, datagram.data))
+  auto* stream = streams_.find(frame.stream_id);
+  if (!stream) return;  // it may have closed while this packet was in flight
+  if (!stream->write_to(datagram.peer, datagram.data))
     protocol_error("DATAGRAM on a stream that is not a bound UDP socket", protocol::close_reason::invalid_info);
 }
 
 void websocket_session::adopt_inbound(std::uint32_t listener_id, net::ip::tcp::socket socket) {
-  if (const auto limit = reserve_stream_slot(); !limit.empty()) {
+  auto [admission, stream] = admit<tcp_relay_stream>(std::nullopt);
+  if (!stream) {
     // The connection is closed again at once: its client sees a reset, the guest sees nothing.
+    const auto limit = stream_table::name(admission);
     metrics().count_denial(limit);
     log_event(log_level::warn, "inbound_refused", {{"remote", remote_}, {"listener", listener_id}, {"limit", limit}});
     return;
   }
-  // The next id of the relay's space that no open stream holds (the ids wrap after 2^31 accepts).
-  std::uint32_t id = 0;
-  do {
-    id = next_inbound_id_++;
-    if (next_inbound_id_ == 0) next_inbound_id_ = protocol::relay_stream_id_bit | 1;
-  } while (streams_.contains(id));
+  const auto id = stream->id();
   boost::system::error_code ec;
   const auto peer = socket.remote_endpoint(ec);
   const auto local = socket.local_endpoint(ec);
@@ -310,8 +286,6 @@ void websocket_session::adopt_inbound(std::uint32_t listener_id, net::ip::tcp::s
                             {id, to_wire(peer.address(), peer.port()), to_wire(local.address(), local.port())});
   send(std::move(announce));
   grant(id, config_->stream_buffer_packets);
-  auto stream = std::make_shared<tcp_stream>(shared_from_this(), id);
-  streams_.emplace(id, stream);
   stream->start_accepted(std::move(socket));
 }
 
@@ -335,48 +309,45 @@ void websocket_session::on_connect(const protocol::frame& frame) {
   protocol::connect_payload connect;
   if (auto error = protocol::decode_connect(frame.payload, connect); error != protocol::decode_error::ok)
     return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
-  if (frame.stream_id == protocol::session_stream_id)
-    return protocol_error("CONNECT on stream 0", protocol::close_reason::invalid_info);
-  if (frame.stream_id & protocol::relay_stream_id_bit)
-    return refuse_stream(frame.stream_id, protocol::close_reason::invalid_info, "stream id in the relay's id space");
-  if (streams_.contains(frame.stream_id) || listeners_.contains(frame.stream_id))
-    return close_reused_stream(frame.stream_id);
-  if (const auto limit = reserve_stream_slot(); !limit.empty())
-    return refuse_stream(frame.stream_id, protocol::close_reason::throttled, limit);
   const bool udp = connect.type == protocol::stream_type::udp;
-  log_event(log_level::info, "stream_open",
-            {{"remote", remote_},
-             {"stream", frame.stream_id},
-             {"kind", udp ? "udp" : "tcp"},
-             {"host", connect.hostname},
-             {"port", connect.port}});
-  if (udp) {
-    auto stream = std::make_shared<udp_stream>(shared_from_this(), frame.stream_id);
-    streams_.emplace(frame.stream_id, stream);
-    return stream->start(std::string(connect.hostname), connect.port);
+  const auto open = [&](auto admitted) {
+    auto& [admission, stream] = admitted;
+    if (!stream) return refuse_admission(frame.stream_id, admission, "CONNECT");
+    log_event(log_level::info, "stream_open",
+              {{"remote", remote_},
+               {"stream", frame.stream_id},
+               {"kind", udp ? "udp" : "tcp"},
+               {"host", connect.hostname},
+               {"port", connect.port}});
+    stream->start(std::string(connect.hostname), connect.port);
+  };
+  if (udp) return open(admit<udp_stream>(frame.stream_id));
+  open(admit<tcp_relay_stream>(frame.stream_id));
+}
+
+void websocket_session::refuse_admission(std::uint32_t stream_id, stream_table::admission why,
+                                         std::string_view packet) {
+  using admission = stream_table::admission;
+  switch (why) {
+    case admission::admitted:
+      return;
+    case admission::session_stream_id:
+      return protocol_error(std::string(packet) + " on stream 0", protocol::close_reason::invalid_info);
+    case admission::relay_stream_id:
+      return refuse_stream(stream_id, protocol::close_reason::invalid_info, "stream id in the relay's id space");
+    case admission::id_in_use:
+      return close_reused_stream(stream_id);
+    case admission::draining:
+    case admission::max_streams_per_session:
+    case admission::max_streams_total:
+      return refuse_stream(stream_id, protocol::close_reason::throttled, stream_table::name(why));
   }
-  auto stream = std::make_shared<tcp_stream>(shared_from_this(), frame.stream_id);
-  streams_.emplace(frame.stream_id, stream);
-  stream->start(std::string(connect.hostname), connect.port);
-}
-
-std::string_view websocket_session::reserve_stream_slot() {
-  if (draining_) return "draining";
-  if (streams_.size() + listeners_.size() >= config_->max_streams_per_session) return "max_streams_per_session";
-  if (!sessions().reserve_stream(config_->max_streams_total)) return "max_streams_total";
-  return {};
-}
-
-void websocket_session::release_stream_slots(std::size_t count) {
-  if (count > 0) sessions().release_streams(count);
 }
 
 // After CLOSE(id) the client takes the id to be free, so the stream that
 // holds it ends too rather than living on unseen.
 void websocket_session::close_reused_stream(std::uint32_t stream_id) {
   log_event(log_level::warn, "stream_id_reused", {{"remote", remote_}, {"stream", stream_id}});
-  if (auto it = streams_.find(stream_id); it != streams_.end()) it->second->abort();
-  if (auto it = listeners_.find(stream_id); it != listeners_.end()) it->second->abort();
   close_stream(stream_id, protocol::close_reason::invalid_info);
 }
 
@@ -421,13 +392,22 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
 }
 
 void websocket_session::close_stream(std::uint32_t stream_id, protocol::close_reason reason) {
-  if (streams_.erase(stream_id) == 0 && listeners_.erase(stream_id) == 0) return;
-  release_stream_slots(1);
-  log_event(log_level::info, "stream_closed",
-            {{"remote", remote_}, {"stream", stream_id}, {"reason", protocol::describe(reason)}});
-  protocol::bytes close;
-  protocol::encode_close(close, stream_id, reason);
-  send(std::move(close));
+  forget_stream(stream_id, reason);
+}
+
+void websocket_session::forget_stream(std::uint32_t stream_id, std::optional<protocol::close_reason> reason) {
+  auto stream = streams_.forget(stream_id);
+  if (!stream) return;
+  stream->abort();  // a stream that finished by itself has stopped already; abort again is harmless
+  if (!reason) {
+    log_event(log_level::info, "stream_closed", {{"remote", remote_}, {"stream", stream_id}, {"by", "client"}});
+  } else {
+    log_event(log_level::info, "stream_closed",
+              {{"remote", remote_}, {"stream", stream_id}, {"reason", protocol::describe(*reason)}});
+    protocol::bytes close;
+    protocol::encode_close(close, stream_id, *reason);
+    send(std::move(close));
+  }
   close_if_drained();
 }
 
@@ -496,7 +476,7 @@ void websocket_session::arm_idle_timer() {
 void websocket_session::on_idle_timer(beast::error_code ec) {
   if (ec || phase_ == phase::closing) return;
   const auto quiet = std::chrono::steady_clock::now() - last_packet_;
-  if (streams_.empty() && listeners_.empty() && quiet >= config_->session_idle_timeout) {
+  if (streams_.empty() && quiet >= config_->session_idle_timeout) {
     log_event(log_level::info, "session_idle", {{"remote", remote_}});
     return close_session(protocol::close_reason::transfer_timeout, websocket::close_code::going_away);
   }
@@ -517,7 +497,7 @@ void websocket_session::end_drain() {
 }
 
 void websocket_session::close_if_drained() {
-  if (!draining_ || !streams_.empty() || !listeners_.empty() || phase_ != phase::open) return;
+  if (!draining_ || !streams_.empty() || phase_ != phase::open) return;
   log_event(log_level::info, "session_drained", {{"remote", remote_}});
   close_session(protocol::close_reason::voluntary, websocket::close_code::going_away);
 }
@@ -529,14 +509,9 @@ void websocket_session::on_connection_lost() {
   end_streams();
 }
 
+// Where the session ↔ stream cycle is broken for good (stream_table.hpp).
 void websocket_session::end_streams() {
-  auto streams = std::move(streams_);
-  auto listeners = std::move(listeners_);
-  streams_.clear();
-  listeners_.clear();
-  release_stream_slots(streams.size() + listeners.size());
-  for (auto& [id, stream] : streams) stream->abort();
-  for (auto& [id, listener] : listeners) listener->abort();
+  for (auto& [id, stream] : streams_.forget_all()) stream->abort();
 }
 
 }  // namespace sb::relay

@@ -10,10 +10,10 @@
 #include <boost/beast/websocket.hpp>
 #include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "client_stream.hpp"
 #include "config.hpp"
@@ -21,11 +21,9 @@
 #include "rate_limiter.hpp"
 #include "session_registry.hpp"
 #include "sockbridge/protocol/wisp.hpp"
+#include "stream_table.hpp"
 
 namespace sb::relay {
-
-class stream;
-class listen_stream;
 
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
  public:
@@ -40,7 +38,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
 
   // Queues one frame; on_sent (if any) runs once it has been written.
   void send(protocol::bytes frame, std::function<void()> on_sent = {});
-  // A stream finished: send CLOSE(reason) after its queued frames and forget it.
+  // A stream finished: forget it and send CLOSE(reason) after its queued frames.
   void close_stream(std::uint32_t stream_id, protocol::close_reason reason);
   // The stream's connect succeeded: CONNECTED (extension) and the open confirmation.
   void confirm_stream(std::uint32_t stream_id, const protocol::endpoint& local, const protocol::endpoint& peer);
@@ -95,18 +93,20 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_listen(const protocol::frame& frame);
   void on_udp_bind(const protocol::frame& frame);
   void on_datagram(const protocol::frame& frame);
-  // For LISTEN and UDP_BIND: false if the new stream id or a limit refused the
-  // packet (the refusal has been sent).
-  bool admit_new_stream(std::uint32_t stream_id, std::string_view packet);
+  // A new stream through the table's one admission path (client_id: the
+  // client's id; nullopt: a relay-side id for an accepted connection).
+  template <class Stream>
+  std::pair<stream_table::admission, std::shared_ptr<Stream>> admit(std::optional<std::uint32_t> client_id);
+  // Answers a client packet whose stream admit() refused: a protocol error
+  // for stream 0, CLOSE(invalid_info) for an id in the relay's space, the
+  // reused-id rule, or CLOSE(throttled) for the drain and the limits.
+  void refuse_admission(std::uint32_t stream_id, stream_table::admission why, std::string_view packet);
+  // Removes a stream from the table and aborts it; with a reason, tells the
+  // client (CLOSE), without one the client closed it. The one way a stream ends.
+  void forget_stream(std::uint32_t stream_id, std::optional<protocol::close_reason> reason);
   void on_window_update(const protocol::frame& frame);
   // Closes a session whose login failed (or that cannot log in: Wisp v1).
   void refuse_login(protocol::close_reason reason, std::string_view why, std::string_view username);
-  // The stream limits: "" if one more stream may open, and then its slot of
-  // max_streams_total is taken (the stream must go into streams_ or
-  // listeners_ at once), else the name of the limit reached.
-  std::string_view reserve_stream_slot();
-  // Streams left streams_ / listeners_: gives their slots back.
-  void release_stream_slots(std::size_t count);
   // A CONNECT or LISTEN reused an open id: CLOSE(invalid_info) ends the stream holding it.
   void close_reused_stream(std::uint32_t stream_id);
   void refuse_stream(std::uint32_t stream_id, protocol::close_reason reason, std::string_view why);
@@ -139,9 +139,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::deque<outgoing> queue_;
   bool writing_ = false;
   bool close_started_ = false;  // the WebSocket close handshake is under way: write nothing more
-  std::map<std::uint32_t, std::shared_ptr<stream>> streams_;
-  std::map<std::uint32_t, std::shared_ptr<listen_stream>> listeners_;
-  std::uint32_t next_inbound_id_ = protocol::relay_stream_id_bit | 1;
+  stream_table streams_;        // every stream and listener of the session, by id
   std::size_t pending_resolves_ = 0;
   std::size_t pauses_ = 0;
   bool read_waiting_ = false;  // a read was skipped because of a pause

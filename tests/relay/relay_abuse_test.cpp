@@ -414,6 +414,31 @@ TEST(relay_abuse, connect_reusing_a_live_stream_id_closes_that_stream_only) {
   EXPECT_EQ(read_stream(client, 2, 10).first, "unaffected");
 }
 
+// Every packet that opens a stream goes through one admission: an id of the
+// relay's space (high bit) is refused on that stream, whichever packet names it.
+TEST(relay_abuse, stream_opened_in_the_relays_id_space_is_refused_and_the_session_goes_on) {
+  relay_process relay({"--dev"});
+  tcp_peer target(false, echo);
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2(true);
+  const std::uint32_t relay_id = 0x80000001u;
+  const bytes opening[] = {connect_frame(relay_id, "127.0.0.1", target.port()),
+                           frame(0x83, relay_id, {4, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0})};  // LISTEN 0.0.0.0:0
+  for (const auto& packet : opening) {
+    SCOPED_TRACE(static_cast<int>(packet[0]));
+    client.send(packet);
+    const auto close = client.next();
+    ASSERT_TRUE(close);
+    EXPECT_EQ((*close)[0], 0x04);
+    EXPECT_EQ(u32_at(*close, 1), relay_id);
+    EXPECT_EQ((*close)[5], close_invalid_info);
+  }
+  client.send(connect_frame(1, "127.0.0.1", target.port()));
+  ASSERT_TRUE(client.next());
+  client.send(data_frame(1, "still served"));
+  EXPECT_EQ(read_stream(client, 1, 12).first, "still served");
+}
+
 // --- limits ---
 
 TEST(relay_abuse, sessions_beyond_the_per_address_limit_are_refused_and_the_others_keep_working) {

@@ -1,5 +1,7 @@
-// tcp_stream: one Wisp TCP stream — resolve the target, check every address
-// against policy, connect to a checked address, then pump bytes both ways.
+// tcp_relay_stream: one Wisp TCP stream — resolve the target, check every
+// address against policy, connect to a checked address, then pump bytes both
+// ways (or, for a connection a listen_stream accepted, just pump). Named apart
+// from boost::beast::tcp_stream, which the session's client connection uses.
 // All its handlers run on the owning session's executor (one thread, io_pool).
 #pragma once
 
@@ -18,10 +20,11 @@ namespace sb::relay {
 
 class websocket_session;
 
-class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream> {
+class tcp_relay_stream : public stream, public std::enable_shared_from_this<tcp_relay_stream> {
  public:
-  tcp_stream(std::shared_ptr<websocket_session> session, std::uint32_t id);
+  tcp_relay_stream(std::shared_ptr<websocket_session> session, std::uint32_t id);
 
+  std::uint32_t id() const { return id_; }
   void start(std::string host, std::uint16_t port);
   // Starts an inbound stream on a socket a listener accepted.
   void start_accepted(boost::asio::ip::tcp::socket socket);
@@ -65,9 +68,18 @@ class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream
   std::uint16_t port_ = 0;
   std::shared_ptr<pending_lookup> lookup_;  // only while a name is being looked up
   boost::asio::ip::tcp::socket socket_;
-  // Gauges in metrics() follow this state.
-  enum class state { created, connecting, open, closed };
+  // Where the stream is. The logic and the metrics' gauges (set_state) both
+  // read this one value; while open, each direction may have finished on its
+  // own (client_finished_, remote_finished_).
+  enum class state {
+    created,     // constructed, not started
+    connecting,  // resolving the target or connecting to it
+    open,        // connected: bytes move
+    closed,      // finished or aborted: every handler returns at once
+  };
   void set_state(state next);
+  bool open() const { return state_ == state::open; }
+  bool closed() const { return state_ == state::closed; }
 
   boost::asio::steady_timer timer_;  // DNS/connect deadline, then the idle check
   rate_pause rate_pause_;            // reading paused by the session's rate limit
@@ -88,9 +100,7 @@ class tcp_stream : public stream, public std::enable_shared_from_this<tcp_stream
   // remote sender until a WINDOW_UPDATE arrives.
   bool windowed_ = false;
   std::uint64_t window_ = 0;
-  bool paused_session_ = false;  // this stream's full queue paused the session's reads
-  bool connected_ = false;
-  bool done_ = false;
+  bool paused_session_ = false;   // this stream's full queue paused the session's reads
   bool client_finished_ = false;  // SHUTDOWN from the client
   bool remote_finished_ = false;  // EOF from the remote peer
 };

@@ -1,4 +1,4 @@
-#include "tcp_stream.hpp"
+#include "tcp_relay_stream.hpp"
 
 #include <algorithm>
 #include <boost/asio/write.hpp>
@@ -32,7 +32,7 @@ protocol::close_reason connect_failure_reason(const error_code& ec) {
 
 }  // namespace
 
-tcp_stream::tcp_stream(std::shared_ptr<websocket_session> session, std::uint32_t id)
+tcp_relay_stream::tcp_relay_stream(std::shared_ptr<websocket_session> session, std::uint32_t id)
     : session_(std::move(session)), id_(id), socket_(session_->executor()), timer_(session_->executor()) {
   if (const auto window = session_->stream_window()) {
     windowed_ = true;
@@ -40,13 +40,12 @@ tcp_stream::tcp_stream(std::shared_ptr<websocket_session> session, std::uint32_t
   }
 }
 
-void tcp_stream::start(std::string host, std::uint16_t port) {
+void tcp_relay_stream::start(std::string host, std::uint16_t port) {
   host_ = std::move(host);
   port_ = port;
   started_ = std::chrono::steady_clock::now();
-  ++metrics().streams_connecting;
   ++metrics().streams_total;
-  state_ = state::connecting;
+  set_state(state::connecting);
   const auto& config = session_->config();
   auto denied = config.policy.check_port(port_);
   if (denied.empty()) denied = config.policy.check_host(host_);
@@ -72,7 +71,7 @@ void tcp_stream::start(std::string host, std::uint16_t port) {
 }
 
 // Never after abort(): that cancels the lookup (the DNS timeout, or the stream's end).
-void tcp_stream::on_resolve(error_code ec, const std::vector<net::ip::address>& addresses) {
+void tcp_relay_stream::on_resolve(error_code ec, const std::vector<net::ip::address>& addresses) {
   lookup_.reset();
   if (ec) {
     log_event(log_level::info, "resolve_failed",
@@ -87,7 +86,7 @@ void tcp_stream::on_resolve(error_code ec, const std::vector<net::ip::address>& 
   check_targets(std::move(endpoints));
 }
 
-void tcp_stream::check_targets(std::vector<net::ip::tcp::endpoint> endpoints) {
+void tcp_relay_stream::check_targets(std::vector<net::ip::tcp::endpoint> endpoints) {
   const auto& policy = session_->config().policy;
   for (const auto& endpoint : endpoints) {
     // A name with any forbidden address is refused whole.
@@ -99,7 +98,7 @@ void tcp_stream::check_targets(std::vector<net::ip::tcp::endpoint> endpoints) {
   connect_next();
 }
 
-void tcp_stream::deny(std::string_view reason, const std::string& address) {
+void tcp_relay_stream::deny(std::string_view reason, const std::string& address) {
   metrics().count_denial(reason);
   log_event(log_level::warn, "target_denied",
             {{"remote", session_->remote()},
@@ -111,22 +110,21 @@ void tcp_stream::deny(std::string_view reason, const std::string& address) {
   finish(protocol::close_reason::blocked);
 }
 
-void tcp_stream::connect_next() {
+void tcp_relay_stream::connect_next() {
   error_code ignored;
   socket_.close(ignored);
   const auto endpoint = candidates_[next_candidate_++];
   socket_.async_connect(endpoint, [self = shared_from_this()](error_code ec) { self->on_connect(ec); });
 }
 
-void tcp_stream::on_connect(error_code ec) {
-  if (done_ || ec == net::error::operation_aborted) return;
+void tcp_relay_stream::on_connect(error_code ec) {
+  if (closed() || ec == net::error::operation_aborted) return;
   if (ec) {
     if (next_candidate_ < candidates_.size()) return connect_next();
     log_event(log_level::info, "connect_failed",
               {{"remote", session_->remote()}, {"stream", id_}, {"host", host_}, {"error", ec.message()}});
     return finish(connect_failure_reason(ec));
   }
-  connected_ = true;
   metrics().observe_connect(std::chrono::steady_clock::now() - started_);
   set_state(state::open);
   candidates_ = {};
@@ -142,9 +140,8 @@ void tcp_stream::on_connect(error_code ec) {
   if (!write_queue_.empty()) do_write();
 }
 
-void tcp_stream::start_accepted(net::ip::tcp::socket socket) {
+void tcp_relay_stream::start_accepted(net::ip::tcp::socket socket) {
   socket_ = std::move(socket);
-  connected_ = true;
   ++metrics().streams_total;
   set_state(state::open);
   touch();
@@ -155,29 +152,29 @@ void tcp_stream::start_accepted(net::ip::tcp::socket socket) {
   read_more();
 }
 
-void tcp_stream::shutdown_send() {
-  if (done_) return;
+void tcp_relay_stream::shutdown_send() {
+  if (closed()) return;
   client_finished_ = true;
   send_fin_if_drained();
 }
 
-void tcp_stream::send_fin_if_drained() {
-  if (!client_finished_ || !write_queue_.empty() || !connected_) return;
+void tcp_relay_stream::send_fin_if_drained() {
+  if (!client_finished_ || !write_queue_.empty() || !open()) return;
   error_code ignored;
   socket_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
   if (remote_finished_) finish(protocol::close_reason::voluntary);
 }
 
-void tcp_stream::arm_timer(std::chrono::steady_clock::duration after) {
+void tcp_relay_stream::arm_timer(std::chrono::steady_clock::duration after) {
   timer_.expires_after(after);
   timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_timer(ec); });
 }
 
 // Before the connection: the DNS or connect deadline. After: the idle check,
 // waking once per stream_idle_timeout rather than being re-armed per packet.
-void tcp_stream::on_timer(error_code ec) {
-  if (ec || done_) return;
-  if (!connected_) {
+void tcp_relay_stream::on_timer(error_code ec) {
+  if (ec || closed()) return;
+  if (!open()) {
     const char* what = lookup_ ? "resolve_timeout" : "connect_timeout";
     log_event(log_level::info, what, {{"remote", session_->remote()}, {"stream", id_}, {"host", host_}});
     return finish(protocol::close_reason::connect_timeout);
@@ -189,7 +186,7 @@ void tcp_stream::on_timer(error_code ec) {
   finish(protocol::close_reason::transfer_timeout);
 }
 
-void tcp_stream::set_state(state next) {
+void tcp_relay_stream::set_state(state next) {
   auto gauge = [](state s) -> std::atomic<std::int64_t>* {
     if (s == state::connecting) return &metrics().streams_connecting;
     if (s == state::open) return &metrics().streams_open;
@@ -200,11 +197,11 @@ void tcp_stream::set_state(state next) {
   state_ = next;
 }
 
-void tcp_stream::write(protocol::byte_view data) {
-  if (done_) return;
+void tcp_relay_stream::write(protocol::byte_view data) {
+  if (closed()) return;
   touch();
   metrics().bytes_from_clients.fetch_add(data.size(), std::memory_order_relaxed);
-  if (connected_ && writing_ == 0 && write_queue_.empty() && socket_.non_blocking()) {
+  if (open() && writing_ == 0 && write_queue_.empty() && socket_.non_blocking()) {
     // Nothing waits before it: write straight from the session's read buffer
     // now and keep (copy) only what the socket did not take. An error here
     // shows again, and is handled, in the queued write.
@@ -221,12 +218,12 @@ void tcp_stream::write(protocol::byte_view data) {
     paused_session_ = true;
     session_->pause_reading();
   }
-  if (connected_ && writing_ == 0) do_write();
+  if (open() && writing_ == 0) do_write();
 }
 
-std::size_t tcp_stream::queue_limit() const { return 2 * std::size_t{session_->config().stream_buffer_packets}; }
+std::size_t tcp_relay_stream::queue_limit() const { return 2 * std::size_t{session_->config().stream_buffer_packets}; }
 
-void tcp_stream::do_write() {
+void tcp_relay_stream::do_write() {
   // Everything queued goes out in one gathered write (up to a bound).
   std::vector<net::const_buffer> buffers;
   for (const auto& packet : write_queue_) {
@@ -238,8 +235,8 @@ void tcp_stream::do_write() {
                    [self = shared_from_this()](error_code ec, std::size_t bytes) { self->on_write(ec, bytes); });
 }
 
-void tcp_stream::on_write(error_code ec, std::size_t) {
-  if (done_) return;
+void tcp_relay_stream::on_write(error_code ec, std::size_t) {
+  if (closed()) return;
   if (ec) return finish(protocol::close_reason::network_error);
   const auto written = std::exchange(writing_, 0);
   write_queue_.erase(write_queue_.begin(), write_queue_.begin() + static_cast<std::ptrdiff_t>(written));
@@ -250,7 +247,7 @@ void tcp_stream::on_write(error_code ec, std::size_t) {
 
 // Client packets fully written to the target: the session may read again,
 // and every half buffer the client gets its Wisp buffer back (CONTINUE).
-void tcp_stream::packets_written(std::size_t count) {
+void tcp_relay_stream::packets_written(std::size_t count) {
   if (paused_session_ && write_queue_.size() < queue_limit() / 2) {
     paused_session_ = false;
     session_->resume_reading();
@@ -265,15 +262,15 @@ void tcp_stream::packets_written(std::size_t count) {
   }
 }
 
-void tcp_stream::do_read() {
+void tcp_relay_stream::do_read() {
   reading_ = true;
   socket_.async_wait(net::ip::tcp::socket::wait_read,
                      [self = shared_from_this()](error_code ec) { self->on_readable(ec); });
 }
 
-void tcp_stream::on_readable(error_code ec) {
+void tcp_relay_stream::on_readable(error_code ec) {
   reading_ = false;
-  if (done_) return;
+  if (closed()) return;
   if (ec) return on_read_error(ec);
   if (windowed_ && window_ == 0) return;  // open_window() reads on
   // Read straight into a frame of exactly the bytes waiting (FIONREAD), up to
@@ -318,7 +315,7 @@ void tcp_stream::on_readable(error_code ec) {
 // A DATA frame of `size` bytes with its header written. A large one comes
 // from the thread's frame_pool, and the bytes after its header are left as
 // they were: the read overwrites those it keeps, and the rest are cut off.
-protocol::bytes tcp_stream::data_frame(std::size_t size) const {
+protocol::bytes tcp_relay_stream::data_frame(std::size_t size) const {
   protocol::bytes header;
   if (size < min_pooled_frame_bytes) {
     header.reserve(size);  // the frame itself: one allocation
@@ -332,8 +329,8 @@ protocol::bytes tcp_stream::data_frame(std::size_t size) const {
   return frame;
 }
 
-void tcp_stream::read_more() {
-  if (done_ || reading_ || remote_finished_ || rate_pause_.active()) return;
+void tcp_relay_stream::read_more() {
+  if (closed() || reading_ || remote_finished_ || rate_pause_.active()) return;
   if (chunks_in_flight_ >= session_->config().max_chunks_in_flight) return;
   if (windowed_ && window_ == 0) return;
   // Bytes known to be waiting are read now, without a trip through the
@@ -342,14 +339,14 @@ void tcp_stream::read_more() {
   do_read();
 }
 
-void tcp_stream::open_window(std::uint32_t bytes) {
-  if (done_ || !windowed_) return;
+void tcp_relay_stream::open_window(std::uint32_t bytes) {
+  if (closed() || !windowed_) return;
   window_ += bytes;
   touch();
-  if (connected_) read_more();
+  if (open()) read_more();
 }
 
-void tcp_stream::on_read_error(error_code ec) {
+void tcp_relay_stream::on_read_error(error_code ec) {
   if (ec == net::error::eof) {
     // With the extension the stream is half-open: the client may still send.
     if (!session_->extension_enabled() || client_finished_) return finish(protocol::close_reason::voluntary);
@@ -361,14 +358,13 @@ void tcp_stream::on_read_error(error_code ec) {
   finish(protocol::close_reason::network_error);
 }
 
-void tcp_stream::finish(protocol::close_reason reason) {
-  if (done_) return;
+void tcp_relay_stream::finish(protocol::close_reason reason) {
+  if (closed()) return;
   abort();
   session_->close_stream(id_, reason);
 }
 
-void tcp_stream::abort() {
-  done_ = true;
+void tcp_relay_stream::abort() {
   set_state(state::closed);
   if (std::exchange(paused_session_, false)) session_->resume_reading();
   timer_.cancel();
