@@ -10,8 +10,11 @@
 // them, /etc/ssl/certs/ca-certificates.crt (package ca-certificates), unless a
 // --file or --dir gives that path: TLS clients built by the SDK (curl's port)
 // verify servers against it by default, as they would on Debian.
-// A relay that requires a login gets SOCKBRIDGE_RELAY_USER and SOCKBRIDGE_RELAY_PASSWORD;
-// its message of the day, if any, goes to stderr.
+// A relay that requires a login gets SOCKBRIDGE_RELAY_USER and SOCKBRIDGE_RELAY_PASSWORD,
+// or, with --relay-key FILE, the signature of its challenge by the Ed25519
+// private key in FILE (PKCS#8 PEM, or OpenSSH as ssh-keygen -t ed25519 writes
+// it; Wisp key authentication against a relay's --authorized-keys).
+// Its message of the day, if any, goes to stderr.
 // The guest runs in this thread (Node has no Web Workers). Node has no JSPI,
 // so guests block through their Asyncify build
 // (x.asyncify.wasm beside x.wasm, or x.asyncify.wasm beside x for a program
@@ -24,8 +27,10 @@ import { run } from './embed.js';
 import { asyncifyVariant } from './loader.js';
 
 const USAGE =
-  'usage: node shim-js/cli.js GUEST.wasm [ARGS...] --relay WS_URL [--host HOST_JS]\n' +
-  '       [--file GUEST_PATH=HOST_PATH]... [--dir GUEST_DIR=HOST_DIR]... [--] [ARGS...]';
+  'usage: node shim-js/cli.js GUEST.wasm [ARGS...] --relay WS_URL [--host HOST_JS]   (or --help)\n' +
+  '       [--file GUEST_PATH=HOST_PATH]... [--dir GUEST_DIR=HOST_DIR]... [--relay-key KEY_FILE] [--] [ARGS...]\n' +
+  '  --relay-key KEY_FILE  log in to the relay with this Ed25519 private key (PKCS#8 PEM or OpenSSH);\n' +
+  '                        the relay lists its public key with --authorized-keys';
 
 /**
  * A host file or directory the guest sees at an absolute path of its own.
@@ -49,7 +54,7 @@ function parseMapping(flag, value) {
 /**
  * @param {string[]} argv  arguments after the script name
  * @returns {{ guest: string, args: string[], relay: string, host: string | undefined,
- *             files: Mapping[], dirs: Mapping[] }}
+ *             files: Mapping[], dirs: Mapping[], relayKeyFile: string | undefined }}
  */
 export function parseCommandLine(argv) {
   /** @type {string[]} */
@@ -66,7 +71,7 @@ export function parseCommandLine(argv) {
       positional.push(...argv.slice(i + 1));
       break;
     }
-    if (arg === '--relay' || arg === '--host' || arg === '--file' || arg === '--dir') {
+    if (arg === '--relay' || arg === '--host' || arg === '--file' || arg === '--dir' || arg === '--relay-key') {
       if (i + 1 >= argv.length) throw new Error(`${arg} needs a value\n${USAGE}`);
       const value = argv[++i];
       if (arg === '--file') files.push(parseMapping(arg, value));
@@ -80,7 +85,15 @@ export function parseCommandLine(argv) {
   if (!guest) throw new Error(USAGE);
   const relay = options.relay ?? process.env.SOCKBRIDGE_RELAY;
   if (!relay) throw new Error(`--relay is required (or set SOCKBRIDGE_RELAY)\n${USAGE}`);
-  return { guest, args, relay, host: options.host ?? process.env.SOCKBRIDGE_HOST_JS, files, dirs };
+  return {
+    guest,
+    args,
+    relay,
+    host: options.host ?? process.env.SOCKBRIDGE_HOST_JS,
+    files,
+    dirs,
+    relayKeyFile: options['relay-key'],
+  };
 }
 
 /**
@@ -152,13 +165,27 @@ function relayLogin() {
   return username !== undefined && password !== undefined ? { username, password } : undefined;
 }
 
+/** The bytes of --relay-key's file (relay_key.js reads the format). @param {string} file */
+async function readRelayKey(file) {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const reason = /** @type {NodeJS.ErrnoException} */ (error).code ?? String(error);
+    throw new Error(`--relay-key ${file}: cannot read the key file (${reason})`);
+  }
+}
+
 /**
  * Runs the command line and resolves to the process exit code.
  * @param {string[]} argv
  * @param {string} defaultHostJs  host.js to use when --host is not given
  */
 export async function main(argv, defaultHostJs) {
-  const { guest, args, relay, host, files, dirs } = parseCommandLine(argv);
+  if (argv[0] === '--help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const { guest, args, relay, host, files, dirs, relayKeyFile } = parseCommandLine(argv);
   const hostJs = path.resolve(host ?? defaultHostJs);
   const guestFiles = await snapshotFiles(files, dirs);
   await addCaBundle(guestFiles);
@@ -180,6 +207,7 @@ export async function main(argv, defaultHostJs) {
     stdout: (bytes) => process.stdout.write(bytes),
     stderr: (bytes) => process.stderr.write(bytes),
     relayAuth: relayLogin(),
+    relayKey: relayKeyFile === undefined ? undefined : new Uint8Array(await readRelayKey(relayKeyFile)),
     onStatus: (message, level) => {
       if (level !== 'info' || process.env.SOCKBRIDGE_VERBOSE) process.stderr.write(`sockbridge: ${message}\n`);
     },

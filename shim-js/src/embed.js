@@ -52,6 +52,10 @@ export { AsyncifyBuildRequired, GuestLoadError, RunAborted } from './errors.js';
  * @property {(bytes: Uint8Array) => void} [stderr]
  * @property {{ username: string, password: string }} [relayAuth]  login for a relay that requires one
  *                                      (Wisp password authentication; sent only to a relay that asks)
+ * @property {import('./relay_key.js').RelayKey} [relayKey]  Ed25519 private key for a relay that lists
+ *   its public key (Wisp key authentication, `--authorized-keys`): PKCS#8 PEM text or DER bytes, an
+ *   unencrypted OpenSSH private key, an extractable CryptoKey or a CryptoKeyPair. It signs the relay's
+ *   challenge with WebCrypto in this run (Worker included); the key itself is never sent
  * @property {(message: string, level: StatusLevel) => void} [onStatus]  relay/runtime events in plain words
  * @property {AbortSignal} [signal]     aborting stops the guest and closes its sockets; run() rejects
  *                                      with RunAborted (in a Worker at once; on the main thread at the

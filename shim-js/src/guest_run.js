@@ -11,6 +11,7 @@ import { buildImports, ExitStatus } from './imports.js';
 import { compileGuest, loadHost } from './loader.js';
 import { describeRefusal } from './refusals.js';
 import { relayMotd } from './relay_info.js';
+import { relaySigner } from './relay_key.js';
 import { Transport } from './transport.js';
 
 // In the staged site (build/site) the host sits at /host/, shim-js at /shim-js/src/.
@@ -84,6 +85,8 @@ export async function runGuest(options) {
   const stdout = options.stdout ?? (() => {});
   const stderr = options.stderr ?? (() => {});
   const status = options.onStatus ?? (() => {});
+  // A bad key fails the run here, before anything connects.
+  const signer = options.relayKey === undefined ? null : await relaySigner(options.relayKey);
   const [host, module] = await Promise.all([
     loadHost(options.hostUrl ?? DEFAULT_HOST_URL, options.hostOverrides),
     compileGuest(options.guest, blocking.name),
@@ -95,6 +98,7 @@ export async function runGuest(options) {
     if (!host.ccall('sb_set_relay_credentials', 'number', ['string', 'string'], [username, password]))
       throw new Error('relayAuth.username is longer than 255 bytes or relayAuth.password longer than 65535 (the Wisp limits)');
   }
+  if (signer) host._sb_use_relay_key();
 
   // The guest's sockets, reported whenever they changed: checked after every
   // syscall and frame, so a socket's last byte counts are seen even when the
@@ -138,6 +142,7 @@ export async function runGuest(options) {
         status(host.UTF8ToString(host._sb_link_message()), 'error');
       flush();
       wake();
+      answerKeyChallenge();
     },
     onClose(reason, failed) {
       host._sb_on_transport_closed();
@@ -154,6 +159,39 @@ export async function runGuest(options) {
       host._sb_outgoing_pop();
     }
     reportSockets();
+  };
+  // Key auth: the relay's INFO left a challenge in the kernel, whose reply
+  // waits for the signature. WebCrypto signs asynchronously; the guest's
+  // connects wait for the handshake meanwhile.
+  let keyAnswered = false;
+  let finished = false;
+  const answerKeyChallenge = () => {
+    const length = signer && !keyAnswered ? host._sb_key_challenge_length() : 0;
+    if (!signer || length === 0) return;
+    keyAnswered = true;
+    const challengeAt = host._sb_key_challenge_data();
+    const challenge = host.HEAPU8.slice(challengeAt, challengeAt + length);
+    const answered = (/** @type {() => void} */ tell) => {
+      if (finished) return;
+      tell();
+      if (host._sb_link_closed()) status(host.UTF8ToString(host._sb_link_message()), 'error');
+      flush();
+      wake();
+    };
+    signer.sign(challenge).then(
+      (signature) =>
+        answered(() => {
+          const hashAt = host._malloc(signer.keyHash.length + signature.length);
+          host.HEAPU8.set(signer.keyHash, hashAt);
+          host.HEAPU8.set(signature, hashAt + signer.keyHash.length);
+          host._sb_answer_key_challenge(hashAt, signer.keyHash.length, hashAt + signer.keyHash.length, signature.length);
+          host._free(hashAt);
+        }),
+      (error) =>
+        answered(() =>
+          host.ccall('sb_refuse_key_challenge', null, ['string'], [`signing failed (${error instanceof Error ? error.message : error})`]),
+        ),
+    );
   };
   /** @param {number} timeoutMs  resolve after this long even without events (-1: no timer) */
   const progress = (timeoutMs) =>
@@ -185,6 +223,7 @@ export async function runGuest(options) {
     if (error instanceof ExitStatus) return error.code;
     throw error;
   } finally {
+    finished = true;
     host._sb_close_all();
     reportSockets();
     flush();

@@ -10,6 +10,7 @@ const PACKET_RESOLVED = PACKET_TYPES.resolved.value;
 const REASON_BLOCKED = CLOSE_REASONS.blocked;
 const REASON_THROTTLED = CLOSE_REASONS.throttled;
 const REASON_AUTH_BAD_PASSWORD = CLOSE_REASONS.auth_bad_password;
+const REASON_AUTH_BAD_SIGNATURE = CLOSE_REASONS.auth_bad_signature;
 const REASON_AUTH_REQUIRED = CLOSE_REASONS.auth_required;
 
 const BLOCKED_HINT =
@@ -31,9 +32,17 @@ export function describeRefusal(frame) {
   if (type === PACKET_CLOSE && reason === REASON_THROTTLED)
     return 'the relay refused a connection because one of its limits was reached (close reason 0x49 "throttled")';
   if (type === PACKET_CLOSE && reason === REASON_AUTH_REQUIRED)
-    return 'the relay requires a login (close reason 0xc2 "authentication required"): pass relayAuth: { username, password } to run()';
+    return (
+      'the relay requires a login (close reason 0xc2 "authentication required"): pass relayAuth: { username, password } ' +
+      'or relayKey to run() (the CLI: SOCKBRIDGE_RELAY_USER and SOCKBRIDGE_RELAY_PASSWORD, or --relay-key FILE)'
+    );
   if (type === PACKET_CLOSE && reason === REASON_AUTH_BAD_PASSWORD)
     return 'the relay refused the login (close reason 0xc0 "authentication failed: bad password"): check relayAuth';
+  if (type === PACKET_CLOSE && reason === REASON_AUTH_BAD_SIGNATURE)
+    return (
+      'the relay refused the key login (close reason 0xc1 "authentication failed: bad signature"): ' +
+      'relayKey is not one of the keys in its --authorized-keys file'
+    );
   if (type === PACKET_RESOLVED && reason === REASON_BLOCKED)
     return `the relay's policy refused to resolve a name (status 0x48 "blocked": one of its addresses is not allowed; ${BLOCKED_HINT})`;
   return null;

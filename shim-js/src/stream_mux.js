@@ -214,7 +214,7 @@ export class StreamMux {
     kernel.events.refuse(
       asked === used
         ? `this program's login or extension settings for the relay (${asked}) differ from those the shared ` +
-            'relay connection already uses: programs sharing a connection must pass the same relayAuth'
+            'relay connection already uses: programs sharing a connection must pass the same relayAuth and relayKey'
         : `this program asked the relay for Wisp extensions ${asked}, but the shared relay connection ` +
             `already uses ${used}: programs sharing a connection must ask for the same ones`,
     );

@@ -40,6 +40,7 @@ const WORKER_URL = new URL('./guest_worker.js', import.meta.url);
  * @property {{ url: string, shared: boolean, inWorker: boolean }} relay  the relay's URL; shared: over the page's
  *   RelayConnection; inWorker: the Worker opens the WebSocket itself (else the page's frames cross as messages)
  * @property {{ username: string, password: string }} [relayAuth]
+ * @property {import('./relay_key.js').RelayKey} [relayKey]  text, bytes and CryptoKeys are all cloneable
  * @property {string} [hostUrl]
  * @property {Record<string, any>} [hostOverrides]
  * @property {'jspi' | 'asyncify'} [blocking]
@@ -191,6 +192,7 @@ export function runInWorker(worker, options) {
           files: options.files,
           relay: { url: shared ? relay.url : relay, shared, inWorker: !shared && options.relaySocket === 'worker' },
           relayAuth: options.relayAuth,
+          relayKey: options.relayKey,
           hostUrl: options.hostUrl === undefined ? undefined : new URL(options.hostUrl, location.href).href,
           hostOverrides: options.hostOverrides,
           blocking: options.blocking,
