@@ -17,10 +17,12 @@
 // In a page the guest and its kernel run in a dedicated Web Worker
 // (guest_worker.js), so a busy guest never freezes the page, and Stop (the
 // signal) ends even a guest spinning without system calls: the Worker is
-// terminated and the guest's sockets close at the relay. The relay WebSocket
-// stays on the page; stdio, stdin, onSockets, onStatus and the kernel's frames
-// cross the boundary by postMessage only (no SharedArrayBuffer, no COOP/COEP
-// headers), so a RelayConnection is shared by runs in Workers as before.
+// terminated and the guest's sockets close at the relay. A run's own relay
+// WebSocket lives in its Worker where the engine closes it with the Worker
+// (Blink, Gecko), else on the page (worker_run.js); a RelayConnection stays
+// on the page, shared by runs in Workers as before. Stdio, stdin, onSockets,
+// onStatus (and the kernel's frames, for a WebSocket on the page) cross the
+// boundary by postMessage only (no SharedArrayBuffer, no COOP/COEP headers).
 // `thread: 'main'` runs the guest on the calling thread instead (Node always
 // does); there a guest is stopped only at its next blocking call.
 //
@@ -66,14 +68,15 @@ export { AsyncifyBuildRequired, GuestLoadError, RunAborted } from './errors.js';
  * @property {'jspi' | 'asyncify'} [blocking]  force a blocking strategy (default: JSPI if available)
  * @property {'worker' | 'main'} [thread]  where the guest and its kernel run: 'worker' (a dedicated Web
  *   Worker; the default where the platform has Web Workers, i.e. in pages) or 'main' (this thread; the
- *   default and only choice in Node). hostOverrides must be cloneable for 'worker'. A page that may not
- *   start a Worker from shim-js's URL (shim-js on another origin) runs on the main thread, and says so
- *   through onStatus
+ *   default and only choice in Node). hostOverrides must be cloneable for 'worker'. shim-js on another
+ *   origin than the page starts its Worker from a blob: script of the page's (that origin must allow the
+ *   page with CORS); a page that may start no Worker at all (a Content Security Policy) runs on the main
+ *   thread, and says so through onStatus
  * @property {'page' | 'worker'} [relaySocket]  for thread 'worker' and a relay URL: where the run's
- *   WebSocket lives. 'page' (default): on the page, the kernel's frames crossing by postMessage; Stop
- *   closes it in every engine. 'worker': inside the Worker, no hop per frame (faster; bench/RESULTS.md);
- *   Stop then relies on the engine closing a terminated Worker's WebSocket, which Chromium and Firefox
- *   do and WebKitGTK does not
+ *   WebSocket lives. 'worker' (the default in Chromium and Firefox): inside the Worker, no hop per frame
+ *   (faster round trips; bench/RESULTS.md); Stop relies on the engine closing a terminated Worker's
+ *   WebSocket, which they do. 'page' (the default elsewhere: WebKitGTK leaves that WebSocket open): on the
+ *   page, the kernel's frames crossing by postMessage; Stop closes it in every engine
  */
 
 /**

@@ -4,9 +4,10 @@
 // messages (worker_run.js lists them), so it needs no SharedArrayBuffer and
 // no COOP/COEP headers:
 //   - stdin arrives as messages and feeds the kernel as a stream would;
-//   - the relay WebSocket stays on the page (a Transport of the run's own, or
-//     a shared RelayConnection): the kernel's frames travel as messages; with
-//     run({ relaySocket: 'worker' }) a relay URL's WebSocket is opened here.
+//   - a relay URL's WebSocket is opened here (run()'s relaySocket 'worker',
+//     the default in Blink and Gecko); else the WebSocket is the page's (a
+//     Transport of the run's own, or a shared RelayConnection) and the
+//     kernel's frames travel as messages (worker_run.js says when and why).
 // Stop is the page terminating this Worker and closing the run's link to the
 // relay: nothing here needs to run for it.
 

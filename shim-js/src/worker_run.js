@@ -1,19 +1,21 @@
 // worker_run: the page's side of a guest running in a dedicated Web Worker
 // (guest_worker.js), which run() uses by default in a page. The page keeps
 // what a person sees and touches — stdout/stderr, stdin, the socket table,
-// status lines, Stop — and the relay WebSocket; the Worker holds the guest
-// and its host kernel. They speak only by postMessage: no SharedArrayBuffer,
-// so no COOP/COEP headers.
+// status lines, Stop; the Worker holds the guest and its host kernel. They
+// speak only by postMessage: no SharedArrayBuffer, so no COOP/COEP headers.
 //
-// By default the WebSocket stays on the page, for a relay URL (a Transport of
-// the run's own) as for a shared RelayConnection; the kernel's frames cross as
-// messages. So a RelayConnection still carries several runs, in Workers or
-// not, over one WebSocket, and Stop never depends on how an engine tears a
-// Worker down (WebKitGTK leaves a terminated Worker's WebSocket open).
-// `relaySocket: 'worker'` opens a relay URL's WebSocket inside the Worker
-// instead: no message hop per frame (bench/RESULTS.md: faster downloads and
-// round trips), and Stop relies on the engine closing the WebSocket of a
-// terminated Worker, as Chromium and Firefox do.
+// Where the relay WebSocket lives (run()'s relaySocket):
+//   - 'worker': a relay URL's WebSocket is opened inside the Worker, beside
+//     the kernel: no postMessage hop per frame (two per round trip, which
+//     cost ×1.3–2.2 of a raw WebSocket's round trip in bench/RESULTS.md).
+//     Stop then relies on the engine closing the WebSocket of a terminated
+//     Worker, as Blink and Gecko do. The default in those engines.
+//   - 'page': the WebSocket stays on the page and the kernel's frames cross
+//     as messages, so Stop never depends on how an engine tears a Worker
+//     down. The default elsewhere: WebKit (WebKitGTK 2.50) leaves a
+//     terminated Worker's WebSocket open, and with it the stopped guest's
+//     connections at the relay. A shared RelayConnection is always on the
+//     page: it carries several runs, in Workers or not, over one WebSocket.
 //
 // Stop (the run's AbortSignal) terminates the Worker at once, whatever the
 // guest is doing, even spinning without a system call. Then this side ends
@@ -66,6 +68,36 @@ const WORKER_URL = new URL('./guest_worker.js', import.meta.url);
  */
 
 /**
+ * Where a run's own relay WebSocket lives when run() is not told: in the
+ * Worker where the engine closes a terminated Worker's WebSockets (Blink and
+ * Gecko, told by their user agent tokens; iOS browsers are WebKit and name
+ * themselves CriOS / FxiOS), else on the page. worker_stop.spec.js checks
+ * both halves: Stop closes the guest's connections at the relay in each engine.
+ * @returns {'page' | 'worker'}
+ */
+export function defaultRelaySocket() {
+  const agent = globalThis.navigator?.userAgent ?? '';
+  return /\b(?:Chrome|Chromium|Firefox)\/\d/.test(agent) ? 'worker' : 'page';
+}
+
+/**
+ * A relay URL for a WebSocket opened in the Worker, as the page's own
+ * WebSocket would read it: a relative one resolved against the page (the
+ * Worker's base is its script), http(s) as ws(s). One that is no URL at all
+ * is left for the Worker's WebSocket constructor to refuse, with its reason.
+ * @param {string} url
+ */
+function asPageReadsIt(url) {
+  try {
+    const absolute = new URL(url, globalThis.document?.baseURI ?? location.href);
+    absolute.protocol = absolute.protocol.replace(/^http/, 'ws');
+    return absolute.href;
+  } catch {
+    return url;
+  }
+}
+
+/**
  * The guest as the Worker can load it: a URL made absolute against the page
  * (the Worker's own base is this script), or a copy of the bytes.
  * @param {import('./embed.js').RunOptions['guest']} guest
@@ -78,13 +110,31 @@ function portableGuest(guest) {
   return new Uint8Array(guest).slice();
 }
 
+/** blob: URLs of the Workers started through one (shim-js on another origin), revoked when their run ends. */
+const workerScripts = new WeakMap();
+
 /**
- * Starts the Worker; throws (synchronously) where the page may not have one,
- * e.g. shim-js served from another origin than the page.
+ * Starts the Worker; throws (synchronously) where the page may not have one
+ * (a Content Security Policy without worker-src, for example). A page may
+ * start a Worker only from its own origin, so where shim-js comes from
+ * another one (a docs page embedding a relay's sockbridge-run.js), the
+ * Worker's script is a same-origin blob: module that imports guest_worker.js
+ * from there (which that origin must allow with CORS, as it does for the
+ * page's own import of shim-js).
  * @param {string} name  shown in the browser's developer tools
  */
 export function startWorker(name) {
-  return new Worker(WORKER_URL, { type: 'module', name: `sockbridge guest ${name}` });
+  const options = /** @type {WorkerOptions} */ ({ type: 'module', name: `sockbridge guest ${name}` });
+  if (WORKER_URL.origin === location.origin) return new Worker(WORKER_URL, options);
+  const script = URL.createObjectURL(new Blob([`import ${JSON.stringify(WORKER_URL.href)};\n`], { type: 'text/javascript' }));
+  try {
+    const worker = new Worker(script, options);
+    workerScripts.set(worker, script);
+    return worker;
+  } catch (error) {
+    URL.revokeObjectURL(script);
+    throw error;
+  }
 }
 
 /**
@@ -125,6 +175,8 @@ export function runInWorker(worker, options) {
     const finish = () => {
       ended = true;
       worker.terminate();
+      const script = workerScripts.get(worker);
+      if (script) URL.revokeObjectURL(script);
       link?.dispose();
       link = null;
       signal?.removeEventListener('abort', stop);
@@ -181,6 +233,7 @@ export function runInWorker(worker, options) {
     signal?.addEventListener('abort', stop, { once: true });
 
     const { stdin } = options;
+    const inWorker = typeof relay === 'string' && (options.relaySocket ?? defaultRelaySocket()) === 'worker';
     try {
       post({
         type: 'run',
@@ -190,7 +243,7 @@ export function runInWorker(worker, options) {
           programName: options.programName,
           env: options.env,
           files: options.files,
-          relay: { url: shared ? relay.url : relay, shared, inWorker: !shared && options.relaySocket === 'worker' },
+          relay: inWorker ? { url: asPageReadsIt(relay), shared, inWorker } : { url: shared ? relay.url : relay, shared, inWorker },
           relayAuth: options.relayAuth,
           relayKey: options.relayKey,
           hostUrl: options.hostUrl === undefined ? undefined : new URL(options.hostUrl, location.href).href,

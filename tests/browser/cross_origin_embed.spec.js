@@ -4,7 +4,8 @@
 // site, which allows the page's origin with --cors-origin. Without it the
 // browser refuses the module script (no Access-Control-Allow-Origin), so the
 // element never comes to life. The relay only answers CORS; the browser
-// enforces it.
+// enforces it. The guest still runs in a Web Worker: shim-js starts it from a
+// same-origin blob: script that imports guest_worker.js from the relay.
 import http from 'node:http';
 
 import { expect, startRelay, test } from './fixtures.js';
@@ -49,11 +50,19 @@ test('a page on another origin runs a program from a relay that allows it with -
   const relay = await startRelay(['--dev', '--cors-origin', docs.origin]);
   try {
     docs.useRelay(relay.url);
+    /** @type {string[]} */
+    const workers = [];
+    page.on('worker', (worker) => workers.push(worker.url()));
     await page.goto(`${docs.origin}/`);
     const example = page.locator('#example');
     await example.getByRole('button', { name: /^Run http_client/ }).click();
     await expect(example).toContainText('hello from a real TCP server');
     await expect(example.locator('.sbr-status')).toHaveText('exit code 0');
+    // The guest ran in a Web Worker, not on the page's thread: a page cannot start one from the relay's
+    // origin, so shim-js started it from a blob: script of the page's own that imports guest_worker.js
+    // (had that failed, run() would have fallen back to the main thread and started no Worker).
+    expect(workers).toHaveLength(1);
+    expect(workers[0]).toMatch(new RegExp(`^blob:${docs.origin}/`));
   } finally {
     relay.process.kill('SIGTERM');
     docs.close();

@@ -138,7 +138,7 @@ test('on a shared connection Stop closes only the spinning guest\'s streams; the
 });
 
 test("relaySocket: 'worker' opens the WebSocket in the Worker; Stop ends the guest and the engine closes that WebSocket", async ({ page, relay, blocking, engine }) => {
-  test.skip(engine === 'webkit', 'WebKitGTK leaves a terminated Worker\'s WebSocket open: the reason relaySocket defaults to the page');
+  test.skip(engine === 'webkit', 'WebKitGTK leaves a terminated Worker\'s WebSocket open: the reason relaySocket defaults to the page there');
   await page.goto(`${relay.url}/embed-example.html`);
   await page.evaluate(async ({ relayUrl, blocking, peerPort }) => {
     const { run } = await import('./shim-js/src/embed.js');
