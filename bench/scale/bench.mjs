@@ -21,13 +21,14 @@
 //
 //   node bench/scale/bench.mjs [--sessions 8000] [--seconds 10] [--runs 3] [--loaders 2]
 //   node bench/scale/bench.mjs --sessions 2000 --download-share 0.1
+//   node bench/scale/bench.mjs --baseline-relay /tmp/old/sockbridge-relay   (before/after a change)
 //
 // File descriptors: the server holds 2 per session, the peer 1 per stream, each
 // loader 1 per session. The script raises its soft `ulimit -n` to the hard
 // limit (re-running itself under `sh -c 'ulimit -n …'`, which its children
 // inherit); with a hard limit of 20,000 that is enough for 8,000 sessions.
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +49,8 @@ const { values: flags } = parseArgs({
     'download-kib': { type: 'string', default: '64' },
     'download-interval-ms': { type: 'string', default: '1000' },
     relay: { type: 'string', default: path.join(root, 'build/relay/sockbridge-relay') },
+    // Another sockbridge-relay binary (say, a build from before a change), measured as server "baseline".
+    'baseline-relay': { type: 'string' },
     servers: { type: 'string', default: 'sockbridge,wisp-js' },
   },
 });
@@ -90,17 +93,21 @@ async function startPeer() {
   return { child, port: JSON.parse(line).port };
 }
 
+/** sockbridge-relay from `binary`, with limits that let every session and stream in. */
+async function startRelay(binary, name) {
+  const port = await closedPort();
+  const sessions = String(SESSIONS + 16);
+  const child = spawn(binary, [
+    '--listen', `127.0.0.1:${port}`, '--dev', '--max-sessions', sessions, '--max-sessions-per-address', sessions,
+    '--max-streams-per-session', '64', '--max-streams-total', String(SESSIONS * 4),
+  ], { stdio: 'ignore' });  // its JSON log (info: every stream) is not needed here
+  await untilAccepting(port);
+  return { name, child, url: `ws://127.0.0.1:${port}/` };
+}
+
 const servers = {
-  async sockbridge() {
-    const port = await closedPort();
-    const sessions = String(SESSIONS + 16);
-    const child = spawn(flags.relay, [
-      '--listen', `127.0.0.1:${port}`, '--dev', '--max-sessions', sessions, '--max-sessions-per-address', sessions,
-      '--max-streams-per-session', '64', '--max-streams-total', String(SESSIONS * 4),
-    ], { stdio: 'ignore' });  // its JSON log (info: every stream) is not needed here
-    await untilAccepting(port);
-    return { name: 'sockbridge-relay', child, url: `ws://127.0.0.1:${port}/` };
-  },
+  sockbridge: () => startRelay(flags.relay, 'sockbridge-relay'),
+  baseline: () => startRelay(flags['baseline-relay'], 'sockbridge-relay (baseline)'),
   async 'wisp-js'() {
     const port = await closedPort();
     const options = JSON.stringify({ allow_loopback_ips: true, allow_private_ips: true });
@@ -131,6 +138,25 @@ const median = (values) => {
   return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
 };
 
+/**
+ * Run-queue figures of a process (all its threads) from /proc/PID/task/TID/schedstat:
+ * ns spent waiting for a CPU while runnable, and how many times it ran.
+ */
+function schedstat(pid) {
+  let waitNs = 0;
+  let runs = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const [, wait, slices] = readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ').map(Number);
+      waitNs += wait;
+      runs += slices;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return { waitNs, runs };
+}
+
 /** Echo statistics over some load processes' results. */
 function echoStats(results) {
   const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
@@ -144,15 +170,17 @@ function echoStats(results) {
 }
 
 /** One phase on every load process; with downloads, the download process's sessions download too. */
-async function runPhase(server, loaders, downloader, peer, downloads) {
+async function runPhase(server, loaders, downloader, peers, downloads) {
   const cpuBefore = cpuSeconds(server.child.pid);
+  const schedBefore = schedstat(server.child.pid);
   const startAt = Date.now() + 1000;
   const all = downloader ? [...loaders, downloader] : loaders;
   const results = await Promise.all(all.map((loader) => loader.ask({
     type: 'phase', startAt, seconds: SECONDS, download: downloads && loader === downloader,
-    downloadBytes: DOWNLOAD_BYTES, downloadPort: peer.port, downloadIntervalMs: DOWNLOAD_INTERVAL_MS,
+    downloadBytes: DOWNLOAD_BYTES, downloadPort: peers.download.port, downloadIntervalMs: DOWNLOAD_INTERVAL_MS,
   })));
   const serverCpu = cpuSeconds(server.child.pid) - cpuBefore;
+  const schedAfter = schedstat(server.child.pid);
   const lags = results.flatMap((r) => r.lags).sort((a, b) => a - b);
   const wall = SECONDS + 2;
   return {
@@ -161,6 +189,8 @@ async function runPhase(server, loaders, downloader, peer, downloads) {
     others: echoStats(results.slice(0, loaders.length)),
     downloaders: echoStats(results.slice(loaders.length)),
     serverCpu: (serverCpu / wall) * 100,
+    // How long the server's threads, once runnable, waited for a CPU (other processes held them).
+    serverRunQueueMs: (schedAfter.waitNs - schedBefore.waitNs) / 1e6 / Math.max(1, schedAfter.runs - schedBefore.runs),
     loaderCpu: Math.max(...results.map((r) => (r.cpuSeconds / wall) * 100)),
     lagP99: percentile(lags, 99),
     downloads: results.reduce((sum, r) => sum + r.downloads, 0),
@@ -168,7 +198,9 @@ async function runPhase(server, loaders, downloader, peer, downloads) {
 }
 
 async function measure(start) {
-  const peer = await startPeer();
+  // The downloads come from a peer process of their own: a peer busy sending
+  // them would delay the echoes itself.
+  const peers = { echo: await startPeer(), download: await startPeer() };
   const server = await start();
   const loaders = Array.from({ length: LOADERS }, startLoader);
   // The downloading sessions in a process of their own, so that the echo
@@ -181,11 +213,11 @@ async function measure(start) {
     const share = Math.ceil(echoing / LOADERS);
     const opened = await Promise.all([
       ...loaders.map((loader, i) => loader.ask({
-        type: 'open', url: server.url, sessions: Math.min(share, echoing - i * share), echoPort: peer.port,
+        type: 'open', url: server.url, sessions: Math.min(share, echoing - i * share), echoPort: peers.echo.port,
         first: i * share, total: SESSIONS,
       })),
       ...(downloader ? [downloader.ask({
-        type: 'open', url: server.url, sessions: DOWNLOAD_SESSIONS, echoPort: peer.port, first: echoing, total: SESSIONS,
+        type: 'open', url: server.url, sessions: DOWNLOAD_SESSIONS, echoPort: peers.echo.port, first: echoing, total: SESSIONS,
       })] : []),
     ]);
     await sleep(2000);
@@ -194,9 +226,9 @@ async function measure(start) {
       name: server.name,
       sessions: opened.reduce((sum, m) => sum + m.sessions, 0),
       perSessionKiB: (idle - base) / SESSIONS,
-      quiet: await runPhase(server, loaders, downloader, peer, false),
+      quiet: await runPhase(server, loaders, downloader, peers, false),
     };
-    if (downloader) result.busy = await runPhase(server, loaders, downloader, peer, true);
+    if (downloader) result.busy = await runPhase(server, loaders, downloader, peers, true);
     result.afterKiB = (rssKiB(server.child.pid) - base) / SESSIONS;
     return result;
   } finally {
@@ -205,7 +237,7 @@ async function measure(start) {
       setTimeout(() => loader.child.kill('SIGKILL'), 5000).unref();
     }
     server.child.kill('SIGKILL');
-    peer.child.kill('SIGTERM');
+    for (const peer of Object.values(peers)) peer.child.kill('SIGTERM');
   }
 }
 
@@ -215,6 +247,7 @@ function load() {
 
 async function main() {
   const names = flags.servers.split(',');
+  if (flags['baseline-relay'] && !names.includes('baseline')) names.splice(1, 0, 'baseline');
   /** @type {Record<string, any[]>} */
   const runs = Object.fromEntries(names.map((n) => [n, []]));
   const loadBefore = load();
@@ -230,29 +263,29 @@ async function main() {
   const fmt = (v, digits = 2) => (Number.isNaN(v) ? '—' : v.toFixed(digits));
   console.log(`${SESSIONS} sessions × 1 echo stream, one 32-byte echo per session per second for ${SECONDS} s; ` +
     `${LOADERS} load processes; medians of ${RUNS} runs; load average before: ${loadBefore}, after: ${load()}\n`);
-  console.log('| server | KiB per idle session (with its stream) | echo p50 ms | echo p99 ms | echo max ms | echoes / lost | server CPU % | loader CPU % (busiest) | send lag p99 ms |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| server | KiB per idle session (with its stream) | echo p50 ms | echo p99 ms | echo max ms | echoes / lost | server CPU % | server wait for a CPU, ms per run | loader CPU % (busiest) | send lag p99 ms |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const name of names) {
     const q = (pick) => m(name, (r) => pick(r.quiet));
     console.log(`| ${runs[name][0].name} | ${fmt(m(name, (r) => r.perSessionKiB))} | ${fmt(q((p) => p.p50))} | ${fmt(q((p) => p.p99))} | ${fmt(q((p) => p.max), 1)} | ` +
-      `${q((p) => p.echoes)} / ${q((p) => p.lost)} | ${fmt(q((p) => p.serverCpu), 0)} | ${fmt(q((p) => p.loaderCpu), 0)} | ${fmt(q((p) => p.lagP99))} |`);
+      `${q((p) => p.echoes)} / ${q((p) => p.lost)} | ${fmt(q((p) => p.serverCpu), 0)} | ${fmt(q((p) => p.serverRunQueueMs), 3)} | ${fmt(q((p) => p.loaderCpu), 0)} | ${fmt(q((p) => p.lagP99))} |`);
   }
   if (DOWNLOAD_SESSIONS > 0) {
     const how = DOWNLOAD_INTERVAL_MS > 0 ? `one every ${DOWNLOAD_INTERVAL_MS} ms` : 'back to back';
     console.log(`\nSame sessions, ${DOWNLOAD_SESSIONS} of them (in a load process of their own) also downloading ` +
       `${DOWNLOAD_BYTES / 1024} KiB over a fresh stream, ${how}; echo times of the other sessions:\n`);
-    console.log('| server | quiet echo p99 ms | with downloads: echo p50 ms | echo p99 ms | p99 ratio (with downloads / quiet) | downloading sessions\' own echo p99 ms | downloads done | server CPU % | loader CPU % (busiest) |');
-    console.log('|---|---|---|---|---|---|---|---|---|');
+    console.log('| server | quiet echo p99 ms | with downloads: echo p50 ms | echo p99 ms | p99 ratio (with downloads / quiet) | downloading sessions\' own echo p99 ms | downloads done | server CPU % | server wait for a CPU, ms per run | loader CPU % (busiest) |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const name of names) {
       const b = (pick) => m(name, (r) => pick(r.busy));
       const ratio = m(name, (r) => r.busy.others.p99 / r.quiet.others.p99);
       console.log(`| ${runs[name][0].name} | ${fmt(m(name, (r) => r.quiet.others.p99))} | ${fmt(b((p) => p.others.p50))} | ` +
         `${fmt(b((p) => p.others.p99))} | ${fmt(ratio)}× | ${fmt(b((p) => p.downloaders.p99))} | ` +
-        `${b((p) => p.downloads)} | ${fmt(b((p) => p.serverCpu), 0)} | ${fmt(b((p) => p.loaderCpu), 0)} |`);
+        `${b((p) => p.downloads)} | ${fmt(b((p) => p.serverCpu), 0)} | ${fmt(b((p) => p.serverRunQueueMs), 3)} | ${fmt(b((p) => p.loaderCpu), 0)} |`);
     }
   }
-  if (names.length === 2) {
-    const [a, b] = names;
+  if (names.includes('sockbridge') && names.includes('wisp-js')) {
+    const [a, b] = ['sockbridge', 'wisp-js'];
     const ratio = (pick) => m(a, pick) / m(b, pick);
     console.log(`\nRatios ${runs[a][0].name} / ${runs[b][0].name}: memory per session ${fmt(ratio((r) => r.perSessionKiB))}×, ` +
       `echo p50 ${fmt(ratio((r) => r.quiet.p50))}×, p99 ${fmt(ratio((r) => r.quiet.p99))}×`);
