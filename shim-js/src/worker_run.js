@@ -70,14 +70,15 @@ const WORKER_URL = new URL('./guest_worker.js', import.meta.url);
 /**
  * Where a run's own relay WebSocket lives when run() is not told: in the
  * Worker where the engine closes a terminated Worker's WebSockets (Blink and
- * Gecko, told by their user agent tokens; iOS browsers are WebKit and name
- * themselves CriOS / FxiOS), else on the page. worker_stop.spec.js checks
- * both halves: Stop closes the guest's connections at the relay in each engine.
+ * Gecko, told by their user agent tokens Chrome/, HeadlessChrome/, Chromium/,
+ * Firefox/; iOS browsers are WebKit and say CriOS/, FxiOS/), else on the
+ * page. worker_stop.spec.js checks both halves: Stop closes the guest's
+ * connections at the relay in each engine.
  * @returns {'page' | 'worker'}
  */
 export function defaultRelaySocket() {
   const agent = globalThis.navigator?.userAgent ?? '';
-  return /\b(?:Chrome|Chromium|Firefox)\/\d/.test(agent) ? 'worker' : 'page';
+  return /(?:Chrome|Chromium|Firefox)\/\d/.test(agent) ? 'worker' : 'page';
 }
 
 /**
