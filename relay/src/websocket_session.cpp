@@ -2,7 +2,6 @@
 
 #include <boost/asio/dispatch.hpp>
 
-#include "frame_pool.hpp"
 #include "listen_stream.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
@@ -361,33 +360,22 @@ void websocket_session::refuse_stream(std::uint32_t stream_id, protocol::close_r
 }
 
 void websocket_session::send(protocol::bytes frame, std::function<void()> on_sent) {
-  queue_.push_back({std::move(frame), std::move(on_sent)});
-  if (!writing_) do_write();
+  if (writes_.push(std::move(frame), std::move(on_sent))) do_write();
 }
 
 void websocket_session::do_write() {
-  if (close_started_) queue_.clear();
-  if (queue_.empty()) {
-    writing_ = false;
-    return;
-  }
-  writing_ = true;
-  const auto& frame = queue_.front().frame;
-  ws_.async_write(net::buffer(frame),
+  const auto* frame = writes_.next();
+  if (!frame) return;
+  ws_.async_write(net::buffer(*frame),
                   [self = shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_write(ec, bytes); });
 }
 
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
   if (ec) {
-    queue_.clear();
-    writing_ = false;
+    writes_.drop();
     return on_connection_lost();
   }
-  auto done = std::move(queue_.front());
-  queue_.pop_front();
-  // Before on_sent, which may read the next chunk into this very buffer.
-  give_back_frame_buffer(std::move(done.frame));
-  if (done.on_sent) done.on_sent();
+  writes_.written();
   do_write();
 }
 
@@ -461,7 +449,7 @@ void websocket_session::close_session(protocol::close_reason reason, websocket::
   send(std::move(close), [self = shared_from_this(), code] {
     // Beast allows no write beside async_close: whatever is still queued
     // (frames from streams that ended with the session) is dropped.
-    self->close_started_ = true;
+    self->writes_.close();
     self->ws_.async_close(code, [self](beast::error_code) {});
   });
 }

@@ -1,6 +1,6 @@
 // websocket_session: one client WebSocket speaking Wisp. Runs the handshake
 // (v1, or v2 when the client offers a subprotocol), dispatches frames to its
-// streams, and owns the one ordered write queue of the connection.
+// streams, and sends every frame through its one ordered write_queue.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -8,7 +8,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -22,6 +21,7 @@
 #include "session_registry.hpp"
 #include "sockbridge/protocol/wisp.hpp"
 #include "stream_table.hpp"
+#include "write_queue.hpp"
 
 namespace sb::relay {
 
@@ -121,11 +121,6 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   void on_connection_lost();
   const char* version_name() const { return v2_ ? "v2" : "v1"; }
 
-  struct outgoing {
-    protocol::bytes frame;
-    std::function<void()> on_sent;
-  };
-
   boost::beast::websocket::stream<client_stream> ws_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<const relay_config> config_;
@@ -136,10 +131,8 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::chrono::steady_clock::time_point last_packet_;
   rate_limiter rate_;
   std::unique_ptr<boost::asio::steady_timer> rate_timer_;  // only while reading is throttled
-  std::deque<outgoing> queue_;
-  bool writing_ = false;
-  bool close_started_ = false;  // the WebSocket close handshake is under way: write nothing more
-  stream_table streams_;        // every stream and listener of the session, by id
+  write_queue writes_;
+  stream_table streams_;  // every stream and listener of the session, by id
   std::size_t pending_resolves_ = 0;
   std::size_t pauses_ = 0;
   bool read_waiting_ = false;  // a read was skipped because of a pause
