@@ -30,6 +30,7 @@
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -52,6 +53,9 @@ const { values: flags } = parseArgs({
     // Another sockbridge-relay binary (say, a build from before a change), measured as server "baseline".
     'baseline-relay': { type: 'string' },
     servers: { type: 'string', default: 'sockbridge,wisp-js' },
+    // Scheduling priority (nice value) of every process of the run: servers, peers, load.
+    // A negative one (root only; --nice=-10) lets them run before other work on a shared machine.
+    nice: { type: 'string', default: '0' },
   },
 });
 const SESSIONS = Number(flags.sessions);
@@ -61,6 +65,13 @@ const LOADERS = Number(flags.loaders);
 const DOWNLOAD_SESSIONS = Math.round(SESSIONS * Number(flags['download-share']));
 const DOWNLOAD_BYTES = Number(flags['download-kib']) * 1024;
 const DOWNLOAD_INTERVAL_MS = Number(flags['download-interval-ms']);
+const NICE = Number(flags.nice);
+
+/** Gives a process of the run the --nice priority; returns it. */
+function prioritize(child) {
+  if (NICE !== 0) os.setPriority(child.pid, NICE);
+  return child;
+}
 
 /** The soft and hard limits on open files of this process. */
 function fileLimits() {
@@ -85,7 +96,7 @@ async function untilAccepting(port) {
 
 /** bench/relay/peer.mjs in its own process: "E\n" echoes, "D<n>\n" sends n bytes. */
 async function startPeer() {
-  const child = spawn(process.execPath, [path.join(root, 'bench/relay/peer.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = prioritize(spawn(process.execPath, [path.join(root, 'bench/relay/peer.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] }));
   const line = await new Promise((resolve, reject) => {
     child.stdout.once('data', (data) => resolve(data.toString()));
     child.once('exit', () => reject(new Error('the peer exited')));
@@ -101,6 +112,7 @@ async function startRelay(binary, name) {
     '--listen', `127.0.0.1:${port}`, '--dev', '--max-sessions', sessions, '--max-sessions-per-address', sessions,
     '--max-streams-per-session', '64', '--max-streams-total', String(SESSIONS * 4),
   ], { stdio: 'ignore' });  // its JSON log (info: every stream) is not needed here
+  prioritize(child);
   await untilAccepting(port);
   return { name, child, url: `ws://127.0.0.1:${port}/` };
 }
@@ -115,6 +127,7 @@ const servers = {
       path.join(root, 'node_modules/@mercuryworkshop/wisp-js/src/bin/server_cli.mjs'),
       '-H', '127.0.0.1', '-P', String(port), '-L', 'ERROR', '-O', options,
     ], { stdio: ['ignore', 'ignore', 'inherit'] });
+    prioritize(child);
     await untilAccepting(port);
     return { name: 'wisp-js server', child, url: `ws://127.0.0.1:${port}/` };
   },
@@ -122,7 +135,7 @@ const servers = {
 
 /** A forked load process and a way to wait for its next message. */
 function startLoader() {
-  const child = fork(path.join(here, 'load.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = prioritize(fork(path.join(here, 'load.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const waiting = [];
   child.on('message', (message) => waiting.shift()?.(message));
   const next = () => new Promise((resolve, reject) => {
@@ -262,7 +275,7 @@ async function main() {
   const m = (name, pick) => median(runs[name].map(pick));
   const fmt = (v, digits = 2) => (Number.isNaN(v) ? '—' : v.toFixed(digits));
   console.log(`${SESSIONS} sessions × 1 echo stream, one 32-byte echo per session per second for ${SECONDS} s; ` +
-    `${LOADERS} load processes; medians of ${RUNS} runs; load average before: ${loadBefore}, after: ${load()}\n`);
+    `${LOADERS} load processes; nice ${NICE}; medians of ${RUNS} runs; load average before: ${loadBefore}, after: ${load()}\n`);
   console.log('| server | KiB per idle session (with its stream) | echo p50 ms | echo p99 ms | echo max ms | echoes / lost | server CPU % | server wait for a CPU, ms per run | loader CPU % (busiest) | send lag p99 ms |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const name of names) {
