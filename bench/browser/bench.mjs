@@ -16,14 +16,17 @@
 //      settling, the same span the demo page's Stop measures; --stops times
 //      per blocking mode.
 // Guests run with JSPI and with Asyncify, each in a Web Worker (run()'s
-// default; its relay WebSocket on the page, and with relaySocket: 'worker' in
-// the Worker) and on the page's main thread (thread: 'main'). Runs alternate
+// default) with its relay WebSocket in the Worker (relaySocket: 'worker', the
+// default in Chromium and Firefox) and on the page (relaySocket: 'page', the
+// default elsewhere), and on the page's main thread (thread: 'main'). Runs alternate
 // guest/raw so load drifts hit both alike; medians and ratios are reported.
 // Chromium is driven by Playwright, Firefox ESR by puppeteer-core over
 // WebDriver BiDi (the same page calls: goto, evaluate, mouse.click).
 // Needs a built tree (./scripts/build). Prints Markdown.
 //   node bench/browser/bench.mjs [--runs 5] [--mib 64] [--round-trips 2000]
 //        [--browsers chromium,firefox] [--spins 3] [--spin-seconds 3] [--stops 20]
+// (--spins 0 / --stops 0 leave out the click delay / Stop sections.)
+// bench/browser/profile.mjs shows where one run's time goes, per thread.
 import { chromium } from '@playwright/test';
 import crypto from 'node:crypto';
 import net from 'node:net';
@@ -54,7 +57,7 @@ for (const name of browsers) if (name !== 'chromium' && name !== 'firefox') thro
 /** Where the guest runs: thread and, for a Worker, where its relay WebSocket lives (run()'s relaySocket). */
 const PLACES = {
   worker: { thread: 'worker', relaySocket: 'page', label: 'Worker (WebSocket on the page)' },
-  'worker-ws': { thread: 'worker', relaySocket: 'worker', label: 'Worker (WebSocket in the Worker)' },
+  'worker-ws': { thread: 'worker', relaySocket: 'worker', label: 'Worker (WebSocket in the Worker: the default)' },
   main: { thread: 'main', relaySocket: 'page', label: 'main thread' },
 };
 const BLOCKINGS = /** @type {const} */ (['jspi', 'asyncify']);
@@ -330,28 +333,37 @@ async function benchBrowser(name, wisp, origin) {
     }
     console.log('\nPer run, download seconds:', JSON.stringify(download));
 
-    const blocking = 'jspi';
-    console.log(`\n### Click delay while cpu_spin -t ${spinSeconds} runs (${blocking}, ${spins} spins per mode)\n`);
-    console.log('| guest runs in | clicks during the spin | median ms | p99 ms | max ms |\n|---|---|---|---|---|');
-    for (const thread of ['worker', 'main']) {
-      /** @type {number[]} */
-      const delays = [];
-      for (let i = 0; i < spins; i++) delays.push(...(await clickDelays(page, { relay: wisp, blocking, thread })));
-      const f = (/** @type {number} */ n) => (delays.length ? n.toFixed(0) : '—');
-      console.log(`| ${thread === 'worker' ? 'a Web Worker' : 'the main thread'} | ${delays.length} | ${f(quantile(delays, 0.5))} | ${f(quantile(delays, 0.99))} | ${f(Math.max(...delays))} |`);
-    }
-
-    console.log(`\n### Stop of a guest spinning in a Worker, abort() to run() settled (${stops} stops per mode)\n`);
-    console.log('| blocking | median ms | p99 ms | max ms |\n|---|---|---|---|');
-    for (const mode of BLOCKINGS) {
-      /** @type {number[]} */
-      const delays = [];
-      for (let i = 0; i < stops; i++) delays.push(await stopDelay(page, { relay: wisp, blocking: mode }));
-      console.log(`| ${mode} | ${quantile(delays, 0.5).toFixed(1)} | ${quantile(delays, 0.99).toFixed(1)} | ${Math.max(...delays).toFixed(1)} |`);
-    }
+    if (spins > 0) await clickSection(page, wisp);
+    if (stops > 0) await stopSection(page, wisp);
     console.log('');
   } finally {
     await browser.close();
+  }
+}
+
+/** Click delays while a guest spins, Worker vs main thread. @param {any} page @param {string} wisp */
+async function clickSection(page, wisp) {
+  const blocking = 'jspi';
+  console.log(`\n### Click delay while cpu_spin -t ${spinSeconds} runs (${blocking}, ${spins} spins per mode)\n`);
+  console.log('| guest runs in | clicks during the spin | median ms | p99 ms | max ms |\n|---|---|---|---|---|');
+  for (const thread of ['worker', 'main']) {
+    /** @type {number[]} */
+    const delays = [];
+    for (let i = 0; i < spins; i++) delays.push(...(await clickDelays(page, { relay: wisp, blocking, thread })));
+    const f = (/** @type {number} */ n) => (delays.length ? n.toFixed(0) : '—');
+    console.log(`| ${thread === 'worker' ? 'a Web Worker' : 'the main thread'} | ${delays.length} | ${f(quantile(delays, 0.5))} | ${f(quantile(delays, 0.99))} | ${f(Math.max(...delays))} |`);
+  }
+}
+
+/** Stop of a spinning Worker guest, per blocking mode. @param {any} page @param {string} wisp */
+async function stopSection(page, wisp) {
+  console.log(`\n### Stop of a guest spinning in a Worker, abort() to run() settled (${stops} stops per mode)\n`);
+  console.log('| blocking | median ms | p99 ms | max ms |\n|---|---|---|---|');
+  for (const mode of BLOCKINGS) {
+    /** @type {number[]} */
+    const delays = [];
+    for (let i = 0; i < stops; i++) delays.push(await stopDelay(page, { relay: wisp, blocking: mode }));
+    console.log(`| ${mode} | ${quantile(delays, 0.5).toFixed(1)} | ${quantile(delays, 0.99).toFixed(1)} | ${Math.max(...delays).toFixed(1)} |`);
   }
 }
 
