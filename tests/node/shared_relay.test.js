@@ -141,9 +141,9 @@ test('three guests at once over one shared connection each get their own bytes; 
 test('downloads far past the byte window reach two guests intact over one shared connection', async (t) => {
   const { url, stop } = await freshRelay();
   t.after(stop);
-  // 4 MiB each: four times the window the kernels ask for, so each stream
+  // 16 MiB each: four times the window the kernels ask for, so each stream
   // lives on WINDOW_UPDATEs that the connection maps to its wire stream id.
-  const body = Buffer.alloc(4 * 1024 * 1024);
+  const body = Buffer.alloc(16 * 1024 * 1024);
   for (let i = 0; i < body.length; ++i) body[i] = (i * 7 + (i >> 12)) & 0xff;
   const digest = createHash('sha256').update(body).digest('hex');
   const server = net.createServer((socket) => socket.end(body));
