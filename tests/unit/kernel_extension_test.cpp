@@ -270,9 +270,11 @@ TEST_F(extension_test, peer_fin_reads_as_end_of_stream_while_sending_still_works
   wisp::bytes fin;
   wisp::encode_shutdown(fin, stream);
   k.on_frame(fin);
+  EXPECT_EQ(k.find(fd)->state, socket_state::peer_finished);
   EXPECT_EQ(k.sock_recv(fd, buffer_at, 64, 0), 0);
   put_text(buffer_at, "still");
   EXPECT_EQ(k.sock_send(fd, buffer_at, 5, 0), 5);
+  EXPECT_EQ(k.sock_getpeername(fd, buffer_at, buffer_at + 64), 0) << "still connected: only one direction ended";
 }
 
 }  // namespace

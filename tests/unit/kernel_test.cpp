@@ -168,6 +168,16 @@ TEST_F(kernel_test, v1_connect_is_optimistic_and_a_later_refusal_surfaces_on_rec
   EXPECT_EQ(k.sock_recv(fd, buffer_at, 16, 0), -SB_ECONNREFUSED);
 }
 
+TEST_F(kernel_test, v1_connect_is_unconfirmed_until_the_stream_answers) {
+  handshake_v1();
+  const auto fd = k.sock_socket(SB_AF_INET, SB_SOCK_STREAM, 0);
+  ASSERT_EQ(k.sock_connect(fd, addr_at, put_ipv4(1)), 0);
+  EXPECT_EQ(k.find(fd)->state, socket_state::unconfirmed);
+  EXPECT_EQ(k.sock_connect(fd, addr_at, SB_SOCKADDR_IN_SIZE), -SB_EISCONN);
+  relay_data(k.find(fd)->stream_id, "hi");
+  EXPECT_EQ(k.find(fd)->state, socket_state::connected);
+}
+
 // Plain Wisp servers (wisp-js) close every failed connect with network_error,
 // in v1 and in a v2 session without stream-open confirmation.
 TEST_F(kernel_test, network_error_on_an_unconfirmed_stream_is_a_refused_connect) {

@@ -95,7 +95,7 @@ std::int32_t kernel::sock_socket(std::int32_t domain, std::int32_t type, std::in
 
 std::int32_t kernel::finish_connect(socket& s) {
   s.awaiting_retry = retried_call::none;
-  if (s.state == socket_state::connected) return 0;
+  if (is_connected(s.state)) return 0;
   const auto failure = std::exchange(s.pending_error, 0);
   return error(failure ? failure : SB_ECONNREFUSED);
 }
@@ -117,7 +117,7 @@ std::int32_t kernel::connect(socket& s, std::int32_t object, guest_ptr addr, std
     return waited;
   }
   if (s.state == socket_state::connecting) return error(SB_EALREADY);
-  if (s.state == socket_state::connected) return error(SB_EISCONN);
+  if (is_connected(s.state)) return error(SB_EISCONN);
   if (s.state == socket_state::closed) return error(s.pending_error ? std::exchange(s.pending_error, 0) : SB_EINVAL);
   if (s.state != socket_state::created) return error(SB_EINVAL);  // listening
 
@@ -133,8 +133,7 @@ std::int32_t kernel::connect(socket& s, std::int32_t object, guest_ptr addr, std
   if (link_ == link_state::ready && !open_confirmation_) {
     // Wisp v1 has no connect result: the stream is usable at once and a
     // failure arrives later as a CLOSE, seen by the next send or recv.
-    s.state = socket_state::connected;
-    s.unconfirmed = true;
+    s.state = socket_state::unconfirmed;
     return 0;
   }
   if (s.nonblocking) return error(SB_EINPROGRESS);
@@ -160,8 +159,8 @@ std::int32_t kernel::send(socket& s, guest_ptr buf, std::uint32_t len, std::int3
   if (s.is_local()) return local_send(s, buf, len, flags);
   if (s.type == SB_SOCK_DGRAM) return send_datagram(s, buf, len);
   if (s.pending_error) return error(std::exchange(s.pending_error, 0));
-  if (s.state == socket_state::closed || s.write_shut) return error(SB_EPIPE);
-  if (s.state != socket_state::connected && s.state != socket_state::connecting) return error(SB_ENOTCONN);
+  if (s.state == socket_state::closed || s.shut.writing()) return error(SB_EPIPE);
+  if (!is_connected(s.state) && s.state != socket_state::connecting) return error(SB_ENOTCONN);
   if (s.state == socket_state::connecting || s.send_credit == 0) {
     if (s.nonblocking || (flags & SB_MSG_DONTWAIT)) return error(SB_EAGAIN);
     return wait(s.deadline, s.send_timeout_ms, SB_EAGAIN);
@@ -196,10 +195,10 @@ std::int32_t kernel::receive(socket& s, guest_ptr buf, std::uint32_t len, std::i
   const bool dont_wait = s.nonblocking || (flags & SB_MSG_DONTWAIT);
   if (s.state == socket_state::connecting)
     return dont_wait ? error(SB_EAGAIN) : wait(s.deadline, s.receive_timeout_ms, SB_EAGAIN);
-  if (len == 0 || s.read_shut) return 0;
+  if (len == 0 || s.shut.reading()) return 0;
   if (s.received.empty()) {
     if (s.pending_error) return error(std::exchange(s.pending_error, 0));
-    if (s.peer_finished || s.state == socket_state::closed) return 0;
+    if (s.state == socket_state::peer_finished || s.state == socket_state::closed) return 0;
     return dont_wait ? error(SB_EAGAIN) : wait(s.deadline, s.receive_timeout_ms, SB_EAGAIN);
   }
   guest_ptr cursor = buf;
@@ -301,10 +300,7 @@ void kernel::on_session_frame(const protocol::frame& frame) {
       for (auto& [fd, s] : sockets_)
         if (s.state == socket_state::connecting) {
           s.send_credit = credit;
-          if (!open_confirmation_) {
-            s.state = socket_state::connected;
-            s.unconfirmed = true;
-          }
+          if (!open_confirmation_) s.state = socket_state::unconfirmed;
         }
       while (!held_.empty()) {
         outgoing_.push_back(std::move(held_.front()));
@@ -333,20 +329,22 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
   if (!s) return;  // the guest already closed this stream; late frames are expected
   switch (frame.type) {
     case protocol::packet_type::connected:
-      s->unconfirmed = false;
+      if (s->state == socket_state::unconfirmed) s->state = socket_state::connected;
       return on_connected(*s, frame);
     case protocol::packet_type::accepted:
       return on_accepted(*s, frame);
     case protocol::packet_type::shutdown:
       if (protocol::decode_shutdown(frame.payload) != protocol::decode_error::ok)
         return fail_link("relay sent a malformed SHUTDOWN");
-      s->peer_finished = true;
+      // A relay sends SHUTDOWN only on an open TCP stream (so it also answers a connect).
+      if (s->type == SB_SOCK_STREAM && (s->state == socket_state::connecting || is_connected(s->state)))
+        s->state = socket_state::peer_finished;
       return;
     case protocol::packet_type::data:
-      s->unconfirmed = false;
-      if (s->state == socket_state::connecting) s->state = socket_state::connected;
+      if (s->state == socket_state::connecting || s->state == socket_state::unconfirmed)
+        s->state = socket_state::connected;
       if (!take_window(*s, frame.payload.size())) return;
-      if (s->read_shut) return release_window(*s, frame.payload.size());
+      if (s->shut.reading()) return release_window(*s, frame.payload.size());
       if (s->type == SB_SOCK_STREAM) return s->received.push(frame.payload);
       // A bound UDP socket's datagrams come as DATAGRAM, with their sender.
       if (s->local_binding != binding::relay_port && s->datagrams.size() < max_queued_datagrams)
@@ -358,8 +356,8 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
       std::uint32_t credit = 0;
       if (protocol::decode_continue(frame.payload, credit) != protocol::decode_error::ok) return;
       s->send_credit = credit;
-      s->unconfirmed = false;
-      if (s->state == socket_state::connecting) s->state = socket_state::connected;
+      if (s->state == socket_state::connecting || s->state == socket_state::unconfirmed)
+        s->state = socket_state::connected;
       return;
     }
     case protocol::packet_type::close: {
@@ -386,15 +384,13 @@ void kernel::on_stream_closed(socket& s, protocol::close_reason reason) {
     s.pending_error = connect_errno(reason);
   } else if (s.state == socket_state::listening) {
     s.pending_error = SB_ECONNABORTED;
-  } else if (s.unconfirmed && reason == protocol::close_reason::network_error) {
+  } else if (s.state == socket_state::unconfirmed && reason == protocol::close_reason::network_error) {
     // Nobody confirmed the connect and nothing came back: it failed. Plain Wisp
     // servers (wisp-js) close every failed connect with network_error, and
     // "refused" is what a guest expects of a closed port (PROTOCOL.md, choices).
     s.pending_error = SB_ECONNREFUSED;
   } else if (auto e = connected_errno(reason)) {
-    s.pending_error = e;
-  } else {
-    s.peer_finished = true;
+    s.pending_error = e;  // else an orderly close: recv returns what is left, then 0
   }
   s.state = socket_state::closed;
   fd_by_stream_.erase(s.stream_id);
@@ -411,7 +407,7 @@ void kernel::fail_link(std::string message, std::int32_t opening_errno) {
   for (auto& [fd, s] : sockets_) {
     if (s.is_local()) continue;  // pipes and pairs never touch the relay
     if (s.state == socket_state::connecting) s.pending_error = opening_errno;
-    if (s.state == socket_state::connected || s.state == socket_state::listening || s.state == socket_state::bound)
+    if (is_connected(s.state) || s.state == socket_state::listening || s.state == socket_state::bound)
       s.pending_error = SB_ECONNRESET;
     if (s.state == socket_state::listen_pending || s.state == socket_state::bind_pending)
       s.pending_error = opening_errno;

@@ -104,15 +104,15 @@ std::int32_t kernel::sock_shutdown(std::int32_t fd, std::int32_t how) {
   if (!s) return err;
   if (how < SB_SHUT_RD || how > SB_SHUT_RDWR) return error(SB_EINVAL);
   if (s->is_local()) return local_shutdown(*s, how);
-  if (s->state != socket_state::connected) return error(SB_ENOTCONN);
+  if (!is_connected(s->state)) return error(SB_ENOTCONN);
   if (how & SB_SHUT_RD) {
-    s->read_shut = true;
+    s->shut.add(SB_SHUT_RD);
     release_window(*s, s->received.size());  // dropped unread: the relay may send more, to be dropped too
     s->received = {};
   }
-  if ((how & SB_SHUT_WR) && !s->write_shut) {
+  if ((how & SB_SHUT_WR) && !s->shut.writing()) {
     if (!extension_) return error(SB_ENOTSUP);  // plain Wisp cannot half-close
-    s->write_shut = true;
+    s->shut.add(SB_SHUT_WR);
     protocol::bytes frame;
     protocol::encode_shutdown(frame, s->stream_id);
     send_frame(std::move(frame));

@@ -75,7 +75,7 @@ std::int32_t kernel::sock_socketpair(std::int32_t domain, std::int32_t type, std
 std::int32_t kernel::local_send(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
   if (!s.local_out) return error(SB_EBADF);  // the read end of a pipe
   local_channel& channel = *s.local_out;
-  if (s.write_shut || !channel.reader_open) return error(SB_EPIPE);
+  if (s.shut.writing() || !channel.reader_open) return error(SB_EPIPE);
   if (len == 0) return 0;
   const auto space = local_buffer_bytes - channel.bytes.size();
   // Up to PIPE_BUF bytes go in whole or not at all; more may go in part.
@@ -93,7 +93,7 @@ std::int32_t kernel::local_send(socket& s, guest_ptr buf, std::uint32_t len, std
 std::int32_t kernel::local_receive(socket& s, guest_ptr buf, std::uint32_t len, std::int32_t flags) {
   if (!s.local_in) return error(SB_EBADF);  // the write end of a pipe
   local_channel& channel = *s.local_in;
-  if (len == 0 || s.read_shut) return 0;
+  if (len == 0 || s.shut.reading()) return 0;
   if (channel.bytes.empty()) {
     if (!channel.writer_open) return 0;
     if (s.nonblocking || (flags & SB_MSG_DONTWAIT)) return error(SB_EAGAIN);
@@ -113,12 +113,12 @@ std::int32_t kernel::local_receive(socket& s, guest_ptr buf, std::uint32_t len, 
 std::int32_t kernel::local_shutdown(socket& s, std::int32_t how) {
   if (how & SB_SHUT_RD) {
     // Unread bytes are dropped and the other end's writes fail with EPIPE, as on Linux.
-    s.read_shut = true;
+    s.shut.add(SB_SHUT_RD);
     s.local_in->reader_open = false;
     s.local_in->bytes = {};
   }
   if (how & SB_SHUT_WR) {
-    s.write_shut = true;
+    s.shut.add(SB_SHUT_WR);
     s.local_out->writer_open = false;
   }
   return 0;
@@ -136,8 +136,8 @@ std::int16_t kernel::local_poll_events(const socket& s) const {
   std::int16_t events = 0;
   const local_channel* in = s.local_in.get();
   const local_channel* out = s.local_out.get();
-  if (in && (!in->bytes.empty() || !in->writer_open || s.read_shut)) events |= SB_POLLIN;
-  if (out && (out->bytes.size() < local_buffer_bytes || !out->reader_open || s.write_shut)) events |= SB_POLLOUT;
+  if (in && (!in->bytes.empty() || !in->writer_open || s.shut.reading())) events |= SB_POLLIN;
+  if (out && (out->bytes.size() < local_buffer_bytes || !out->reader_open || s.shut.writing())) events |= SB_POLLOUT;
   if (s.type == pipe_type) {
     if (in && !in->writer_open) events |= SB_POLLHUP;    // no writer left
     if (out && !out->reader_open) events |= SB_POLLERR;  // no reader left

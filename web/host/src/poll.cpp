@@ -32,12 +32,14 @@ std::int16_t kernel::poll_events(std::int32_t fd) const {
       return s->accept_queue.empty() ? 0 : SB_POLLIN;
     case socket_state::bind_pending:
     case socket_state::bound:
-    case socket_state::connected: {
+    case socket_state::unconfirmed:
+    case socket_state::connected:
+    case socket_state::peer_finished: {
       if (s->type == SB_SOCK_DGRAM)
         return static_cast<std::int16_t>(SB_POLLOUT | (s->datagrams.empty() ? 0 : SB_POLLIN) |
                                          (s->pending_error ? SB_POLLERR : 0));
       std::int16_t events = 0;
-      if (!s->received.empty() || s->peer_finished || s->read_shut) events |= SB_POLLIN;
+      if (!s->received.empty() || s->state == socket_state::peer_finished || s->shut.reading()) events |= SB_POLLIN;
       if (s->send_credit > 0) events |= SB_POLLOUT;
       return events;
     }
@@ -50,7 +52,7 @@ std::int16_t kernel::poll_events(std::int32_t fd) const {
 std::uint64_t kernel::readable_bytes(std::int32_t fd) const {
   if (object_of(fd) == 0) return stdin_.size();
   const socket* s = find(fd);
-  if (!s || s->read_shut) return 0;
+  if (!s || s->shut.reading()) return 0;
   if (s->is_local()) return s->local_in ? s->local_in->bytes.size() : 0;
   if (s->type == SB_SOCK_STREAM) return s->received.size();
   return s->datagrams.empty() ? 0 : s->datagrams.front().data.size();

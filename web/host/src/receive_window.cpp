@@ -28,7 +28,7 @@ void kernel::release_window(socket& s, std::size_t bytes) {
   s.read_since_window_update += static_cast<std::uint32_t>(bytes);
   if (s.read_since_window_update < stream_receive_window_bytes / 2) return;
   // A stream whose peer finished, or that closed, gets no more DATA: nothing to grant.
-  if (s.state != socket_state::connected || s.peer_finished) return;
+  if (s.state != socket_state::connected && s.state != socket_state::unconfirmed) return;
   protocol::bytes frame;
   protocol::encode_window_update(frame, s.stream_id, s.read_since_window_update);
   send_frame(std::move(frame));

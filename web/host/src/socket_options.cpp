@@ -126,7 +126,7 @@ std::int32_t kernel::sock_getpeername(std::int32_t fd, guest_ptr addr, guest_ptr
   std::int32_t err = 0;
   socket* s = find_socket(fd, err);
   if (!s) return err;
-  if (s->state != socket_state::connected) return error(SB_ENOTCONN);
+  if (!is_connected(s->state)) return error(SB_ENOTCONN);
   return error(write_socket_address(memory_, addr, addrlen_ptr, s->peer));
 }
 

@@ -77,11 +77,43 @@ inline constexpr std::uint8_t resolve_status_link_lost = 0xff;
 using clock_ms = std::function<std::uint64_t()>;
 std::uint64_t steady_clock_ms();
 
-// bind_pending and bound are UDP sockets with a port of their own on the relay
-// (sockbridge UDP_BIND): waiting for the relay's answer, then bound with no
-// peer (sendto/recvfrom any address). A bound socket that connect()s becomes
-// connected and keeps its port.
-enum class socket_state { created, connecting, connected, listen_pending, listening, bind_pending, bound, closed };
+// A socket's life; one value, so no two stages can be claimed at once.
+enum class socket_state {
+  created,     // no stream yet
+  connecting,  // CONNECT sent (or held for the handshake); waiting for the relay's answer
+  // TCP connected optimistically (Wisp without stream-open confirmation) and
+  // nothing has come back on the stream yet: a CLOSE now means the connect failed.
+  unconfirmed,
+  connected,      // TCP: the stream is open both ways; UDP: sends go to `peer` only
+  peer_finished,  // TCP: the peer sent its end of stream; recv returns 0 once `received` is empty
+  listen_pending,
+  listening,
+  // UDP with a port of its own on the relay (sockbridge UDP_BIND): waiting for
+  // the relay's answer, then bound with no peer (sendto/recvfrom any address).
+  // A bound socket that connect()s becomes connected and keeps its port.
+  bind_pending,
+  bound,
+  closed,  // the stream ended (pending_error says why, if it failed) or the link was lost
+};
+
+// True once a connect has succeeded and until the stream closes: send() may go,
+// getpeername() answers, connect() again is EISCONN.
+constexpr bool is_connected(socket_state state) {
+  return state == socket_state::unconfirmed || state == socket_state::connected || state == socket_state::peer_finished;
+}
+
+// The directions shutdown() closed (SB_SHUT_RD, SB_SHUT_WR, or both): each may
+// be shut alone, in either order, and stays shut after the stream closes.
+class shut_directions {
+ public:
+  // how: SB_SHUT_RD, SB_SHUT_WR or SB_SHUT_RDWR.
+  void add(std::int32_t how) { how_ |= how & SB_SHUT_RDWR; }
+  bool reading() const { return (how_ & SB_SHUT_RD) != 0; }  // recv returns 0, arriving data is dropped
+  bool writing() const { return (how_ & SB_SHUT_WR) != 0; }  // send fails with EPIPE
+
+ private:
+  std::int32_t how_ = 0;
+};
 
 // The link to the relay, from the kernel's point of view.
 enum class link_state {
@@ -125,7 +157,6 @@ struct socket {
   socket_address peer;
   byte_queue received;                      // TCP: the byte stream
   std::deque<received_datagram> datagrams;  // UDP: whole datagrams, oldest first
-  bool peer_finished = false;               // remote closed; recv returns 0 once `received` is empty
   std::int32_t pending_error = 0;           // positive errno reported by the next call (SO_ERROR)
   std::uint32_t send_credit = 0;            // DATA packets the relay still accepts (Wisp CONTINUE)
   // TCP with byte windows: bytes the relay may still send, and bytes the guest
@@ -133,11 +164,7 @@ struct socket {
   std::uint32_t receive_window = stream_receive_window_bytes;
   std::uint32_t read_since_window_update = 0;
   retried_call awaiting_retry = retried_call::none;
-  // TCP connected optimistically (no stream-open confirmation) and nothing has
-  // come back on the stream yet: a CLOSE now means the connect failed.
-  bool unconfirmed = false;
-  bool read_shut = false;                  // shutdown(SHUT_RD): recv returns 0, arriving data is dropped
-  bool write_shut = false;                 // shutdown(SHUT_WR): send fails with EPIPE
+  shut_directions shut;                    // shutdown(): stream sockets and local pairs
   std::deque<std::uint32_t> accept_queue;  // listening: accepted streams not yet returned by accept()
   socket_address local;                    // bound address; unspecified until bind
   binding local_binding = binding::none;   // not none: a second bind is EINVAL
