@@ -1,6 +1,7 @@
-// rate_pause: a stream's reading paused for a while because its session went
-// over session_bytes_per_second (rate_limiter). The timer is made on first
-// use: most streams never need one.
+// rate_pause: reading (a stream's target, or the session's WebSocket) paused
+// for a while because the session went over session_bytes_per_second
+// (rate_limiter). The timer is made on first use: most streams and sessions
+// never need one.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -16,8 +17,8 @@ class rate_pause {
   // Whether reading waits for the pause to end.
   bool active() const { return active_; }
 
-  // Pauses for wait, then calls resume() on executor. resume should hold the
-  // stream alive (its shared_ptr), which keeps this object alive too.
+  // Pauses for wait, then calls resume() on executor. resume should hold its
+  // owner (stream or session) alive, which keeps this object alive too.
   template <class Resume>
   void start(const boost::asio::any_io_executor& executor, std::chrono::steady_clock::duration wait, Resume resume) {
     active_ = true;

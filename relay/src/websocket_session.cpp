@@ -18,20 +18,6 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 namespace net = boost::asio;
 
-namespace {
-
-// The first subprotocol the client offered ("a, b" → "a"), or "" if none.
-std::string first_subprotocol(const http::request<http::string_body>& request) {
-  const auto offered = request[http::field::sec_websocket_protocol];
-  std::string value(offered.data(), offered.size());
-  value = value.substr(0, value.find(','));
-  const auto begin = value.find_first_not_of(" \t");
-  const auto end = value.find_last_not_of(" \t");
-  return begin == std::string::npos ? std::string{} : value.substr(begin, end - begin + 1);
-}
-
-}  // namespace
-
 template <class Stream>
 std::pair<stream_table::admission, std::shared_ptr<Stream>> websocket_session::admit(
     std::optional<std::uint32_t> client_id) {
@@ -45,7 +31,7 @@ websocket_session::websocket_session(client_stream stream, std::shared_ptr<const
       config_(std::move(config)),
       ticket_(std::move(ticket)),
       lookups_(lookups),
-      idle_timer_(ws_.get_executor()),
+      idle_(ws_.get_executor(), config_->session_idle_timeout),
       rate_(config_->session_bytes_per_second),
       streams_(*config_) {
   beast::error_code ec;
@@ -59,7 +45,7 @@ websocket_session::~websocket_session() {
 
 void websocket_session::run(http::request<http::string_body> request) {
   ticket_->attach(weak_from_this());
-  const auto subprotocol = first_subprotocol(request);
+  const auto subprotocol = chosen_subprotocol(request[http::field::sec_websocket_protocol]);
   v2_ = !subprotocol.empty();
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.handshake_timeout = config_->handshake_timeout;
@@ -85,7 +71,7 @@ void websocket_session::on_accept(beast::error_code ec) {
   if (phase_ == phase::closing) return;  // the drain deadline came during the handshake
   log_event(log_level::info, "session_open", {{"remote", remote_}, {"version", version_name()}});
   ++metrics().sessions_total;
-  last_packet_ = std::chrono::steady_clock::now();
+  idle_.touch();
   arm_idle_timer();
   if (v2_) {
     phase_ = phase::awaiting_client_info;
@@ -129,26 +115,19 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
   const auto bytes = protocol::byte_view(static_cast<const std::uint8_t*>(data.data()), data.size());
   if (auto error = protocol::decode_frame(bytes, frame); error != protocol::decode_error::ok)
     return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
-  last_packet_ = std::chrono::steady_clock::now();
+  idle_.touch();
   on_frame(frame);
   buffer_.consume(buffer_.size());
   if (phase_ == phase::closing) return;
-  if (pauses_ > 0) {
-    read_waiting_ = true;
-    return;
-  }
+  if (reads_.hold()) return;
   const bool carries_bytes = frame.type == protocol::packet_type::data || frame.type == protocol::packet_type::datagram;
   const auto wait = carries_bytes ? throttle(frame.payload.size()) : rate_limiter::clock::duration::zero();
   if (wait == rate_limiter::clock::duration::zero()) return do_read();
   // Over session_bytes_per_second: read nothing more until the bucket refills
   // (the client's Wisp buffer fills meanwhile and it stops sending).
   pause_reading();
-  read_waiting_ = true;
-  if (!rate_timer_) rate_timer_ = std::make_unique<net::steady_timer>(executor());
-  rate_timer_->expires_after(wait);
-  rate_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (!ec) self->resume_reading();
-  });
+  reads_.hold();
+  rate_pause_.start(executor(), wait, [self = shared_from_this()] { self->resume_reading(); });
 }
 
 rate_limiter::clock::duration websocket_session::throttle(std::size_t bytes) {
@@ -156,10 +135,7 @@ rate_limiter::clock::duration websocket_session::throttle(std::size_t bytes) {
 }
 
 void websocket_session::resume_reading() {
-  if (pauses_ > 0) --pauses_;
-  if (pauses_ > 0 || !read_waiting_ || phase_ == phase::closing) return;
-  read_waiting_ = false;
-  do_read();
+  if (reads_.resume() && phase_ != phase::closing) do_read();
 }
 
 void websocket_session::on_frame(const protocol::frame& frame) {
@@ -442,7 +418,7 @@ void websocket_session::close_session(protocol::close_reason reason, websocket::
     return;
   }
   phase_ = phase::closing;
-  idle_timer_.cancel();
+  idle_.cancel();
   end_streams();
   protocol::bytes close;
   protocol::encode_close(close, protocol::session_stream_id, reason);
@@ -455,16 +431,14 @@ void websocket_session::close_session(protocol::close_reason reason, websocket::
 }
 
 void websocket_session::arm_idle_timer() {
-  idle_timer_.expires_after(config_->session_idle_timeout);
-  idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) { self->on_idle_timer(ec); });
+  idle_.wait([self = shared_from_this()] { self->on_idle_timer(); });
 }
 
 // A session is idle when it holds no stream and the client sent nothing for
-// session_idle_timeout; the timer wakes once per timeout, not per packet.
-void websocket_session::on_idle_timer(beast::error_code ec) {
-  if (ec || phase_ == phase::closing) return;
-  const auto quiet = std::chrono::steady_clock::now() - last_packet_;
-  if (streams_.empty() && quiet >= config_->session_idle_timeout) {
+// session_idle_timeout (idle_timer.hpp).
+void websocket_session::on_idle_timer() {
+  if (phase_ == phase::closing) return;
+  if (streams_.empty() && idle_.quiet()) {
     log_event(log_level::info, "session_idle", {{"remote", remote_}});
     return close_session(protocol::close_reason::transfer_timeout, websocket::close_code::going_away);
   }
@@ -492,8 +466,8 @@ void websocket_session::close_if_drained() {
 
 void websocket_session::on_connection_lost() {
   // The timers hold the session alive; without them it ends (and frees its slot) now.
-  idle_timer_.cancel();
-  if (rate_timer_) rate_timer_->cancel();
+  idle_.cancel();
+  rate_pause_.cancel();
   end_streams();
 }
 

@@ -16,8 +16,11 @@
 
 #include "client_stream.hpp"
 #include "config.hpp"
+#include "idle_timer.hpp"
 #include "lookup_pool.hpp"
 #include "rate_limiter.hpp"
+#include "rate_pause.hpp"
+#include "read_gate.hpp"
 #include "session_registry.hpp"
 #include "sockbridge/protocol/wisp.hpp"
 #include "stream_table.hpp"
@@ -54,7 +57,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::optional<std::uint32_t> stream_window() const { return stream_window_; }
   // Backpressure toward the client: stop / restart reading the WebSocket
   // (counted, so several streams may pause at once).
-  void pause_reading() { ++pauses_; }
+  void pause_reading() { reads_.pause(); }
   void resume_reading();
   // Grants the client more buffer on a stream (CONTINUE).
   void grant(std::uint32_t stream_id, std::uint32_t buffer_remaining);
@@ -114,7 +117,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // Ends the session: CLOSE on stream 0 with reason, then the WebSocket close handshake.
   void close_session(protocol::close_reason reason, boost::beast::websocket::close_code code);
   void arm_idle_timer();
-  void on_idle_timer(boost::beast::error_code ec);
+  void on_idle_timer();
   void close_if_drained();
   void end_streams();
   // The WebSocket failed or closed: stop the timers and the streams.
@@ -127,15 +130,13 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   std::unique_ptr<session_registry::ticket> ticket_;
   lookup_pool& lookups_;
   const std::uint64_t lookup_owner_ = next_lookup_owner();
-  boost::asio::steady_timer idle_timer_;
-  std::chrono::steady_clock::time_point last_packet_;
+  idle_timer idle_;
   rate_limiter rate_;
-  std::unique_ptr<boost::asio::steady_timer> rate_timer_;  // only while reading is throttled
+  rate_pause rate_pause_;  // reading paused by session_bytes_per_second
   write_queue writes_;
   stream_table streams_;  // every stream and listener of the session, by id
   std::size_t pending_resolves_ = 0;
-  std::size_t pauses_ = 0;
-  bool read_waiting_ = false;  // a read was skipped because of a pause
+  read_gate reads_;  // whether the next message may be read now
   std::string remote_;
   bool v2_ = false;
   bool open_confirmation_ = false;

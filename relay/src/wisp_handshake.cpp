@@ -58,6 +58,14 @@ std::optional<client_hello> check_login(const relay_config& config, const protoc
 
 }  // namespace
 
+std::string chosen_subprotocol(std::string_view offered) {
+  const auto first = offered.substr(0, offered.find(','));
+  const auto begin = first.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return {};
+  const auto end = first.find_last_not_of(" \t");
+  return std::string(first.substr(begin, end - begin + 1));
+}
+
 bool login_required(const relay_config& config) { return !config.users.empty() || !config.authorized_keys.empty(); }
 
 protocol::bytes encode_relay_info(const relay_config& config, protocol::byte_view key_challenge) {

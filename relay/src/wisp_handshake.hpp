@@ -7,11 +7,18 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "config.hpp"
 #include "sockbridge/protocol/wisp.hpp"
 
 namespace sb::relay {
+
+// The subprotocol the relay answers a WebSocket upgrade with, given the
+// client's Sec-WebSocket-Protocol value: the first one offered ("a, b" → "a",
+// spaces trimmed, whatever its name), or "" if none. A session speaks Wisp v2
+// when there is one, v1 otherwise (v2 draft 6).
+std::string chosen_subprotocol(std::string_view offered);
 
 // True if every session must log in: users (password auth) or authorized
 // keys (key auth) are configured. Wisp v1 sessions, which cannot log in, are

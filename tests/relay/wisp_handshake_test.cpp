@@ -46,6 +46,14 @@ TEST(password_auth, only_the_exact_password_of_a_known_user_matches) {
   EXPECT_FALSE(check_password(users, "", ""));
 }
 
+TEST(wisp_handshake, the_first_offered_subprotocol_is_chosen_and_none_means_wisp_v1) {
+  EXPECT_EQ(chosen_subprotocol("wisp-v2"), "wisp-v2");
+  EXPECT_EQ(chosen_subprotocol(" wisp-v2 , other"), "wisp-v2");
+  EXPECT_EQ(chosen_subprotocol("anything,wisp-v2"), "anything");
+  EXPECT_EQ(chosen_subprotocol(""), "");
+  EXPECT_EQ(chosen_subprotocol(" \t, wisp-v2"), "");
+}
+
 TEST(wisp_handshake, relay_info_offers_login_and_motd_only_when_configured) {
   wisp::bytes frame = encode_relay_info(relay_config{}, {});
   wisp::frame decoded;
