@@ -99,25 +99,28 @@ void websocket_session::refuse_login(protocol::close_reason reason, std::string_
 }
 
 void websocket_session::do_read() {
-  ws_.async_read(buffer_,
-                 [self = shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_read(ec, bytes); });
+  // A message is read piece by piece into message_ (see message_buffer.hpp):
+  // Beast's async_read would size a buffer before the first byte arrives.
+  ws_.async_read_some(
+      message_.prepare(ws_.read_size_hint()),
+      [self = shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_read(ec, bytes); });
 }
 
-void websocket_session::on_read(beast::error_code ec, std::size_t) {
+void websocket_session::on_read(beast::error_code ec, std::size_t bytes) {
   if (ec) {
     if (ec != websocket::error::closed && ec != net::error::operation_aborted && ec != net::error::eof)
       log_event(log_level::info, "session_read_failed", {{"remote", remote_}, {"error", ec.message()}});
     return on_connection_lost();
   }
+  message_.commit(bytes);
+  if (!ws_.is_message_done()) return do_read();
   if (!ws_.got_binary()) return protocol_error("text message", protocol::close_reason::invalid_info);
-  const auto data = buffer_.cdata();
   protocol::frame frame;
-  const auto bytes = protocol::byte_view(static_cast<const std::uint8_t*>(data.data()), data.size());
-  if (auto error = protocol::decode_frame(bytes, frame); error != protocol::decode_error::ok)
+  if (auto error = protocol::decode_frame(message_.data(), frame); error != protocol::decode_error::ok)
     return protocol_error(protocol::describe(error), protocol::close_reason::invalid_info);
   idle_.touch();
   on_frame(frame);
-  buffer_.consume(buffer_.size());
+  message_.clear();
   if (phase_ == phase::closing) return;
   if (reads_.hold()) return;
   const bool carries_bytes = frame.type == protocol::packet_type::data || frame.type == protocol::packet_type::datagram;

@@ -18,6 +18,7 @@
 #include "config.hpp"
 #include "idle_timer.hpp"
 #include "lookup_pool.hpp"
+#include "message_buffer.hpp"
 #include "rate_limiter.hpp"
 #include "rate_pause.hpp"
 #include "read_gate.hpp"
@@ -125,7 +126,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   const char* version_name() const { return v2_ ? "v2" : "v1"; }
 
   boost::beast::websocket::stream<client_stream> ws_;
-  boost::beast::flat_buffer buffer_;
+  message_buffer message_;  // the message being read; no heap memory between messages
   std::shared_ptr<const relay_config> config_;
   std::unique_ptr<session_registry::ticket> ticket_;
   lookup_pool& lookups_;
