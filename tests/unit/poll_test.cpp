@@ -103,6 +103,20 @@ TEST_F(poll_fixture, stdin_is_readable_once_bytes_arrive_and_reads_block_until_t
   EXPECT_EQ(k.read_stdin(buffer_at, 16), 0);
 }
 
+TEST_F(poll_fixture, closed_stdin_returns_what_is_queued_then_stays_at_end_of_file) {
+  k.attach_stdin();
+  const std::string rest = "last";
+  k.push_stdin({reinterpret_cast<const std::uint8_t*>(rest.data()), rest.size()});
+  k.close_stdin();
+  put_table({{0, SB_POLLIN}});
+  EXPECT_EQ(k.sock_poll(table_at, 1, -1), 1);
+  ASSERT_EQ(k.read_stdin(buffer_at, 16), 4);
+  EXPECT_EQ(k.read_stdin(buffer_at, 16), 0);
+  k.attach_stdin();
+  EXPECT_EQ(k.read_stdin(buffer_at, 16), 0) << "attaching again does not reopen it";
+  EXPECT_EQ(k.sock_poll(table_at, 1, -1), 1);
+}
+
 TEST_F(poll_fixture, stdin_without_a_source_reads_as_end_of_file) {
   EXPECT_EQ(k.read_stdin(buffer_at, 16), 0);
   EXPECT_EQ(k.read_stdin(memory_bytes, 16), -SB_EFAULT);

@@ -13,7 +13,7 @@ constexpr std::int32_t error(std::int32_t errno_value) { return -errno_value; }
 std::int16_t kernel::poll_events(std::int32_t fd) const {
   const auto object = object_of(fd);
   if (object == 0) {
-    const bool readable = !stdin_attached_ || stdin_closed_ || !stdin_.empty();
+    const bool readable = stdin_state_ != stdin_state::open || !stdin_.empty();
     return readable ? SB_POLLIN : 0;
   }
   if (object == 1 || object == 2) return SB_POLLOUT;
@@ -92,8 +92,8 @@ std::int32_t kernel::sock_poll(guest_ptr fds, std::uint32_t nfds, std::int32_t t
 
 std::int32_t kernel::read_stdin(guest_ptr buf, std::uint32_t len) {
   if (!memory_.contains(buf, len)) return error(SB_EFAULT);
-  if (!stdin_attached_ || len == 0) return 0;
-  if (stdin_.empty()) return stdin_closed_ ? 0 : block_forever();
+  if (stdin_state_ == stdin_state::unattached || len == 0) return 0;
+  if (stdin_.empty()) return stdin_state_ == stdin_state::ended ? 0 : block_forever();
   guest_ptr cursor = buf;
   const auto copied = stdin_.consume(len, false, [&](std::span<const std::uint8_t> piece) {
     if (!memory_.write(cursor, piece)) return false;

@@ -252,10 +252,13 @@ class kernel {
 
   // --- stdin (fd 0) ---
   // Until attach_stdin(), stdin reads as end of file. After it, reads block
-  // until push_stdin() delivers bytes or close_stdin() marks the end.
-  void attach_stdin() { stdin_attached_ = true; }
+  // until push_stdin() delivers bytes or close_stdin() marks the end (for good:
+  // attaching again does not reopen it).
+  void attach_stdin() {
+    if (stdin_state_ == stdin_state::unattached) stdin_state_ = stdin_state::open;
+  }
   void push_stdin(std::span<const std::uint8_t> bytes) { stdin_.push(bytes); }
-  void close_stdin() { stdin_closed_ = true; }
+  void close_stdin() { stdin_state_ = stdin_state::ended; }
   // fd_read on fd 0: bytes copied, 0 at end of file, would_block, or -EFAULT.
   std::int32_t read_stdin(guest_ptr buf, std::uint32_t len);
 
@@ -458,8 +461,10 @@ class kernel {
   std::optional<std::uint64_t> wake_at_;  // earliest deadline of the blocked call
   std::optional<std::uint64_t> poll_deadline_;
   byte_queue stdin_;
-  bool stdin_attached_ = false;
-  bool stdin_closed_ = false;
+  // unattached: reads are end of file; open: reads wait for push_stdin;
+  // ended: reads return what is queued, then end of file.
+  enum class stdin_state { unattached, open, ended };
+  stdin_state stdin_state_ = stdin_state::unattached;
 };
 
 }  // namespace sb::host
