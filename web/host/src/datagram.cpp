@@ -50,7 +50,8 @@ std::int32_t kernel::bind_datagram(socket& s, std::int32_t object, guest_ptr add
   // Whether the relay can bind is known once the handshake is done; until then wait.
   if (link_ == link_state::handshaking) return block_forever();
   s.local = local;
-  if (!bound_udp_) {  // a plain Wisp (or older) relay has no bound UDP: the address is only recorded
+  if (!relay_has(protocol::sockbridge_feature_bound_udp)) {  // a plain Wisp (or older) relay has no bound UDP: the
+                                                             // address is only recorded
     s.local_binding = binding::address;
     return 0;
   }
@@ -150,7 +151,8 @@ std::int32_t kernel::sock_sendto(std::int32_t fd, guest_ptr buf, std::uint32_t l
       s.state = socket_state::created;
     }
     if (len > max_datagram_bytes) return error(SB_EMSGSIZE);  // before it costs a relay port
-    if (s.state == socket_state::created && bound_udp_ && link_ == link_state::ready)
+    if (s.state == socket_state::created && relay_has(protocol::sockbridge_feature_bound_udp) &&
+        link_ == link_state::ready)
       open_bound_stream(s, object_of(fd));
     if (s.local_binding == binding::relay_port) return send_datagram(s, buf, len, &to);
     if (auto result = connect_datagram(s, object_of(fd), to); result < 0) return result;

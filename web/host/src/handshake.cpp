@@ -53,12 +53,11 @@ void kernel::on_relay_info(const protocol::frame& frame) {
     protocol::sockbridge_offer offer;
     if (auto e = protocol::decode_sockbridge_offer(record->metadata, offer); e != protocol::decode_error::ok)
       return fail_link("relay sent a malformed sockbridge offer: " + std::string(protocol::describe(e)));
-    extension_ = true;
+    sockbridge_ = offer;
     // An older relay without feature bits never limits DATA: no window then.
-    stream_windows_ = offer.has(protocol::sockbridge_feature_stream_windows);
-    bound_udp_ = offer.has(protocol::sockbridge_feature_bound_udp);
     protocol::bytes window;
-    if (stream_windows_) protocol::encode_sockbridge_request(window, {stream_receive_window_bytes});
+    if (relay_has(protocol::sockbridge_feature_stream_windows))
+      protocol::encode_sockbridge_request(window, {stream_receive_window_bytes});
     answer(id::sockbridge, std::move(window));
   }
 

@@ -28,7 +28,7 @@ std::int32_t kernel::listen(socket& s, std::int32_t object, std::int32_t backlog
   if (link_ == link_state::closed) return error(SB_ENETUNREACH);
   // Whether the relay can listen is known once the handshake is done; until then wait.
   if (link_ == link_state::handshaking) return block_forever();
-  if (!extension_) return error(SB_ENOTSUP);
+  if (!extension()) return error(SB_ENOTSUP);
 
   auto local = s.local;
   local.family = s.domain;
@@ -111,7 +111,7 @@ std::int32_t kernel::sock_shutdown(std::int32_t fd, std::int32_t how) {
     s->received = {};
   }
   if ((how & SB_SHUT_WR) && !s->shut.writing()) {
-    if (!extension_) return error(SB_ENOTSUP);  // plain Wisp cannot half-close
+    if (!extension()) return error(SB_ENOTSUP);  // plain Wisp cannot half-close
     s->shut.add(SB_SHUT_WR);
     protocol::bytes frame;
     protocol::encode_shutdown(frame, s->stream_id);

@@ -12,7 +12,7 @@
 namespace sb::host {
 
 bool kernel::take_window(socket& s, std::size_t bytes) {
-  if (!stream_windows_ || s.type != SB_SOCK_STREAM) return true;
+  if (!relay_has(protocol::sockbridge_feature_stream_windows) || s.type != SB_SOCK_STREAM) return true;
   if (bytes > s.receive_window) {
     fail_link("relay broke the byte window: " + std::to_string(bytes) + " bytes of DATA on stream " +
               std::to_string(s.stream_id) + ", which had " + std::to_string(s.receive_window) +
@@ -24,7 +24,7 @@ bool kernel::take_window(socket& s, std::size_t bytes) {
 }
 
 void kernel::release_window(socket& s, std::size_t bytes) {
-  if (!stream_windows_ || s.type != SB_SOCK_STREAM || bytes == 0) return;
+  if (!relay_has(protocol::sockbridge_feature_stream_windows) || s.type != SB_SOCK_STREAM || bytes == 0) return;
   s.read_since_window_update += static_cast<std::uint32_t>(bytes);
   if (s.read_since_window_update < stream_receive_window_bytes / 2) return;
   // A stream whose peer finished, or that closed, gets no more DATA: nothing to grant.

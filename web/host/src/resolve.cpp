@@ -66,7 +66,7 @@ std::int32_t kernel::sock_getaddrinfo(guest_ptr name_ptr, std::uint32_t name_len
   }
   if (link_ == link_state::closed) return error(SB_ENETUNREACH);
   if (link_ == link_state::handshaking) return block_forever();  // extension support not known yet
-  if (!extension_) return error(SB_ENOTSUP);
+  if (!extension()) return error(SB_ENOTSUP);
 
   resolve_ = resolve_request{next_stream_id_++, name, family, false, 0, {}};
   const std::uint8_t wire_family = family == SB_AF_INET ? 4 : family == SB_AF_INET6 ? 6 : 0;

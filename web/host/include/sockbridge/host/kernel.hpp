@@ -27,6 +27,7 @@
 #include "sockbridge/host/byte_queue.hpp"
 #include "sockbridge/host/guest_memory.hpp"
 #include "sockbridge/host/socket_address.hpp"
+#include "sockbridge/protocol/extensions.hpp"
 #include "sockbridge/protocol/wisp.hpp"
 
 namespace sb::host {
@@ -432,9 +433,11 @@ class kernel {
   std::deque<protocol::bytes> held_;                    // waiting for the handshake to finish
   link_state link_ = link_state::handshaking;
   bool open_confirmation_ = false;  // relay confirms connects (Wisp v2 extension 0x05)
-  bool extension_ = false;          // relay speaks the sockbridge extension (0x53)
-  bool stream_windows_ = false;     // relay honours byte windows (sockbridge feature)
-  bool bound_udp_ = false;          // relay serves UDP_BIND / DATAGRAM (sockbridge feature)
+  // The relay's sockbridge extension (0x53) offer, none from a plain Wisp server: its features
+  // (byte windows, bound UDP) exist only with the extension.
+  std::optional<protocol::sockbridge_offer> sockbridge_;
+  bool extension() const { return sockbridge_.has_value(); }
+  bool relay_has(std::uint8_t feature) const { return sockbridge_ && sockbridge_->has(feature); }
   struct credentials {
     std::string username;
     std::string password;
