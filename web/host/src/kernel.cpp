@@ -415,10 +415,7 @@ void kernel::fail_link(std::string message, std::int32_t opening_errno) {
   }
   fd_by_stream_.clear();
   embryos_.clear();
-  if (resolve_ && !resolve_->done) {
-    resolve_->done = true;
-    resolve_->status = resolve_status_link_lost;
-  }
+  if (resolve_ && !resolve_->status) resolve_->status = resolve_status_link_lost;
 }
 
 }  // namespace sb::host

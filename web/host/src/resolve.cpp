@@ -57,18 +57,18 @@ std::int32_t kernel::sock_getaddrinfo(guest_ptr name_ptr, std::uint32_t name_len
 
   if (auto literal = parse_literal(name)) {
     if (family != SB_AF_UNSPEC && literal->family != family) return error(SB_ENOENT);
-    resolve_ = resolve_request{0, name, family, true, 0, {*literal}};
+    resolve_ = resolve_request{0, name, family, 0, {*literal}};
     return write_resolve_result(out, max);
   }
   if (resolve_ && resolve_->name == name && resolve_->family == family) {
-    if (!resolve_->done) return block_forever();
+    if (!resolve_->status) return block_forever();
     return write_resolve_result(out, max);
   }
   if (link_ == link_state::closed) return error(SB_ENETUNREACH);
   if (link_ == link_state::handshaking) return block_forever();  // extension support not known yet
   if (!extension()) return error(SB_ENOTSUP);
 
-  resolve_ = resolve_request{next_stream_id_++, name, family, false, 0, {}};
+  resolve_ = resolve_request{next_stream_id_++, name, family, std::nullopt, {}};
   const std::uint8_t wire_family = family == SB_AF_INET ? 4 : family == SB_AF_INET6 ? 6 : 0;
   protocol::bytes frame;
   protocol::encode_resolve(frame, resolve_->request_id, {wire_family, name});
@@ -79,7 +79,7 @@ std::int32_t kernel::sock_getaddrinfo(guest_ptr name_ptr, std::uint32_t name_len
 std::int32_t kernel::write_resolve_result(guest_ptr out, std::uint32_t max) {
   const auto result = std::move(*resolve_);
   resolve_.reset();
-  if (result.status != 0) return error(resolve_errno(result.status));
+  if (*result.status != 0) return error(resolve_errno(*result.status));
   std::uint32_t written = 0;
   for (const auto& address : result.addresses) {
     if (written == max) break;
@@ -92,18 +92,17 @@ std::int32_t kernel::write_resolve_result(guest_ptr out, std::uint32_t max) {
 }
 
 void kernel::on_resolved(const protocol::frame& frame) {
-  if (!resolve_ || resolve_->done || resolve_->request_id != frame.stream_id) return;  // stale answer
+  if (!resolve_ || resolve_->status || resolve_->request_id != frame.stream_id) return;  // stale answer
   protocol::resolved_payload answer;
   if (protocol::decode_resolved(frame.payload, answer) != protocol::decode_error::ok)
     return fail_link("relay sent a malformed RESOLVED");
-  resolve_->done = true;
   resolve_->status = answer.status;
   for (const auto& e : answer.addresses) {
     auto address = from_wire(e);
     address.port = 0;  // a lookup has no port; the guest's getaddrinfo sets it
     if (resolve_->family == SB_AF_UNSPEC || resolve_->family == address.family) resolve_->addresses.push_back(address);
   }
-  if (resolve_->status == 0 && resolve_->addresses.empty())
+  if (*resolve_->status == 0 && resolve_->addresses.empty())
     resolve_->status = static_cast<std::uint8_t>(protocol::close_reason::name_not_found);
 }
 

@@ -453,8 +453,7 @@ class kernel {
     std::uint32_t request_id = 0;
     std::string name;
     std::int32_t family = SB_AF_UNSPEC;
-    bool done = false;
-    std::uint8_t status = 0;
+    std::optional<std::uint8_t> status;  // once answered: 0 with the addresses, else why not
     std::vector<socket_address> addresses;
   };
   std::optional<resolve_request> resolve_;  // the one name lookup in flight (the guest is single-threaded)
