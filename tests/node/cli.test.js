@@ -2,29 +2,19 @@
 // HTTP servers on 127.0.0.1 and ::1, the http_client guest's Asyncify build.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { closedPort, startHttpServer, startRelay, siteDir } from '../browser/fixtures.js';
-import { runCli } from './run_cli.js';
+import { closedPort, siteDir } from '../browser/fixtures.js';
+import { relayAndHttpServer, runCli } from './run_cli.js';
 
 const guest = `${siteDir}/guests/http_client.wasm`;
 
-let relay;
-let http;
-before(async () => {
-  relay = await startRelay(['--dev']);
-  http = await startHttpServer();
-});
-after(() => {
-  relay.process.kill('SIGTERM');
-  http.server.closeAllConnections();
-  http.server.close();
-});
+const servers = relayAndHttpServer(() => ['--dev']);
 
-const wispUrl = () => `ws://127.0.0.1:${relay.port}/wisp/`;
+const wispUrl = () => `ws://127.0.0.1:${servers.relay.port}/wisp/`;
 
 test('cli passes the guest stdout through and exits 0', async () => {
-  const result = await runCli([guest, '127.0.0.1', String(http.port), '/hello', '--relay', wispUrl()]);
+  const result = await runCli([guest, '127.0.0.1', String(servers.http.port), '/hello', '--relay', wispUrl()]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^HTTP\/1\.1 200 OK\r\n/);
   assert.match(result.stdout, /hello from a real TCP server\n$/);

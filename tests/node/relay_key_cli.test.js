@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { siteDir, startHttpServer, startRelay } from '../browser/fixtures.js';
-import { runCli } from './run_cli.js';
+import { siteDir } from '../browser/fixtures.js';
+import { relayAndHttpServer, runCli } from './run_cli.js';
 
 const guest = `${siteDir}/guests/http_client.wasm`;
 
@@ -27,8 +27,7 @@ function newPemKey() {
 }
 
 let dir = '';
-let relay;
-let http;
+let keys = '';
 const files = { pem: '', openssh: '', stranger: '', rsa: '', publicOnly: '' };
 
 before(async () => {
@@ -43,33 +42,27 @@ before(async () => {
   files.publicOnly = `${files.openssh}.pub`;
   files.rsa = path.join(dir, 'id_rsa');
   execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', files.rsa]);
-  const keys = path.join(dir, 'authorized_keys');
+  keys = path.join(dir, 'authorized_keys');
   writeFileSync(keys, `${authorized.publicPem}${readFileSync(files.publicOnly, 'utf8')}`);
-  relay = await startRelay(['--dev', '--authorized-keys', keys]);
-  http = await startHttpServer();
 });
-after(() => {
-  relay.process.kill('SIGTERM');
-  http.server.closeAllConnections();
-  http.server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => rmSync(dir, { recursive: true, force: true }));
+const servers = relayAndHttpServer(() => ['--dev', '--authorized-keys', keys]);
 
 const fetchHello = (/** @type {string[]} */ options) =>
-  runCli([guest, '127.0.0.1', String(http.port), '/hello', '--relay', `ws://127.0.0.1:${relay.port}/wisp/`, ...options]);
+  runCli([guest, '127.0.0.1', String(servers.http.port), '/hello', '--relay', `ws://127.0.0.1:${servers.relay.port}/wisp/`, ...options]);
 
 test('a PKCS#8 key the relay lists logs in, and the guest fetches through it', async () => {
   const result = await fetchHello(['--relay-key', files.pem]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /hello from a real TCP server\n$/);
-  assert.ok(relay.log.some((line) => line.includes('"session_login"') && line.includes('"key:')), relay.log.join('\n'));
+  assert.ok(servers.relay.log.some((line) => line.includes('"session_login"') && line.includes('"key:')), servers.relay.log.join('\n'));
 });
 
 test('an OpenSSH private key from ssh-keygen logs in, named by its comment in the relay log', async () => {
   const result = await fetchHello(['--relay-key', files.openssh]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /hello from a real TCP server\n$/);
-  assert.ok(relay.log.some((line) => line.includes('"user":"key:carol@desk"')), relay.log.join('\n'));
+  assert.ok(servers.relay.log.some((line) => line.includes('"user":"key:carol@desk"')), servers.relay.log.join('\n'));
 });
 
 test('a key the relay does not list is refused: EACCES for the connect and 0xc1 in plain words', async () => {

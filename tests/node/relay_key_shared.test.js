@@ -12,7 +12,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { siteDir, startHttpServer, startRelay } from '../browser/fixtures.js';
+import { siteDir } from '../browser/fixtures.js';
+import { relayAndHttpServer } from './run_cli.js';
 import { RelayConnection, run } from '../../shim-js/src/embed.js';
 
 if (!globalThis.WebSocket) /** @type {any} */ (globalThis).WebSocket = (await import('ws')).WebSocket;
@@ -27,21 +28,14 @@ const other = newKey();
 const pkcs8 = (/** @type {crypto.KeyObject} */ key) => /** @type {string} */ (key.export({ format: 'pem', type: 'pkcs8' }));
 
 let dir = '';
-let relay;
-let http;
+let keys = '';
 before(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'sockbridge-shared-keys-'));
-  const keys = path.join(dir, 'authorized_keys');
+  keys = path.join(dir, 'authorized_keys');
   writeFileSync(keys, `${listed.publicKey.export({ format: 'pem', type: 'spki' })}${other.publicKey.export({ format: 'pem', type: 'spki' })}`);
-  relay = await startRelay(['--dev', '--authorized-keys', keys]);
-  http = await startHttpServer();
 });
-after(() => {
-  relay.process.kill('SIGTERM');
-  http.server.closeAllConnections();
-  http.server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => rmSync(dir, { recursive: true, force: true }));
+const servers = relayAndHttpServer(() => ['--dev', '--authorized-keys', keys]);
 
 /** Fetches /hello with this key over `connection`; resolves to what the run printed and reported. */
 async function fetchHello(/** @type {RelayConnection} */ connection, /** @type {string} */ relayKey) {
@@ -49,7 +43,7 @@ async function fetchHello(/** @type {RelayConnection} */ connection, /** @type {
   result.code = await run({
     guest: httpClient,
     programName: 'http_client',
-    args: ['127.0.0.1', String(http.port), '/hello'],
+    args: ['127.0.0.1', String(servers.http.port), '/hello'],
     relay: connection,
     relayKey,
     blocking: 'asyncify',
@@ -62,11 +56,11 @@ async function fetchHello(/** @type {RelayConnection} */ connection, /** @type {
   return result;
 }
 
-const sessionsOpened = () => relay.log.filter((/** @type {string} */ line) => line.includes('"session_open"')).length;
+const sessionsOpened = () => servers.relay.log.filter((/** @type {string} */ line) => line.includes('"session_open"')).length;
 
 test('runs with the same key share one session and its login', async () => {
   const before = sessionsOpened();
-  const connection = new RelayConnection(`ws://127.0.0.1:${relay.port}/wisp/`);
+  const connection = new RelayConnection(`ws://127.0.0.1:${servers.relay.port}/wisp/`);
   const results = await Promise.all([fetchHello(connection, pkcs8(listed.privateKey)), fetchHello(connection, pkcs8(listed.privateKey))]);
   connection.dispose();
   for (const result of results) {
@@ -77,7 +71,7 @@ test('runs with the same key share one session and its login', async () => {
 });
 
 test('a run with another key on the same connection is refused, naming relayKey', async () => {
-  const connection = new RelayConnection(`ws://127.0.0.1:${relay.port}/wisp/`);
+  const connection = new RelayConnection(`ws://127.0.0.1:${servers.relay.port}/wisp/`);
   const first = await fetchHello(connection, pkcs8(listed.privateKey));
   assert.equal(first.code, 0, first.statuses.join('\n'));
   const second = await fetchHello(connection, pkcs8(other.privateKey));

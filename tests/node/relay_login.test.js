@@ -3,27 +3,17 @@
 // _PASSWORD, passed to run() as relayAuth) let the guest fetch a page; none or
 // wrong ones fail its connect with EACCES and say why; the MOTD is shown.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { startHttpServer, startRelay, siteDir } from '../browser/fixtures.js';
-import { runCli } from './run_cli.js';
+import { siteDir } from '../browser/fixtures.js';
+import { relayAndHttpServer, runCli } from './run_cli.js';
 
 const guest = `${siteDir}/guests/http_client.wasm`;
 
-let relay;
-let http;
-before(async () => {
-  relay = await startRelay(['--dev', '--user', 'alice:correct horse', '--motd', 'Test relay: be kind.']);
-  http = await startHttpServer();
-});
-after(() => {
-  relay.process.kill('SIGTERM');
-  http.server.closeAllConnections();
-  http.server.close();
-});
+const servers = relayAndHttpServer(() => ['--dev', '--user', 'alice:correct horse', '--motd', 'Test relay: be kind.']);
 
 const fetchHello = (/** @type {Record<string, string>} */ env) =>
-  runCli([guest, '127.0.0.1', String(http.port), '/hello', '--relay', `ws://127.0.0.1:${relay.port}/wisp/`], env);
+  runCli([guest, '127.0.0.1', String(servers.http.port), '/hello', '--relay', `ws://127.0.0.1:${servers.relay.port}/wisp/`], env);
 
 test('the right login lets the guest through, and the MOTD is shown', async () => {
   const result = await fetchHello({ SOCKBRIDGE_RELAY_USER: 'alice', SOCKBRIDGE_RELAY_PASSWORD: 'correct horse' });

@@ -1,6 +1,9 @@
 // Runs the Node CLI runner (shim-js/cli.js) as a child process and collects
 // what a person at a terminal would see: stdout, stderr and the exit code.
 import { spawn } from 'node:child_process';
+import { after, before } from 'node:test';
+
+import { startHttpServer, startRelay } from '../browser/fixtures.js';
 
 const cli = new URL('../../shim-js/cli.js', import.meta.url).pathname;
 
@@ -35,4 +38,25 @@ export function runCli(args, env = {}, { timeoutMs, onStdout } = {}) {
       resolve({ code, stdout, stderr, timedOut });
     });
   });
+}
+
+/**
+ * A real relay and the /hello HTTP server (tests/browser/fixtures.js) for one test file: both start
+ * before its tests, after the hooks the file registered earlier (so `relayArgs` may read files they
+ * wrote), and stop after them. Tests read `servers.relay` and `servers.http`.
+ * @param {() => string[]} relayArgs  the relay's flags, asked for when it starts
+ */
+export function relayAndHttpServer(relayArgs) {
+  /** @type {{ relay: Awaited<ReturnType<typeof startRelay>>, http: Awaited<ReturnType<typeof startHttpServer>> }} */
+  const servers = /** @type {any} */ ({});
+  before(async () => {
+    servers.relay = await startRelay(relayArgs());
+    servers.http = await startHttpServer();
+  });
+  after(() => {
+    servers.relay?.process.kill('SIGTERM');
+    servers.http?.server.closeAllConnections();
+    servers.http?.server.close();
+  });
+  return servers;
 }

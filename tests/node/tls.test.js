@@ -11,8 +11,8 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { after, before, test } from 'node:test';
 
-import { relayBinary, siteDir, startHttpServer, startRelay } from '../browser/fixtures.js';
-import { runCli } from './run_cli.js';
+import { relayBinary, siteDir } from '../browser/fixtures.js';
+import { relayAndHttpServer, runCli } from './run_cli.js';
 
 const guest = `${siteDir}/guests/http_client.wasm`;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sockbridge-tls-'));
@@ -52,23 +52,13 @@ function plainHttpReply(port) {
   });
 }
 
-let relay;
-let http;
-before(async () => {
-  makeCertificate();
-  relay = await startRelay(['--dev', '--tls-cert', cert, '--tls-key', key]);
-  http = await startHttpServer();
-});
-after(() => {
-  relay.process.kill('SIGTERM');
-  http.server.closeAllConnections();
-  http.server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+before(makeCertificate);
+after(() => rmSync(dir, { recursive: true, force: true }));
+const servers = relayAndHttpServer(() => ['--dev', '--tls-cert', cert, '--tls-key', key]);
 
 test('health check and site are served over https', async () => {
-  assert.deepEqual(await httpsGet(relay.port, '/healthz'), { status: 200, body: 'ok\n' });
-  const page = await httpsGet(relay.port, '/');
+  assert.deepEqual(await httpsGet(servers.relay.port, '/healthz'), { status: 200, body: 'ok\n' });
+  const page = await httpsGet(servers.relay.port, '/');
   assert.equal(page.status, 200);
   assert.match(page.body, /<title>/);
 });
@@ -109,7 +99,7 @@ function tlsCloseRecords(port) {
 }
 
 test('the relay ends an https connection with a TLS close_notify', async () => {
-  const { reply, types } = await tlsCloseRecords(relay.port);
+  const { reply, types } = await tlsCloseRecords(servers.relay.port);
   assert.match(reply, /^HTTP\/1\.1 200 OK\r\n/);
   const alert = 21;
   const applicationData = 23;
@@ -118,12 +108,12 @@ test('the relay ends an https connection with a TLS close_notify', async () => {
 });
 
 test('a plain-text client gets no HTTP answer from a TLS port', async () => {
-  const reply = await plainHttpReply(relay.port);
+  const reply = await plainHttpReply(servers.relay.port);
   assert.doesNotMatch(reply, /HTTP\/1\.1/);
 });
 
 test('a guest fetches a page through wss://', async () => {
-  const result = await runCli([guest, '127.0.0.1', String(http.port), '/hello', '--relay', `wss://127.0.0.1:${relay.port}/wisp/`], {
+  const result = await runCli([guest, '127.0.0.1', String(servers.http.port), '/hello', '--relay', `wss://127.0.0.1:${servers.relay.port}/wisp/`], {
     NODE_EXTRA_CA_CERTS: cert,
   });
   assert.equal(result.code, 0, result.stderr);
@@ -132,7 +122,7 @@ test('a guest fetches a page through wss://', async () => {
 });
 
 test('a client that does not trust the certificate is told why it could not connect', async () => {
-  const result = await runCli([guest, '127.0.0.1', String(http.port), '/hello', '--relay', `wss://127.0.0.1:${relay.port}/wisp/`]);
+  const result = await runCli([guest, '127.0.0.1', String(servers.http.port), '/hello', '--relay', `wss://127.0.0.1:${servers.relay.port}/wisp/`]);
   assert.equal(result.code, 1);
   assert.equal(result.stdout, '');
   assert.match(result.stderr, /could not connect to the relay at wss:\/\/127\.0\.0\.1:\d+\/wisp\/ \(self[- ]signed certificate\)/);
