@@ -67,9 +67,10 @@ test('Stop ends a guest spinning without system calls at once, and its TCP conne
   await expect(page.locator('#exit-code')).toHaveText('stopped');
   await expect(page.locator('#output')).toContainText('Stopped.');
   // How long Stop takes is bench/browser's to measure (not a timed assert on a
-  // loaded machine); here the page must have marked both ends of it.
-  const stopMs = await page.evaluate(() => performance.measure('stop', 'sockbridge-stop', 'sockbridge-stopped').duration);
-  expect(stopMs).toBeGreaterThan(0);
+  // loaded machine); here the page must have marked both ends of it, once.
+  // (A duration could be 0: Firefox rounds performance.now() to 1 ms.)
+  const marks = await page.evaluate(() => ['sockbridge-stop', 'sockbridge-stopped'].map((name) => performance.getEntriesByName(name, 'mark').length));
+  expect(marks).toEqual([1, 1]);
   await expect.poll(() => peer.clients[0].ended).toBe(true);
   // The page can run the next program.
   await page.getByRole('button', { name: 'Run' }).click();
