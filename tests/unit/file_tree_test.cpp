@@ -221,6 +221,9 @@ TEST_F(wasi_files_test, write_opens_are_erofs_and_writes_to_a_file_are_ebadf) {
   EXPECT_EQ(open("etc/app.conf", oflags_trunc), SB_EROFS);
   EXPECT_EQ(open("etc/app.conf", oflags_creat), SB_EROFS);
   EXPECT_EQ(open("etc/new.conf", oflags_creat | oflags_excl), SB_EROFS);
+  EXPECT_EQ(open("etc", 0, right_fd_read | right_fd_write), SB_EISDIR) << "as Linux answers open(dir, O_RDWR)";
+  EXPECT_EQ(open("etc", oflags_creat), SB_EISDIR);
+  EXPECT_EQ(open("etc", oflags_trunc), SB_EISDIR);
   const auto fd = open_fd("etc/app.conf");
   put_text(buffer_at, "x");
   put_iovec(iovs_at, buffer_at, 1);

@@ -225,6 +225,10 @@ std::int32_t wasi_preview1::path_open(std::int32_t dirfd, std::uint32_t lookup_f
   const node* target = nullptr;
   if (auto e = resolve_at(dirfd, path, path_len, target))
     return e == SB_ENOENT && (oflags & oflags_creat) ? SB_EROFS : e;
+  // As on Linux, a directory opened to write, create or truncate is EISDIR, not EROFS.
+  if (target->kind == node_kind::directory && !(oflags & oflags_excl) &&
+      ((oflags & (oflags_creat | oflags_trunc)) || (rights_base & write_rights)))
+    return SB_EISDIR;
   // /dev/null alone takes writes (and drops them): servers point stdout at it.
   const bool writable = target->kind == node_kind::character_device && target->device_kind == file_tree::device::null;
   if ((oflags & oflags_excl) ||
