@@ -1,9 +1,12 @@
 // bench/browser: a guest's sockets against the browser's own limit (issue 6),
-// measured, never asserted. In one Chromium page, over 127.0.0.1:
+// measured, never asserted. In one page of each engine, over 127.0.0.1:
 //   1. Download: a guest (`transfer drain`) reads 64 MiB from a TCP server
 //      through the full path (host kernel, WebSocket, relay), vs plain
 //      JavaScript in the same page receiving the same bytes from the same relay
-//      over a raw WebSocket (a minimal Wisp v1 client: CONNECT, count DATA).
+//      over a raw WebSocket (a minimal Wisp v1 client: CONNECT, count DATA),
+//      once on the page and once in a dedicated Worker of its own (the
+//      engine's Worker WebSocket, with no guest: the floor for a guest whose
+//      WebSocket is in its Worker).
 //   2. Round trips: 32-byte ping-pong with an echo server, from a guest
 //      (`transfer pingpong`) vs from plain JavaScript over a raw WebSocket.
 //   3. Page responsiveness (issue 18): while `cpu_spin -t SECONDS` (a guest
@@ -15,24 +18,28 @@
 //      stopped (run()'s signal aborted) and timed from abort() to run()
 //      settling, the same span the demo page's Stop measures; --stops times
 //      per blocking mode.
-// Guests run with JSPI and with Asyncify, each in a Web Worker (run()'s
-// default) with its relay WebSocket in the Worker (relaySocket: 'worker', the
-// default in Chromium and Firefox) and on the page (relaySocket: 'page', the
-// default elsewhere), and on the page's main thread (thread: 'main'). Runs alternate
-// guest/raw so load drifts hit both alike; medians and ratios are reported.
-// Chromium is driven by Playwright, Firefox ESR by puppeteer-core over
-// WebDriver BiDi (the same page calls: goto, evaluate, mouse.click).
+// Guests run with JSPI (where the engine has it) and with Asyncify, each in a
+// Web Worker (run()'s default) with its relay WebSocket in the Worker
+// (relaySocket: 'worker', the default in Chromium and Firefox) and on the page
+// (relaySocket: 'page', the default elsewhere: WebKitGTK), and on the page's
+// main thread (thread: 'main'). Runs alternate guest/raw so load drifts hit
+// both alike; medians and ratios are reported. Chromium is driven by
+// Playwright, Firefox ESR and WebKitGTK by the browser tests' drivers
+// (tests/browser/engines/: WebDriver BiDi, and WebKitWebDriver with
+// MiniBrowser on an Xvfb display of its own); the same page calls: goto,
+// evaluate, a click at a point of the viewport.
 // Needs a built tree (./scripts/build). Prints Markdown.
 //   node bench/browser/bench.mjs [--runs 5] [--mib 64] [--round-trips 2000]
-//        [--browsers chromium,firefox] [--spins 3] [--spin-seconds 3] [--stops 20]
+//        [--browsers chromium,firefox,webkit] [--spins 3] [--spin-seconds 3] [--stops 20]
 // (--spins 0 / --stops 0 leave out the click delay / Stop sections.)
 // bench/browser/profile.mjs shows where one run's time goes, per thread.
 import { chromium } from '@playwright/test';
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
-import puppeteer from 'puppeteer-core';
 
+import { launchFirefox } from '../../tests/browser/engines/firefox.js';
+import { launchWebKit } from '../../tests/browser/engines/webkit.js';
 import { startRelay } from '../../tests/browser/fixtures.js';
 
 const { values } = parseArgs({
@@ -40,7 +47,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     mib: { type: 'string', default: '64' },
     'round-trips': { type: 'string', default: '2000' },
-    browsers: { type: 'string', default: 'chromium,firefox' },
+    browsers: { type: 'string', default: 'chromium,firefox,webkit' },
     spins: { type: 'string', default: '3' },
     'spin-seconds': { type: 'string', default: '3' },
     stops: { type: 'string', default: '20' },
@@ -53,14 +60,13 @@ const spins = Number(values.spins);
 const spinSeconds = Number(values['spin-seconds']);
 const stops = Number(values.stops);
 const browsers = values.browsers.split(',');
-for (const name of browsers) if (name !== 'chromium' && name !== 'firefox') throw new Error(`--browsers: unknown browser ${name}`);
+for (const name of browsers) if (!['chromium', 'firefox', 'webkit'].includes(name)) throw new Error(`--browsers: unknown browser ${name}`);
 /** Where the guest runs: thread and, for a Worker, where its relay WebSocket lives (run()'s relaySocket). */
 const PLACES = {
-  worker: { thread: 'worker', relaySocket: 'page', label: 'Worker (WebSocket on the page)' },
-  'worker-ws': { thread: 'worker', relaySocket: 'worker', label: 'Worker (WebSocket in the Worker: the default)' },
+  worker: { thread: 'worker', relaySocket: 'page', label: 'Worker, WebSocket on the page' },
+  'worker-ws': { thread: 'worker', relaySocket: 'worker', label: 'Worker, WebSocket in the Worker' },
   main: { thread: 'main', relaySocket: 'page', label: 'main thread' },
 };
-const BLOCKINGS = /** @type {const} */ (['jspi', 'asyncify']);
 
 /** @param {(socket: net.Socket) => void} onConnection @returns {Promise<net.Server>} */
 function listen(onConnection) {
@@ -84,13 +90,15 @@ const echo = await listen((socket) => {
 });
 
 /**
- * Plain JavaScript in the page: a raw WebSocket to the relay speaking Wisp v1
- * by hand, one TCP stream. 'download' counts DATA bytes until CLOSE;
- * 'pingpong' sends `size` bytes and waits for them back, `count` times.
- * Returns seconds (download) or the median and p90 round trip in µs.
+ * Plain JavaScript, run in the browser (its source is sent there): a raw
+ * WebSocket to the relay speaking Wisp v1 by hand, one TCP stream.
+ * 'download' counts DATA bytes until CLOSE; 'pingpong' sends `size` bytes and
+ * waits for them back, `count` times. Resolves to seconds (download) or the
+ * median, p90 and mean round trip in µs.
+ * @param {any} job
  */
-function rawInPage(page, job) {
-  return page.evaluate((job) => new Promise((resolve, reject) => {
+function rawClient(job) {
+  return new Promise((resolve, reject) => {
     const socket = new WebSocket(job.wisp);
     socket.binaryType = 'arraybuffer';
     const frame = (type, stream, body) => {
@@ -147,7 +155,29 @@ function rawInPage(page, job) {
         resolve({ seconds: (performance.now() - started) / 1000, received });
       }
     };
-  }), job);
+  });
+}
+
+/**
+ * Runs rawClient in the page, or (inWorker) in a dedicated Worker the page
+ * starts for it from a blob: script, and returns what it resolved to.
+ * @param {any} page @param {any} job @param {boolean} inWorker
+ */
+function rawRun(page, job, inWorker) {
+  return page.evaluate(({ source, job, inWorker }) => {
+    if (!inWorker) return (0, eval)(`(${source})`)(job);
+    const script = `onmessage = ({ data }) => (${source})(data).then((value) => postMessage({ value }), (error) => postMessage({ error: String(error) }));`;
+    const url = URL.createObjectURL(new Blob([script], { type: 'text/javascript' }));
+    const worker = new Worker(url);
+    return new Promise((resolve, reject) => {
+      worker.onmessage = ({ data }) => (data.error ? reject(new Error(data.error)) : resolve(data.value));
+      worker.onerror = (event) => reject(new Error(`raw client Worker: ${event.message}`));
+      worker.postMessage(job);
+    }).finally(() => {
+      worker.terminate();
+      URL.revokeObjectURL(url);
+    });
+  }, { source: rawClient.toString(), job, inWorker });
 }
 
 /** @param {number[]} xs */
@@ -217,7 +247,7 @@ async function clickDelays(page, options) {
   const deadline = Date.now() + (spinSeconds + 30) * 1000;
   for (;;) {
     sent.push(Date.now());
-    await page.mouse.click(40, 20);
+    await page.clickAt(40, 20);
     await new Promise((resolve) => setTimeout(resolve, 20));
     const spin = await page.evaluate(() => /** @type {any} */ (window).spin);
     if (spin.ended || Date.now() > deadline) break;
@@ -263,26 +293,64 @@ async function stopDelay(page, options) {
   });
 }
 
-/** @param {string} name */
+/** The viewport of every engine's page (the browser tests' too). */
+const VIEWPORT = { width: 1280, height: 720 };
+
+/**
+ * Starts an engine. Its pages answer evaluate, goto and clickAt (a click at a
+ * point of the viewport through the engine's own input): Playwright's page
+ * for Chromium, the browser tests' drivers (engines/) for Firefox and WebKit.
+ * @param {string} name
+ * @returns {Promise<{ newPage(): Promise<any>, close(): Promise<void> }>}
+ */
 async function launch(name) {
   if (name === 'chromium') {
     const browser = await chromium.launch({
       executablePath: process.env.SOCKBRIDGE_CHROMIUM ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu'],
     });
-    return { browser, version: `Chromium ${browser.version()}`, newPage: () => browser.newPage(), close: () => browser.close() };
+    return {
+      async newPage() {
+        const page = await browser.newPage({ viewport: VIEWPORT });
+        return {
+          evaluate: (/** @type {any} */ fn, /** @type {any} */ arg) => page.evaluate(fn, arg),
+          goto: (/** @type {string} */ url) => page.goto(url),
+          clickAt: (/** @type {number} */ x, /** @type {number} */ y) => page.mouse.click(x, y),
+        };
+      },
+      close: () => browser.close(),
+    };
   }
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: process.env.SOCKBRIDGE_FIREFOX ?? '/usr/bin/firefox-esr',
-    protocol: 'webDriverBiDi',
-    headless: true,
-  });
-  return { browser, version: await browser.version(), newPage: () => browser.newPage(), close: () => browser.close() };
+  return (name === 'firefox' ? launchFirefox : launchWebKit)({ viewport: VIEWPORT });
 }
 
 /**
- * @param {string} name  chromium | firefox
+ * What the engine is and does by default, asked in the page: its name and
+ * version, the blocking modes it has, and where run() puts a Worker's relay
+ * WebSocket when not told (worker_run.js's defaultRelaySocket).
+ * @param {any} page
+ * @returns {Promise<{ agent: string, jspi: boolean, relaySocket: 'page' | 'worker' }>}
+ */
+function engineFacts(page) {
+  return page.evaluate(async () => {
+    const { defaultRelaySocket } = await import('/shim-js/src/worker_run.js');
+    const wasm = /** @type {any} */ (WebAssembly);
+    return { agent: navigator.userAgent, jspi: typeof wasm.Suspending === 'function', relaySocket: defaultRelaySocket() };
+  });
+}
+
+/** The browser and version in a user agent string, for the tables' titles. @param {string} agent */
+function engineName(agent) {
+  const firefox = /Firefox\/([\d.]+)/.exec(agent);
+  if (firefox) return `Firefox ${firefox[1]}`;
+  const chrome = /(?:HeadlessChrome|Chrome|Chromium)\/([\d.]+)/.exec(agent);
+  if (chrome) return `Chromium ${chrome[1]}`;
+  const webkit = /AppleWebKit\/([\d.]+)/.exec(agent);
+  return webkit ? `WebKitGTK (AppleWebKit/${webkit[1]})` : agent;
+}
+
+/**
+ * @param {string} name  chromium | firefox | webkit
  * @param {string} wisp  the relay's Wisp URL
  * @param {string} origin  the relay's http:// origin (it serves the site)
  */
@@ -291,18 +359,23 @@ async function benchBrowser(name, wisp, origin) {
   try {
     const page = await browser.newPage();
     await page.goto(`${origin}/healthz`);
-    const paths = ['raw', ...Object.keys(PLACES).flatMap((place) => BLOCKINGS.map((blocking) => `${place} ${blocking}`))];
+    const facts = await engineFacts(page);
+    const blockings = facts.jspi ? ['jspi', 'asyncify'] : ['asyncify'];
+    const guestPaths = Object.keys(PLACES).flatMap((place) => blockings.map((blocking) => `${place} ${blocking}`));
+    const paths = ['raw', 'raw-worker', ...guestPaths];
     /** @type {Record<string, number[]>} */
     const download = Object.fromEntries(paths.map((path) => [path, []]));
     /** @type {Record<string, { median: number, p90: number, mean: number }[]>} */
     const rtt = Object.fromEntries(paths.map((path) => [path, []]));
     for (let run = 0; run < runs; run++) {
-      const raw = await rawInPage(page, { wisp, port: portOf(source), kind: 'download' });
-      if (raw.received !== bytes) throw new Error(`raw WebSocket received ${raw.received} of ${bytes} bytes`);
-      download.raw.push(raw.seconds);
-      rtt.raw.push(await rawInPage(page, { wisp, port: portOf(echo), kind: 'pingpong', count: roundTrips }));
+      for (const [path, inWorker] of /** @type {const} */ ([['raw', false], ['raw-worker', true]])) {
+        const raw = await rawRun(page, { wisp, port: portOf(source), kind: 'download' }, inWorker);
+        if (raw.received !== bytes) throw new Error(`raw WebSocket (${path}) received ${raw.received} of ${bytes} bytes`);
+        download[path].push(raw.seconds);
+        rtt[path].push(await rawRun(page, { wisp, port: portOf(echo), kind: 'pingpong', count: roundTrips }, inWorker));
+      }
       for (const [place, { thread, relaySocket }] of Object.entries(PLACES)) {
-        for (const blocking of BLOCKINGS) {
+        for (const blocking of blockings) {
           const path = `${place} ${blocking}`;
           const got = await runGuest(page, { guest: 'transfer', args: ['drain', '127.0.0.1', String(portOf(source))], relay: wisp, blocking, thread, relaySocket });
           const match = /^received (\d+) sha256 - seconds ([\d.]+)/.exec(got.stdout);
@@ -317,7 +390,8 @@ async function benchBrowser(name, wisp, origin) {
         }
       }
     }
-    console.log(`## bench/browser — guest vs raw WebSocket in one ${browser.version} page (${runs} runs, ${values.mib} MiB, ${roundTrips} × 32-byte round trips)\n`);
+    console.log(`## bench/browser — guest vs raw WebSocket in one ${engineName(facts.agent)} page (${runs} runs, ${values.mib} MiB, ${roundTrips} × 32-byte round trips)\n`);
+    console.log(`${facts.agent}; run()'s default: a Worker with its WebSocket ${facts.relaySocket === 'worker' ? 'in the Worker' : 'on the page'}${facts.jspi ? '' : '; no JSPI'}.\n`);
     console.log('| path | download MB/s (median) | of raw | round trip mean µs (median) | × raw | round trip p50 µs | p90 µs |');
     console.log('|---|---|---|---|---|---|---|');
     const rawMbps = mbps(median(download.raw));
@@ -328,22 +402,26 @@ async function benchBrowser(name, wisp, origin) {
       const p50 = median(rtt[path].map((r) => r.median));
       const p90 = median(rtt[path].map((r) => r.p90));
       const [place, blocking] = path.split(' ');
-      const label = path === 'raw' ? 'plain JS, raw WebSocket' : `guest, ${PLACES[/** @type {keyof typeof PLACES} */ (place)].label}, ${blocking}`;
+      const where = PLACES[/** @type {keyof typeof PLACES} */ (place)];
+      const isDefault = where?.thread === 'worker' && where.relaySocket === facts.relaySocket;
+      const label =
+        path === 'raw' ? 'plain JS, raw WebSocket on the page'
+        : path === 'raw-worker' ? 'plain JS, raw WebSocket in a dedicated Worker'
+        : `guest, ${where.label}${isDefault ? ' (the default)' : ''}, ${blocking}`;
       console.log(`| ${label} | ${speed.toFixed(1)} | ${(100 * speed / rawMbps).toFixed(0)} % | ${mean.toFixed(0)} | ${(mean / rawMean).toFixed(2)} | ${p50.toFixed(0)} | ${p90.toFixed(0)} |`);
     }
     console.log('\nPer run, download seconds:', JSON.stringify(download));
 
-    if (spins > 0) await clickSection(page, wisp);
-    if (stops > 0) await stopSection(page, wisp);
+    if (spins > 0) await clickSection(page, wisp, blockings[0]);
+    if (stops > 0) await stopSection(page, wisp, blockings);
     console.log('');
   } finally {
     await browser.close();
   }
 }
 
-/** Click delays while a guest spins, Worker vs main thread. @param {any} page @param {string} wisp */
-async function clickSection(page, wisp) {
-  const blocking = 'jspi';
+/** Click delays while a guest spins, Worker vs main thread. @param {any} page @param {string} wisp @param {string} blocking */
+async function clickSection(page, wisp, blocking) {
   console.log(`\n### Click delay while cpu_spin -t ${spinSeconds} runs (${blocking}, ${spins} spins per mode)\n`);
   console.log('| guest runs in | clicks during the spin | median ms | p99 ms | max ms |\n|---|---|---|---|---|');
   for (const thread of ['worker', 'main']) {
@@ -355,11 +433,11 @@ async function clickSection(page, wisp) {
   }
 }
 
-/** Stop of a spinning Worker guest, per blocking mode. @param {any} page @param {string} wisp */
-async function stopSection(page, wisp) {
+/** Stop of a spinning Worker guest, per blocking mode. @param {any} page @param {string} wisp @param {string[]} blockings */
+async function stopSection(page, wisp, blockings) {
   console.log(`\n### Stop of a guest spinning in a Worker, abort() to run() settled (${stops} stops per mode)\n`);
   console.log('| blocking | median ms | p99 ms | max ms |\n|---|---|---|---|');
-  for (const mode of BLOCKINGS) {
+  for (const mode of blockings) {
     /** @type {number[]} */
     const delays = [];
     for (let i = 0; i < stops; i++) delays.push(await stopDelay(page, { relay: wisp, blocking: mode }));

@@ -49,6 +49,7 @@ export async function launchFirefox({ viewport }) {
             await handle.dispose();
           }
         },
+        clickAt: (x, y) => page.mouse.click(x, y),
         async keys(events) {
           for (const { type, key } of events) {
             if (type === 'down') await page.keyboard.down(/** @type {any} */ (key));

@@ -13,6 +13,7 @@ import { inPage } from './in_page.js';
  * @typedef {{
  *   evaluate(fn: Function | string, arg?: any): Promise<any>,
  *   click(chain: import('./in_page.js').Step[]): Promise<void>,
+ *   clickAt(x: number, y: number): Promise<void>,
  *   keys(events: { type: 'down' | 'up', key: string }[]): Promise<void>,
  *   typeText(text: string): Promise<void>,
  *   goto(url: string): Promise<void>,

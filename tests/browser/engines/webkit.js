@@ -229,6 +229,15 @@ export async function launchWebKit({ viewport }) {
           if (!element?.[ELEMENT_KEY]) throw new Error(`click: the element is gone (${JSON.stringify(element)})`);
           await session('POST', `/element/${element[ELEMENT_KEY]}/click`, {});
         },
+        // A pointer's click at a point of the viewport: no script in the page, so it is sent even while a guest on the
+        // page's main thread keeps it busy (the driver answers once the page has handled it).
+        clickAt: (x, y) =>
+          session('POST', '/actions', {
+            actions: [{
+              type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' },
+              actions: [{ type: 'pointerMove', x, y, origin: 'viewport', duration: 0 }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }],
+            }],
+          }),
         keys,
         typeText: (text) => keys([...text].flatMap((key) => [{ type: 'down', key }, { type: 'up', key }])),
         goto: async (url) => {
