@@ -1,38 +1,48 @@
 #!/usr/bin/env node
 // bench/scale: many sessions on one machine (issue 21), sockbridge-relay beside
 // the @mercuryworkshop/wisp-js server in the same run. Each server gets
-// SESSIONS WebSocket sessions (Wisp v1, bench/relay's minimal client for both),
-// each with one TCP stream to an echo peer on 127.0.0.1 (bench/relay/peer.mjs,
-// its own process). Reported per server, medians of RUNS runs:
+// SESSIONS WebSocket sessions (Wisp v1, the same native client for every
+// server), each with one TCP stream to an echo peer on 127.0.0.1. The load
+// and the peers are bench/scale's native `sockbridge-scale-load` (load.cpp,
+// built with the tree: C++ Asio and Beast, one thread per process, thousands
+// of sessions each). Reported per server, medians of RUNS runs:
 //   - idle: the server's VmRSS growth per session with its stream, once every
 //     session is open and before any echo;
-//   - quiet phase: every session sends one 32-byte DATA per second, each at its
-//     own offset within the second, for SECONDS s; echo time p50/p99/max
-//     (client send → echo back), echoes lost, the server's CPU;
+//   - quiet phase: every session sends one 32-byte DATA per second, session i
+//     of N at i/N of each second (evenly spread, never in bursts), for SECONDS
+//     s; echo time p50/p99/max (client send → echo back, steady_clock), echoes
+//     lost, the server's CPU and how long its threads waited for a CPU;
 //   - with --download-share F > 0, a second phase on the same sessions: the
 //     same echoes while a fraction F of the sessions (in a load process of
 //     their own) each download 64 KiB over a fresh stream, once a second
-//     (--download-interval-ms; 0: back to back); the echo p99 of the other
-//     sessions against their quiet one (fairness: downloads must not starve
-//     the echoes of other sessions).
-// The load runs in LOADERS forked processes (bench/scale/load.mjs); their CPU
-// and how late their send timers fired are reported, so a saturated client
-// shows instead of passing for a slow server.
+//     (--download-interval-ms; 0: back to back), from a second peer; the echo
+//     p99 of the other sessions against their quiet one (fairness: downloads
+//     must not starve the echoes of other sessions).
+// The load processes report how late each of their sends left against its
+// due time ("send lag"), so a late generator shows instead of passing for a
+// slow server. Server "direct" (in --servers) runs the same echoes over plain
+// TCP straight to the peer: the floor the machine itself sets.
 //
-//   node bench/scale/bench.mjs [--sessions 8000] [--seconds 10] [--runs 3] [--loaders 2]
+// --pin puts the servers on CPU 0 and the load and peers on CPU 1 (taskset),
+// so that they do not take each other's core; --relay-threads N gives the relay
+// N I/O threads (0: its default, one per core).
+//
+//   node bench/scale/bench.mjs [--sessions 8000] [--seconds 10] [--runs 3] [--loaders 2] [--pin]
 //   node bench/scale/bench.mjs --sessions 2000 --download-share 0.1
+//   node bench/scale/bench.mjs --servers direct,sockbridge,wisp-js
 //   node bench/scale/bench.mjs --baseline-relay /tmp/old/sockbridge-relay   (before/after a change)
 //
 // File descriptors: the server holds 2 per session, the peer 1 per stream, each
 // loader 1 per session. The script raises its soft `ulimit -n` to the hard
 // limit (re-running itself under `sh -c 'ulimit -n …'`, which its children
 // inherit); with a hard limit of 20,000 that is enough for 8,000 sessions.
-import { execFileSync, fork, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 
 import { closedPort } from '../../tests/browser/fixtures.js';
@@ -50,6 +60,9 @@ const { values: flags } = parseArgs({
     'download-kib': { type: 'string', default: '64' },
     'download-interval-ms': { type: 'string', default: '1000' },
     relay: { type: 'string', default: path.join(root, 'build/relay/sockbridge-relay') },
+    load: { type: 'string', default: path.join(root, 'build/bench/scale/sockbridge-scale-load') },
+    pin: { type: 'boolean', default: false },
+    'relay-threads': { type: 'string', default: '0' },
     // Another sockbridge-relay binary (say, a build from before a change), measured as server "baseline".
     'baseline-relay': { type: 'string' },
     servers: { type: 'string', default: 'sockbridge,wisp-js' },
@@ -66,6 +79,15 @@ const DOWNLOAD_SESSIONS = Math.round(SESSIONS * Number(flags['download-share']))
 const DOWNLOAD_BYTES = Number(flags['download-kib']) * 1024;
 const DOWNLOAD_INTERVAL_MS = Number(flags['download-interval-ms']);
 const NICE = Number(flags.nice);
+const PIN = flags.pin;
+if (!existsSync(flags.load)) throw new Error(`${flags.load} is missing: build the tree (./scripts/build)`);
+
+/** Spawns a process of the run; with --pin on `cpu` (taskset execs it, so the pid is the program's). */
+function spawnOn(cpu, command, args, options) {
+  return PIN ? spawn('taskset', ['-c', String(cpu), command, ...args], options) : spawn(command, args, options);
+}
+const SERVER_CPU = 0;
+const LOAD_CPU = 1;
 
 /** Gives a process of the run the --nice priority; returns it. */
 function prioritize(child) {
@@ -94,23 +116,37 @@ async function untilAccepting(port) {
   throw new Error(`nothing listens on ${port}`);
 }
 
-/** bench/relay/peer.mjs in its own process: "E\n" echoes, "D<n>\n" sends n bytes. */
-async function startPeer() {
-  const child = prioritize(spawn(process.execPath, [path.join(root, 'bench/relay/peer.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] }));
-  const line = await new Promise((resolve, reject) => {
-    child.stdout.once('data', (data) => resolve(data.toString()));
-    child.once('exit', () => reject(new Error('the peer exited')));
+/** A load-generator process (or a peer): one JSON line out per request line in. */
+function startNative(args) {
+  const child = prioritize(spawnOn(LOAD_CPU, flags.load, args, { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const waiting = [];
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => waiting.shift()?.resolve(JSON.parse(line)));
+  child.on('exit', (code) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`sockbridge-scale-load ${args[0]} exited (${code})`));
   });
-  return { child, port: JSON.parse(line).port };
+  const next = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  return {
+    child,
+    next,
+    ask: (line) => (child.stdin.write(`${line}\n`), next()),
+    stop: () => child.stdin.end(),
+  };
+}
+
+/** The native TCP peer in its own process: "E\n" echoes, "D<n>\n" sends n bytes. */
+async function startPeer() {
+  const peer = startNative(['peer']);
+  return { ...peer, port: (await peer.next()).port };
 }
 
 /** sockbridge-relay from `binary`, with limits that let every session and stream in. */
 async function startRelay(binary, name) {
   const port = await closedPort();
   const sessions = String(SESSIONS + 16);
-  const child = spawn(binary, [
+  const child = spawnOn(SERVER_CPU, binary, [
     '--listen', `127.0.0.1:${port}`, '--dev', '--max-sessions', sessions, '--max-sessions-per-address', sessions,
-    '--max-streams-per-session', '64', '--max-streams-total', String(SESSIONS * 4),
+    '--max-streams-per-session', '64', '--max-streams-total', String(SESSIONS * 4), '--threads', flags['relay-threads'],
   ], { stdio: 'ignore' });  // its JSON log (info: every stream) is not needed here
   prioritize(child);
   await untilAccepting(port);
@@ -123,7 +159,7 @@ const servers = {
   async 'wisp-js'() {
     const port = await closedPort();
     const options = JSON.stringify({ allow_loopback_ips: true, allow_private_ips: true });
-    const child = spawn(process.execPath, [
+    const child = spawnOn(SERVER_CPU, process.execPath, [
       path.join(root, 'node_modules/@mercuryworkshop/wisp-js/src/bin/server_cli.mjs'),
       '-H', '127.0.0.1', '-P', String(port), '-L', 'ERROR', '-O', options,
     ], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -131,19 +167,9 @@ const servers = {
     await untilAccepting(port);
     return { name: 'wisp-js server', child, url: `ws://127.0.0.1:${port}/` };
   },
+  // No server: the load's TCP connections go straight to the echo peer.
+  direct: async () => ({ name: 'none (TCP straight to the peer)', child: null, url: null }),
 };
-
-/** A forked load process and a way to wait for its next message. */
-function startLoader() {
-  const child = prioritize(fork(path.join(here, 'load.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-  const waiting = [];
-  child.on('message', (message) => waiting.shift()?.(message));
-  const next = () => new Promise((resolve, reject) => {
-    waiting.push(resolve);
-    child.once('exit', () => reject(new Error('a load process exited')));
-  });
-  return { child, ask: (message) => (child.send(message), next()) };
-}
 
 const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 const median = (values) => {
@@ -170,31 +196,38 @@ function schedstat(pid) {
   return { waitNs, runs };
 }
 
-/** Echo statistics over some load processes' results. */
+/** Echo statistics (ms) over some load processes' results. */
 function echoStats(results) {
-  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const latencies = results.flatMap((r) => r.echo_us).sort((a, b) => a - b);
+  const ms = (us) => us / 1000;
   return {
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies.at(-1) ?? NaN,
+    p50: ms(percentile(latencies, 50)),
+    p99: ms(percentile(latencies, 99)),
+    max: ms(latencies.at(-1) ?? NaN),
     echoes: latencies.length,
     lost: results.reduce((sum, r) => sum + r.lost, 0),
   };
 }
 
+/** The 1-minute load average. */
+function loadAverage() {
+  return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+}
+
 /** One phase on every load process; with downloads, the download process's sessions download too. */
 async function runPhase(server, loaders, downloader, peers, downloads) {
-  const cpuBefore = cpuSeconds(server.child.pid);
-  const schedBefore = schedstat(server.child.pid);
+  const pid = server.child?.pid;
+  const cpuBefore = pid ? cpuSeconds(pid) : NaN;
+  const schedBefore = pid ? schedstat(pid) : null;
   const startAt = Date.now() + 1000;
   const all = downloader ? [...loaders, downloader] : loaders;
-  const results = await Promise.all(all.map((loader) => loader.ask({
-    type: 'phase', startAt, seconds: SECONDS, download: downloads && loader === downloader,
-    downloadBytes: DOWNLOAD_BYTES, downloadPort: peers.download.port, downloadIntervalMs: DOWNLOAD_INTERVAL_MS,
-  })));
-  const serverCpu = cpuSeconds(server.child.pid) - cpuBefore;
-  const schedAfter = schedstat(server.child.pid);
-  const lags = results.flatMap((r) => r.lags).sort((a, b) => a - b);
+  const results = await Promise.all(all.map((loader) => loader.ask(
+    `phase ${startAt} ${SECONDS} ${downloads && loader === downloader ? 1 : 0} ${DOWNLOAD_BYTES} ${peers.download.port} ${DOWNLOAD_INTERVAL_MS}`)));
+  const serverCpu = pid ? cpuSeconds(pid) - cpuBefore : NaN;
+  const schedAfter = pid ? schedstat(pid) : null;
+  const lags = results.flatMap((r) => r.lag_us).sort((a, b) => a - b);
+  const errors = results.reduce((sum, r) => sum + r.errors, 0);
+  if (errors) console.error(`${server.name}: ${errors} session errors in a phase, first: ${results.find((r) => r.error).error}`);
   const wall = SECONDS + 2;
   return {
     ...echoStats(results),
@@ -203,10 +236,13 @@ async function runPhase(server, loaders, downloader, peers, downloads) {
     downloaders: echoStats(results.slice(loaders.length)),
     serverCpu: (serverCpu / wall) * 100,
     // How long the server's threads, once runnable, waited for a CPU (other processes held them).
-    serverRunQueueMs: (schedAfter.waitNs - schedBefore.waitNs) / 1e6 / Math.max(1, schedAfter.runs - schedBefore.runs),
-    loaderCpu: Math.max(...results.map((r) => (r.cpuSeconds / wall) * 100)),
-    lagP99: percentile(lags, 99),
+    serverRunQueueMs: pid ? (schedAfter.waitNs - schedBefore.waitNs) / 1e6 / Math.max(1, schedAfter.runs - schedBefore.runs) : NaN,
+    loaderCpu: Math.max(...results.map((r) => (r.cpu_seconds / wall) * 100)),
+    lagP99: percentile(lags, 99) / 1000,
+    lagMax: (lags.at(-1) ?? NaN) / 1000,
     downloads: results.reduce((sum, r) => sum + r.downloads, 0),
+    errors,
+    loadAverage: loadAverage(),
   };
 }
 
@@ -215,47 +251,43 @@ async function measure(start) {
   // them would delay the echoes itself.
   const peers = { echo: await startPeer(), download: await startPeer() };
   const server = await start();
-  const loaders = Array.from({ length: LOADERS }, startLoader);
+  const kind = server.url ? ['wisp', server.url] : ['tcp'];
+  // "direct" has no downloads (they need Wisp streams): all its sessions echo.
+  const downloading = server.url ? DOWNLOAD_SESSIONS : 0;
+  const echoing = SESSIONS - downloading;
+  const share = Math.ceil(echoing / LOADERS);
+  const loaders = Array.from({ length: LOADERS }, (_, i) =>
+    startNative([...kind, String(peers.echo.port), String(Math.max(0, Math.min(share, echoing - i * share))), String(i * share), String(SESSIONS)]));
   // The downloading sessions in a process of their own, so that the echo
   // times of the others are not those of a load process busy downloading.
-  const downloader = DOWNLOAD_SESSIONS > 0 ? startLoader() : null;
+  const downloader = downloading > 0
+    ? startNative([...kind, String(peers.echo.port), String(downloading), String(echoing), String(SESSIONS)])
+    : null;
+  const all = downloader ? [...loaders, downloader] : loaders;
   try {
-    await sleep(500);
-    const base = rssKiB(server.child.pid);
-    const echoing = SESSIONS - DOWNLOAD_SESSIONS;
-    const share = Math.ceil(echoing / LOADERS);
-    const opened = await Promise.all([
-      ...loaders.map((loader, i) => loader.ask({
-        type: 'open', url: server.url, sessions: Math.min(share, echoing - i * share), echoPort: peers.echo.port,
-        first: i * share, total: SESSIONS,
-      })),
-      ...(downloader ? [downloader.ask({
-        type: 'open', url: server.url, sessions: DOWNLOAD_SESSIONS, echoPort: peers.echo.port, first: echoing, total: SESSIONS,
-      })] : []),
-    ]);
+    const base = server.child ? rssKiB(server.child.pid) : NaN;
+    const opened = await Promise.all(all.map((loader) => loader.next()));
+    const failed = opened.reduce((sum, m) => sum + m.failed, 0);
+    if (failed) console.error(`${server.name}: ${failed} sessions failed to open, first: ${opened.find((m) => m.error).error}`);
     await sleep(2000);
-    const idle = rssKiB(server.child.pid);
+    const idle = server.child ? rssKiB(server.child.pid) : NaN;
     const result = {
       name: server.name,
-      sessions: opened.reduce((sum, m) => sum + m.sessions, 0),
+      sessions: opened.reduce((sum, m) => sum + m.opened, 0),
+      openSeconds: Math.max(...opened.map((m) => m.seconds)),
       perSessionKiB: (idle - base) / SESSIONS,
       quiet: await runPhase(server, loaders, downloader, peers, false),
     };
     if (downloader) result.busy = await runPhase(server, loaders, downloader, peers, true);
-    result.afterKiB = (rssKiB(server.child.pid) - base) / SESSIONS;
     return result;
   } finally {
-    for (const loader of downloader ? [...loaders, downloader] : loaders) {
-      loader.child.send({ type: 'exit' });
+    for (const loader of all) {
+      loader.stop();
       setTimeout(() => loader.child.kill('SIGKILL'), 5000).unref();
     }
-    server.child.kill('SIGKILL');
-    for (const peer of Object.values(peers)) peer.child.kill('SIGTERM');
+    server.child?.kill('SIGKILL');
+    for (const peer of Object.values(peers)) peer.stop();
   }
-}
-
-function load() {
-  return execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ');
 }
 
 async function main() {
@@ -263,38 +295,47 @@ async function main() {
   if (flags['baseline-relay'] && !names.includes('baseline')) names.splice(1, 0, 'baseline');
   /** @type {Record<string, any[]>} */
   const runs = Object.fromEntries(names.map((n) => [n, []]));
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   for (let run = 0; run < RUNS; ++run)
     for (const name of names) {
       const result = await measure(servers[name]);
       runs[name].push(result);
       const busy = result.busy ? `, with downloads p99 ${result.busy.others.p99.toFixed(2)} ms` : '';
-      console.error(`run ${run + 1} ${result.name}: ${result.perSessionKiB.toFixed(2)} KiB/session, echo p50 ${result.quiet.p50.toFixed(2)} p99 ${result.quiet.p99.toFixed(2)} ms${busy}`);
+      console.error(`run ${run + 1} ${result.name}: ${result.sessions} sessions, ${result.perSessionKiB.toFixed(2)} KiB/session, ` +
+        `echo p50 ${result.quiet.p50.toFixed(2)} p99 ${result.quiet.p99.toFixed(2)} ms, send lag p99 ${result.quiet.lagP99.toFixed(2)} ms, ` +
+        `load ${result.quiet.loadAverage}${busy}`);
       await sleep(1000);
     }
   const m = (name, pick) => median(runs[name].map(pick));
+  const each = (name, pick, digits = 1) => runs[name].map((r) => fmt(pick(r), digits)).join(' / ');
   const fmt = (v, digits = 2) => (Number.isNaN(v) ? '—' : v.toFixed(digits));
+  const pin = PIN ? `servers on CPU ${SERVER_CPU}, load and peers on CPU ${LOAD_CPU}` : 'nothing pinned';
   console.log(`${SESSIONS} sessions × 1 echo stream, one 32-byte echo per session per second for ${SECONDS} s; ` +
-    `${LOADERS} load processes; nice ${NICE}; medians of ${RUNS} runs; load average before: ${loadBefore}, after: ${load()}\n`);
-  console.log('| server | KiB per idle session (with its stream) | echo p50 ms | echo p99 ms | echo max ms | echoes / lost | server CPU % | server wait for a CPU, ms per run | loader CPU % (busiest) | send lag p99 ms |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+    `${LOADERS} load processes (native); ${pin}; relay --threads ${flags['relay-threads']}; nice ${NICE}; medians of ${RUNS} runs; ` +
+    `1-min load average before ${loadBefore}, after ${loadAverage()}\n`);
+  console.log('| server | KiB per idle session (with its stream) | echo p50 ms | echo p99 ms (runs) | echo max ms | echoes / lost | server CPU % | server wait for a CPU, ms per run | loader CPU % (busiest) | send lag p99 / max ms | load average |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const name of names) {
     const q = (pick) => m(name, (r) => pick(r.quiet));
-    console.log(`| ${runs[name][0].name} | ${fmt(m(name, (r) => r.perSessionKiB))} | ${fmt(q((p) => p.p50))} | ${fmt(q((p) => p.p99))} | ${fmt(q((p) => p.max), 1)} | ` +
-      `${q((p) => p.echoes)} / ${q((p) => p.lost)} | ${fmt(q((p) => p.serverCpu), 0)} | ${fmt(q((p) => p.serverRunQueueMs), 3)} | ${fmt(q((p) => p.loaderCpu), 0)} | ${fmt(q((p) => p.lagP99))} |`);
+    console.log(`| ${runs[name][0].name} | ${fmt(m(name, (r) => r.perSessionKiB))} | ${fmt(q((p) => p.p50))} | ` +
+      `${fmt(q((p) => p.p99))} (${each(name, (r) => r.quiet.p99)}) | ${fmt(q((p) => p.max), 1)} | ` +
+      `${q((p) => p.echoes)} / ${q((p) => p.lost)} | ${fmt(q((p) => p.serverCpu), 0)} | ${fmt(q((p) => p.serverRunQueueMs), 3)} | ` +
+      `${fmt(q((p) => p.loaderCpu), 0)} | ${fmt(q((p) => p.lagP99))} / ${fmt(q((p) => p.lagMax), 1)} | ${fmt(q((p) => p.loadAverage))} |`);
   }
-  if (DOWNLOAD_SESSIONS > 0) {
+  const fairness = names.filter((name) => runs[name][0].busy);
+  if (fairness.length) {
     const how = DOWNLOAD_INTERVAL_MS > 0 ? `one every ${DOWNLOAD_INTERVAL_MS} ms` : 'back to back';
     console.log(`\nSame sessions, ${DOWNLOAD_SESSIONS} of them (in a load process of their own) also downloading ` +
       `${DOWNLOAD_BYTES / 1024} KiB over a fresh stream, ${how}; echo times of the other sessions:\n`);
-    console.log('| server | quiet echo p99 ms | with downloads: echo p50 ms | echo p99 ms | p99 ratio (with downloads / quiet) | downloading sessions\' own echo p99 ms | downloads done | server CPU % | server wait for a CPU, ms per run | loader CPU % (busiest) |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
-    for (const name of names) {
+    console.log('| server | quiet echo p99 ms | with downloads: echo p50 ms | echo p99 ms | p99 ratio (with downloads / quiet; runs) | downloading sessions\' own echo p99 ms | downloads done | server CPU % | server wait for a CPU, ms per run | send lag p99 ms | load average |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const name of fairness) {
       const b = (pick) => m(name, (r) => pick(r.busy));
-      const ratio = m(name, (r) => r.busy.others.p99 / r.quiet.others.p99);
+      const ratioOf = (r) => r.busy.others.p99 / r.quiet.others.p99;
       console.log(`| ${runs[name][0].name} | ${fmt(m(name, (r) => r.quiet.others.p99))} | ${fmt(b((p) => p.others.p50))} | ` +
-        `${fmt(b((p) => p.others.p99))} | ${fmt(ratio)}× | ${fmt(b((p) => p.downloaders.p99))} | ` +
-        `${b((p) => p.downloads)} | ${fmt(b((p) => p.serverCpu), 0)} | ${fmt(b((p) => p.serverRunQueueMs), 3)} | ${fmt(b((p) => p.loaderCpu), 0)} |`);
+        `${fmt(b((p) => p.others.p99))} | ${fmt(m(name, ratioOf))}× (${each(name, ratioOf, 2)}) | ${fmt(b((p) => p.downloaders.p99))} | ` +
+        `${b((p) => p.downloads)} | ${fmt(b((p) => p.serverCpu), 0)} | ${fmt(b((p) => p.serverRunQueueMs), 3)} | ` +
+        `${fmt(b((p) => p.lagP99))} | ${fmt(b((p) => p.loadAverage))} |`);
     }
   }
   if (names.includes('sockbridge') && names.includes('wisp-js')) {
