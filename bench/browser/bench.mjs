@@ -31,7 +31,9 @@
 // Needs a built tree (./scripts/build). Prints Markdown.
 //   node bench/browser/bench.mjs [--runs 5] [--mib 64] [--round-trips 2000]
 //        [--browsers chromium,firefox,webkit] [--spins 3] [--spin-seconds 3] [--stops 20]
-// (--spins 0 / --stops 0 leave out the click delay / Stop sections.)
+//        [--places worker,worker-ws,main]
+// (--spins 0 / --stops 0 leave out the click delay / Stop sections; --places
+// measures the guest in only some of the places.)
 // bench/browser/profile.mjs shows where one run's time goes, per thread.
 import { chromium } from '@playwright/test';
 import crypto from 'node:crypto';
@@ -51,6 +53,7 @@ const { values } = parseArgs({
     spins: { type: 'string', default: '3' },
     'spin-seconds': { type: 'string', default: '3' },
     stops: { type: 'string', default: '20' },
+    places: { type: 'string', default: 'worker,worker-ws,main' },
   },
 });
 const runs = Number(values.runs);
@@ -60,6 +63,7 @@ const spins = Number(values.spins);
 const spinSeconds = Number(values['spin-seconds']);
 const stops = Number(values.stops);
 const browsers = values.browsers.split(',');
+const places = values.places.split(',');
 for (const name of browsers) if (!['chromium', 'firefox', 'webkit'].includes(name)) throw new Error(`--browsers: unknown browser ${name}`);
 /** Where the guest runs: thread and, for a Worker, where its relay WebSocket lives (run()'s relaySocket). */
 const PLACES = {
@@ -67,6 +71,7 @@ const PLACES = {
   'worker-ws': { thread: 'worker', relaySocket: 'worker', label: 'Worker, WebSocket in the Worker' },
   main: { thread: 'main', relaySocket: 'page', label: 'main thread' },
 };
+for (const place of places) if (!(place in PLACES)) throw new Error(`--places: unknown place ${place} (${Object.keys(PLACES).join(', ')})`);
 
 /** @param {(socket: net.Socket) => void} onConnection @returns {Promise<net.Server>} */
 function listen(onConnection) {
@@ -361,7 +366,7 @@ async function benchBrowser(name, wisp, origin) {
     await page.goto(`${origin}/healthz`);
     const facts = await engineFacts(page);
     const blockings = facts.jspi ? ['jspi', 'asyncify'] : ['asyncify'];
-    const guestPaths = Object.keys(PLACES).flatMap((place) => blockings.map((blocking) => `${place} ${blocking}`));
+    const guestPaths = places.flatMap((place) => blockings.map((blocking) => `${place} ${blocking}`));
     const paths = ['raw', 'raw-worker', ...guestPaths];
     /** @type {Record<string, number[]>} */
     const download = Object.fromEntries(paths.map((path) => [path, []]));
@@ -374,7 +379,8 @@ async function benchBrowser(name, wisp, origin) {
         download[path].push(raw.seconds);
         rtt[path].push(await rawRun(page, { wisp, port: portOf(echo), kind: 'pingpong', count: roundTrips }, inWorker));
       }
-      for (const [place, { thread, relaySocket }] of Object.entries(PLACES)) {
+      for (const place of places) {
+        const { thread, relaySocket } = PLACES[/** @type {keyof typeof PLACES} */ (place)];
         for (const blocking of blockings) {
           const path = `${place} ${blocking}`;
           const got = await runGuest(page, { guest: 'transfer', args: ['drain', '127.0.0.1', String(portOf(source))], relay: wisp, blocking, thread, relaySocket });
