@@ -13,7 +13,8 @@
 //      spinning without system calls) runs, the bench clicks a button on the
 //      page again and again; each click's delay is from just before the
 //      click is sent to its handler running (Date.now() on both sides, one
-//      machine). Only clicks sent while the guest spun count.
+//      machine). Only clicks sent while the guest spun count. The same clicks
+//      with no guest running say what the engine's driver itself adds.
 //   4. Stop (issue 18): a Worker guest spinning without system calls is
 //      stopped (run()'s signal aborted) and timed from abort() to run()
 //      settling, the same span the demo page's Stop measures; --stops times
@@ -225,8 +226,10 @@ function runGuest(page, options) {
  * @param {any} page @param {{ relay: string, blocking: string, thread: string }} options
  */
 async function clickDelays(page, options) {
-  // cpu_spin says hello to its peer right before it spins.
-  const connected = new Promise((resolve) => spinPeer.once('connection', (socket) => socket.once('data', resolve)));
+  // cpu_spin says hello to its peer right before it spins. 'idle': no guest, the same clicks for as long (what
+  // the driver's own click costs: large through WebKitWebDriver).
+  const idle = options.thread === 'idle';
+  const connected = idle ? Promise.resolve() : new Promise((resolve) => spinPeer.once('connection', (socket) => socket.once('data', resolve)));
   await page.evaluate(async ({ relay, blocking, thread, seconds, port }) => {
     const { run } = await import('/shim-js/src/embed.js');
     const scope = /** @type {any} */ (window);
@@ -237,6 +240,11 @@ async function clickDelays(page, options) {
     scope.clicks = [];
     button.addEventListener('click', () => scope.clicks.push(Date.now()));
     scope.spin = { started: 0, ended: 0, failure: '' };
+    if (thread === 'idle') {
+      scope.spin.started = Date.now();
+      setTimeout(() => (scope.spin.ended = Date.now()), seconds * 1000);
+      return;
+    }
     run({
       guest: '/guests/cpu_spin.wasm', programName: 'cpu_spin', args: ['-t', String(seconds), '127.0.0.1', String(port)],
       relay, blocking, thread,
@@ -430,12 +438,13 @@ async function benchBrowser(name, wisp, origin) {
 async function clickSection(page, wisp, blocking) {
   console.log(`\n### Click delay while cpu_spin -t ${spinSeconds} runs (${blocking}, ${spins} spins per mode)\n`);
   console.log('| guest runs in | clicks during the spin | median ms | p99 ms | max ms |\n|---|---|---|---|---|');
-  for (const thread of ['worker', 'main']) {
+  for (const thread of ['idle', 'worker', 'main']) {
     /** @type {number[]} */
     const delays = [];
     for (let i = 0; i < spins; i++) delays.push(...(await clickDelays(page, { relay: wisp, blocking, thread })));
     const f = (/** @type {number} */ n) => (delays.length ? n.toFixed(0) : '—');
-    console.log(`| ${thread === 'worker' ? 'a Web Worker' : 'the main thread'} | ${delays.length} | ${f(quantile(delays, 0.5))} | ${f(quantile(delays, 0.99))} | ${f(Math.max(...delays))} |`);
+    const where = { idle: 'no guest (the driver\'s own delay)', worker: 'a Web Worker', main: 'the main thread' }[thread];
+    console.log(`| ${where} | ${delays.length} | ${f(quantile(delays, 0.5))} | ${f(quantile(delays, 0.99))} | ${f(Math.max(...delays))} |`);
   }
 }
 
