@@ -4,6 +4,9 @@
 // (no network here). Each build runs in a fresh copy of the source under
 // build/ports/NAME with the SDK's bin/ first on PATH, and is redone only when
 // the source, the recipe, the SDK or a port it depends on changed.
+// Independent ports build side by side, SOCKBRIDGE_PORT_JOBS at a time (default:
+// half the CPUs, at least 2; a configure script runs on one core), the ones with
+// the most source to build, with their dependencies, first.
 //
 //   node guest/ports/build.mjs [NAME...]   build these ports (default: all) and their dependencies
 //   node guest/ports/build.mjs --quiet NAME...   the same, silent unless something must be built
@@ -93,6 +96,51 @@ function buildKey(name) {
 /** @type {Map<string, Promise<string>>} */
 const building = new Map();
 
+/** How many ports build at once (see the header). */
+const jobs = Number(process.env.SOCKBRIDGE_PORT_JOBS) || Math.max(2, Math.floor(os.cpus().length / 2));
+let running = 0;
+/** Builds waiting for a free job; the highest priority goes next. @type {{ priority: number, start: () => void }[]} */
+const waiting = [];
+/** A port's priority: the most source bytes it or a port depending on it has to build. @type {Map<string, number>} */
+const priorities = new Map();
+
+/**
+ * Runs one port's build when fewer than `jobs` are running.
+ * @template T @param {string} name @param {() => Promise<T>} work @returns {Promise<T>}
+ */
+async function inJobSlot(name, work) {
+  if (running < jobs) running += 1;
+  // Else wait: a finished build hands its job over (running stays the same).
+  else await new Promise((resolve) => waiting.push({ priority: priorities.get(name) ?? 0, start: () => resolve(undefined) }));
+  try {
+    return await work();
+  } finally {
+    waiting.sort((a, b) => b.priority - a.priority);
+    const next = waiting.shift();
+    if (next) next.start();
+    else running -= 1;
+  }
+}
+
+/**
+ * Sets the priorities of these ports and their dependencies (see priorities):
+ * a long chain such as zlib, mbedtls then curl starts first.
+ * @param {string[]} names
+ */
+function prioritize(names) {
+  /** @param {string} name @returns {number} the bytes of its source and its dependencies' */
+  const chain = (name) =>
+    (existsSync(path.join(sourcesDir, ports[name].source))
+      ? filesUnder(path.join(sourcesDir, ports[name].source)).reduce((sum, file) => sum + statSync(file).size, 0)
+      : 0) + (ports[name].depends ?? []).reduce((sum, dependency) => sum + chain(dependency), 0);
+  /** @param {string} name @param {number} priority */
+  const raise = (name, priority) => {
+    priorities.set(name, Math.max(priorities.get(name) ?? 0, priority));
+    for (const dependency of ports[name].depends ?? []) raise(dependency, priority);
+  };
+  for (const name of names) raise(name, chain(name));
+}
+
 /**
  * Builds a port after its dependencies (or reuses its last build) and resolves
  * to the directory holding what it built.
@@ -139,8 +187,19 @@ async function buildOne(name) {
   if (!existsSync(sdkManifest)) throw new Error(`${sdkManifest} is missing: build the project first`);
   const work = path.join(buildDir, 'ports', name);
   if (isCurrent(name)) return publish(name, work);
+  return inJobSlot(name, () => buildInto(name, work));
+}
+
+/**
+ * Builds a port in a fresh copy of its source (see the header).
+ * @param {string} name @param {string} work  its build directory @returns {Promise<string>} work
+ */
+async function buildInto(name, work) {
+  const port = ports[name];
+  const source = path.join(sourcesDir, port.source);
   const stamp = path.join(work, '.sockbridge-build');
   const key = buildKey(name);
+  const started = Date.now();
 
   rmSync(work, { recursive: true, force: true });
   // Timestamps kept: autotools' make reruns autoconf/automake when configure
@@ -164,6 +223,7 @@ async function buildOne(name) {
   for (const file of port.installs ?? [])
     if (!existsSync(path.join(sdkDir, file))) throw new Error(`${name}: ${file} was not installed into ${sdkDir}`);
   writeFileSync(stamp, key);
+  if (!quiet) console.log(`${name}: built in ${Math.round((Date.now() - started) / 1000)} s`);
   return publish(name, work);
 }
 
@@ -184,16 +244,26 @@ function publish(name, work) {
 
 // Run directly (ctest's ports.build, the fixture every ports.* test requires),
 // it builds the ports named, or all of them.
+const quiet = process.argv.includes('--quiet');
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const quiet = process.argv.includes('--quiet');
   const named = process.argv.slice(2).filter((arg) => arg !== '--quiet');
   const names = named.length > 0 ? named : Object.keys(ports);
   const unknown = names.find((name) => !ports[name]);
   if (unknown) throw new Error(`no port named ${unknown} in ${portsDir}`);
   if (quiet && !names.every(isBuilt))
     console.log(`building ${names.join(', ')} from Debian's sources into ${path.join(buildDir, 'ports')}: this takes a few minutes (only the first time, and after the SDK changes)`);
-  for (const name of names) {
-    const built = await buildPort(name);
-    if (!quiet) console.log(`${name}: ${built}`);
+  prioritize(names);
+  const order = [...names].sort((a, b) => (priorities.get(b) ?? 0) - (priorities.get(a) ?? 0));
+  // Every port is tried; a port whose dependency failed reports that failure again.
+  const results = await Promise.allSettled(order.map(buildPort));
+  const failures = new Set();
+  for (const [i, result] of results.entries()) {
+    if (result.status === 'fulfilled') {
+      if (!quiet) console.log(`${order[i]}: ${result.value}`);
+    } else {
+      failures.add(result.reason instanceof Error ? result.reason.message : String(result.reason));
+    }
   }
+  for (const failure of failures) console.error(failure);
+  if (failures.size > 0) process.exitCode = 1;
 }
