@@ -298,18 +298,10 @@ void tcp_relay_stream::on_readable(error_code ec) {
   more_waiting_ = waiting > got;
   if (windowed_) window_ -= got;
   touch();
-  metrics().bytes_to_clients.fetch_add(got, std::memory_order_relaxed);
-  ++chunks_in_flight_;
   // At most max_chunks_in_flight chunks wait for the WebSocket; then reading
   // stops and the TCP window pushes back on the remote sender.
-  session_->send(std::move(frame), [self = shared_from_this()] {
-    --self->chunks_in_flight_;
-    self->read_more();
-  });
-  // Over the rate: stop reading the target for a while; its TCP window then slows the remote sender.
-  if (const auto wait = session_->throttle(got); wait != std::chrono::steady_clock::duration::zero())
-    return rate_pause_.start(session_->executor(), wait, [self = shared_from_this()] { self->read_more(); });
-  read_more();
+  session_->forward(std::move(frame), got, chunks_in_flight_, rate_pause_,
+                    [self = shared_from_this()] { self->read_more(); });
 }
 
 // A DATA frame of `size` bytes with its header written. A large one comes

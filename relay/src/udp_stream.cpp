@@ -260,16 +260,8 @@ void udp_stream::on_readable(error_code ec) {
     protocol::encode_data(frame, id_, datagram);
   }
   last_activity_ = std::chrono::steady_clock::now();
-  metrics().bytes_to_clients.fetch_add(got, std::memory_order_relaxed);
-  ++in_flight_;
-  session_->send(std::move(frame), [self = shared_from_this()] {
-    --self->in_flight_;
-    self->receive_more();
-  });
-  // Over session_bytes_per_second: read nothing more from this socket until the bucket refills.
-  if (const auto wait = session_->throttle(got); wait != std::chrono::steady_clock::duration::zero())
-    return rate_pause_.start(session_->executor(), wait, [self = shared_from_this()] { self->receive_more(); });
-  receive_more();
+  session_->forward(std::move(frame), got, in_flight_, rate_pause_,
+                    [self = shared_from_this()] { self->receive_more(); });
 }
 
 void udp_stream::receive_more() {

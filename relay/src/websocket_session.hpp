@@ -19,6 +19,7 @@
 #include "idle_timer.hpp"
 #include "lookup_pool.hpp"
 #include "message_buffer.hpp"
+#include "metrics.hpp"
 #include "rate_limiter.hpp"
 #include "rate_pause.hpp"
 #include "read_gate.hpp"
@@ -42,6 +43,17 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
 
   // Queues one frame; on_sent (if any) runs once it has been written.
   void send(protocol::bytes frame, std::function<void()> on_sent = {});
+  // The one way bytes a stream read from its target go to the client (a TCP
+  // stream's DATA, a UDP stream's DATA or DATAGRAM): counts their `bytes` of
+  // payload (bytes_to_clients), holds one of the stream's in_flight slots
+  // until the WebSocket has written the frame, and charges them to
+  // session_bytes_per_second. read_more, the stream's "read again if nothing
+  // holds it back", holds the stream alive (and with it in_flight and pause);
+  // it runs once the frame is written, and now, or over the rate once `pause`
+  // has waited.
+  template <class ReadMore>
+  void forward(protocol::bytes frame, std::size_t bytes, std::size_t& in_flight, rate_pause& pause,
+               ReadMore read_more);
   // A stream finished: forget it and send CLOSE(reason) after its queued frames.
   void close_stream(std::uint32_t stream_id, protocol::close_reason reason);
   // The stream's connect succeeded: CONNECTED (extension) and the open confirmation.
@@ -147,5 +159,21 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   bool draining_ = false;
   phase phase_ = phase::accepting;
 };
+
+template <class ReadMore>
+void websocket_session::forward(protocol::bytes frame, std::size_t bytes, std::size_t& in_flight, rate_pause& pause,
+                                ReadMore read_more) {
+  metrics().bytes_to_clients.fetch_add(bytes, std::memory_order_relaxed);
+  ++in_flight;
+  send(std::move(frame), [&in_flight, read_more] {
+    --in_flight;
+    read_more();
+  });
+  // Over the rate: the stream reads nothing more from its target for a while
+  // (TCP's window then slows the remote sender; UDP drops what overflows).
+  if (const auto wait = throttle(bytes); wait != rate_limiter::clock::duration::zero())
+    return pause.start(executor(), wait, std::move(read_more));
+  read_more();
+}
 
 }  // namespace sb::relay
