@@ -25,7 +25,10 @@
 //
 // --pin puts the servers on CPU 0 and the load and peers on CPU 1 (taskset),
 // so that they do not take each other's core; --relay-threads N gives the relay
-// N I/O threads (0: its default, one per core).
+// N I/O threads (0: its default, one per core). --realtime runs every process
+// of the run under SCHED_FIFO (chrt, root): on a machine shared with other
+// work it runs first, as on a machine of its own (the kernel's RT throttling
+// still leaves 5 % of each second to the rest); --nice=-10 is the milder form.
 //
 //   node bench/scale/bench.mjs [--sessions 8000] [--seconds 10] [--runs 3] [--loaders 2] [--pin]
 //   node bench/scale/bench.mjs --sessions 2000 --download-share 0.1
@@ -62,6 +65,9 @@ const { values: flags } = parseArgs({
     relay: { type: 'string', default: path.join(root, 'build/relay/sockbridge-relay') },
     load: { type: 'string', default: path.join(root, 'build/bench/scale/sockbridge-scale-load') },
     pin: { type: 'boolean', default: false },
+    // Every process of the run (servers, peers, load) under SCHED_FIFO (chrt -f): they run before
+    // any ordinary process of a shared machine, as a relay on a machine of its own would.
+    realtime: { type: 'boolean', default: false },
     'relay-threads': { type: 'string', default: '0' },
     // Another sockbridge-relay binary (say, a build from before a change), measured as server "baseline".
     'baseline-relay': { type: 'string' },
@@ -82,9 +88,15 @@ const NICE = Number(flags.nice);
 const PIN = flags.pin;
 if (!existsSync(flags.load)) throw new Error(`${flags.load} is missing: build the tree (./scripts/build)`);
 
-/** Spawns a process of the run; with --pin on `cpu` (taskset execs it, so the pid is the program's). */
+const REALTIME_PRIORITY = 10;
+
+/** Spawns a process of the run; with --pin on `cpu`, with --realtime under SCHED_FIFO (taskset and chrt exec it, so the pid is the program's). */
 function spawnOn(cpu, command, args, options) {
-  return PIN ? spawn('taskset', ['-c', String(cpu), command, ...args], options) : spawn(command, args, options);
+  const prefix = [
+    ...(PIN ? ['taskset', '-c', String(cpu)] : []),
+    ...(flags.realtime ? ['chrt', '-f', String(REALTIME_PRIORITY)] : []),
+  ];
+  return prefix.length ? spawn(prefix[0], [...prefix.slice(1), command, ...args], options) : spawn(command, args, options);
 }
 const SERVER_CPU = 0;
 const LOAD_CPU = 1;
@@ -309,7 +321,8 @@ async function main() {
   const m = (name, pick) => median(runs[name].map(pick));
   const each = (name, pick, digits = 1) => runs[name].map((r) => fmt(pick(r), digits)).join(' / ');
   const fmt = (v, digits = 2) => (Number.isNaN(v) ? '—' : v.toFixed(digits));
-  const pin = PIN ? `servers on CPU ${SERVER_CPU}, load and peers on CPU ${LOAD_CPU}` : 'nothing pinned';
+  const pin = (PIN ? `servers on CPU ${SERVER_CPU}, load and peers on CPU ${LOAD_CPU}` : 'nothing pinned') +
+    (flags.realtime ? `; every process of the run SCHED_FIFO ${REALTIME_PRIORITY}` : '');
   console.log(`${SESSIONS} sessions × 1 echo stream, one 32-byte echo per session per second for ${SECONDS} s; ` +
     `${LOADERS} load processes (native); ${pin}; relay --threads ${flags['relay-threads']}; nice ${NICE}; medians of ${RUNS} runs; ` +
     `1-min load average before ${loadBefore}, after ${loadAverage()}\n`);
