@@ -115,10 +115,13 @@ async function inJobSlot(name, work) {
   try {
     return await work();
   } finally {
-    waiting.sort((a, b) => b.priority - a.priority);
-    const next = waiting.shift();
-    if (next) next.start();
-    else running -= 1;
+    // On the next turn, once the ports that waited for this one have queued.
+    setImmediate(() => {
+      waiting.sort((a, b) => b.priority - a.priority);
+      const next = waiting.shift();
+      if (next) next.start();
+      else running -= 1;
+    });
   }
 }
 
