@@ -354,8 +354,9 @@ async function main() {
   if (names.includes('sockbridge') && names.includes('wisp-js')) {
     const [a, b] = ['sockbridge', 'wisp-js'];
     const ratio = (pick) => m(a, pick) / m(b, pick);
-    console.log(`\nRatios ${runs[a][0].name} / ${runs[b][0].name}: memory per session ${fmt(ratio((r) => r.perSessionKiB))}×, ` +
-      `echo p50 ${fmt(ratio((r) => r.quiet.p50))}×, p99 ${fmt(ratio((r) => r.quiet.p99))}×`);
+    const times = (v) => (Number.isNaN(v) ? '—' : `${v.toPrecision(2)}×`);
+    console.log(`\nRatios ${runs[a][0].name} / ${runs[b][0].name}: memory per session ${times(ratio((r) => r.perSessionKiB))}, ` +
+      `echo p50 ${times(ratio((r) => r.quiet.p50))}, p99 ${times(ratio((r) => r.quiet.p99))}`);
   }
   process.exit(0);
 }
