@@ -25,8 +25,12 @@
 // (relaySocket: 'page', the default elsewhere: WebKitGTK), and on the page's
 // main thread (thread: 'main'). Runs alternate guest/raw so load drifts hit
 // both alike; medians and ratios are reported. Chromium is driven by
-// Playwright, Firefox ESR and WebKitGTK by the browser tests' drivers
-// (tests/browser/engines/: WebDriver BiDi, and WebKitWebDriver with
+// puppeteer-core over CDP with its network monitoring off: a driver that
+// watches the network (Playwright always does) is sent a base64 copy of every
+// WebSocket frame, made on the thread that owns the WebSocket, which took more
+// CPU than the download itself and held Chromium's raw client near 130 MB/s
+// (bench/RESULTS.md, run 6). Firefox ESR and WebKitGTK are driven by the
+// browser tests' drivers (tests/browser/engines/: WebDriver BiDi, and WebKitWebDriver with
 // MiniBrowser on an Xvfb display of its own); the same page calls: goto,
 // evaluate, a click at a point of the viewport.
 // Needs a built tree (./scripts/build). Prints Markdown.
@@ -36,10 +40,10 @@
 // (--spins 0 / --stops 0 leave out the click delay / Stop sections; --places
 // measures the guest in only some of the places.)
 // bench/browser/profile.mjs shows where one run's time goes, per thread.
-import { chromium } from '@playwright/test';
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
+import puppeteer from 'puppeteer-core';
 
 import { launchFirefox } from '../../tests/browser/engines/firefox.js';
 import { launchWebKit } from '../../tests/browser/engines/webkit.js';
@@ -318,13 +322,17 @@ const VIEWPORT = { width: 1280, height: 720 };
  */
 async function launch(name) {
   if (name === 'chromium') {
-    const browser = await chromium.launch({
+    const browser = await puppeteer.launch({
+      browser: 'chrome',
       executablePath: process.env.SOCKBRIDGE_CHROMIUM ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu'],
+      headless: true,
+      networkEnabled: false,
+      defaultViewport: VIEWPORT,
     });
     return {
       async newPage() {
-        const page = await browser.newPage({ viewport: VIEWPORT });
+        const page = await browser.newPage();
         return {
           evaluate: (/** @type {any} */ fn, /** @type {any} */ arg) => page.evaluate(fn, arg),
           goto: (/** @type {string} */ url) => page.goto(url),
