@@ -1,15 +1,16 @@
 // bench/browser/profile.mjs: where a guest's time goes in Chromium, for one
 // download (`transfer drain`) or round-trip (`transfer pingpong`) run, per
 // thread (the page and the guest's Worker). Records a Chrome trace with the V8
-// sampling profiler on (browser.startTracing), then prints each thread's
+// sampling profiler on (page.tracing), then prints each thread's
 // functions by self time. A tool for looking, not a benchmark: bench.mjs
-// measures.
+// measures. Chromium runs under puppeteer-core with network monitoring off, as
+// in bench.mjs (a driver that watches the network copies every WebSocket frame).
 //   node bench/browser/profile.mjs [--kind download|pingpong] [--thread worker|main]
 //        [--relay-socket page|worker (default: run()'s)] [--blocking jspi|asyncify] [--mib 64] [--top 25]
-import { chromium } from '@playwright/test';
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
+import puppeteer from 'puppeteer-core';
 
 import { startRelay } from '../../tests/browser/fixtures.js';
 
@@ -42,14 +43,17 @@ const args =
   values.kind === 'download' ? ['drain', '127.0.0.1', String(port)] : ['pingpong', '127.0.0.1', String(port), values['round-trips'], '32'];
 
 const relay = await startRelay(['--dev']);
-const browser = await chromium.launch({
+const browser = await puppeteer.launch({
+  browser: 'chrome',
   executablePath: process.env.SOCKBRIDGE_CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu'],
+  headless: true,
+  networkEnabled: false,
 });
 try {
   const page = await browser.newPage();
   await page.goto(`${relay.url}/healthz`);
-  await browser.startTracing(page, {
+  await page.tracing.start({
     categories: ['disabled-by-default-v8.cpu_profiler', 'v8.execute', 'devtools.timeline', '__metadata'],
   });
   const got = await page.evaluate(
@@ -65,7 +69,7 @@ try {
     },
     { args, relay: `ws://127.0.0.1:${relay.port}/wisp/`, blocking: values.blocking, thread: values.thread, relaySocket: values['relay-socket'] },
   );
-  const trace = JSON.parse((await browser.stopTracing()).toString());
+  const trace = JSON.parse(Buffer.from(/** @type {Uint8Array} */ (await page.tracing.stop())).toString());
   console.log(`exit ${got.code}: ${got.stdout.trim()}`);
   report(trace.traceEvents ?? trace, Number(values.top));
 } finally {
