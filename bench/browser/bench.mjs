@@ -30,9 +30,9 @@
 // WebSocket frame, made on the thread that owns the WebSocket, which took more
 // CPU than the download itself and held Chromium's raw client near 130 MB/s
 // (bench/RESULTS.md, run 6). Firefox ESR and WebKitGTK are driven by the
-// browser tests' drivers (tests/browser/engines/: WebDriver BiDi, and WebKitWebDriver with
-// MiniBrowser on an Xvfb display of its own); the same page calls: goto,
-// evaluate, a click at a point of the viewport.
+// browser tests' drivers (tests/browser/engines/: WebDriver BiDi, and
+// WebKitWebDriver with MiniBrowser on an Xvfb display of its own); the same
+// page calls: goto, evaluate, a click at a point of the viewport.
 // Needs a built tree (./scripts/build). Prints Markdown.
 //   node bench/browser/bench.mjs [--runs 5] [--mib 64] [--round-trips 2000]
 //        [--browsers chromium,firefox,webkit] [--spins 3] [--spin-seconds 3] [--stops 20]
