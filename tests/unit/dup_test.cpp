@@ -89,6 +89,20 @@ TEST_F(dup_test, closing_either_fd_first_keeps_the_socket_until_the_last_one_clo
   EXPECT_EQ(wasi.fd_close(copy), SB_EBADF);
 }
 
+TEST_F(dup_test, open_sockets_lists_each_fd_by_its_number_with_the_shared_state) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  ASSERT_EQ(wasi.dup(fd, 20), 20);
+  ASSERT_EQ(wasi.fd_close(fd), 0);
+  const auto copy = wasi.dup(20, 30);
+  const auto open = k.open_sockets();
+  ASSERT_EQ(open.size(), 2u);
+  EXPECT_EQ(open[0].first, 20) << "the fd, not the object id the socket was made with";
+  EXPECT_EQ(open[1].first, copy);
+  EXPECT_EQ(open[0].second, open[1].second) << "one socket behind both";
+  EXPECT_EQ(open[0].second, k.find(20));
+}
+
 TEST_F(dup_test, a_dup_of_a_pipes_write_end_keeps_the_reader_from_end_of_file) {
   ASSERT_EQ(k.sock_pipe(fds_at, SB_SOCK_NONBLOCK), 0);
   const auto reader = static_cast<std::int32_t>(*memory.read_u32(fds_at));

@@ -370,7 +370,8 @@ std::string endpoint_text(const socket_address& address) {
 SB_EXPORT const char* sb_socket_table() {
   static std::string json;
   json = "[";
-  for (const auto& [fd, s] : state().sockets.sockets()) {
+  for (const auto& [fd, socket] : state().sockets.open_sockets()) {
+    const auto& s = *socket;
     const bool listener = s.state == socket_state::listening || s.state == socket_state::listen_pending;
     if (json.size() > 1) json += ",";
     json += "{\"fd\":" + std::to_string(fd) + ",\"kind\":\"" + kind_name(s) + "\",\"state\":\"" + state_name(s.state) +

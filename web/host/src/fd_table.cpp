@@ -70,4 +70,11 @@ bool kernel::release_fd(std::int32_t fd) {
   return true;
 }
 
+std::vector<std::pair<std::int32_t, const socket*>> kernel::open_sockets() const {
+  std::vector<std::pair<std::int32_t, const socket*>> open;
+  for (const auto& [fd, object] : fds_)
+    if (auto it = sockets_.find(object); it != sockets_.end()) open.emplace_back(fd, &it->second);
+  return open;
+}
+
 }  // namespace sb::host

@@ -310,6 +310,9 @@ class kernel {
   bool is_stream_fd(std::int32_t fd) const { return sockets_.contains(object_of(fd)); }
   const socket* find(std::int32_t fd) const;
   const std::map<std::int32_t, socket>& sockets() const { return sockets_; }
+  // Each open fd that names a socket or pipe end, in fd order, with its object's state
+  // (fds made by dup() share one): what a socket table shows, as lsof would.
+  std::vector<std::pair<std::int32_t, const socket*>> open_sockets() const;
 
   // Username and password for the relay's Wisp password authentication (sent
   // in the INFO reply, only if the relay offers it). false: the username is
