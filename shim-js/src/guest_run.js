@@ -132,10 +132,11 @@ export async function runGuest(options) {
       const motd = relayMotd(frame);
       if (motd) status(`message from the relay: ${motd}`, 'notice');
       const linkWasOpen = !host._sb_link_closed();
-      const pointer = host._malloc(frame.length);
+      // Into the kernel's own buffer: a TCP stream's DATA stays there until recv().
+      // (HEAPU8 read after the call: allocating may grow the memory.)
+      const pointer = host._sb_frame_buffer(frame.length);
       host.HEAPU8.set(frame, pointer);
-      host._sb_on_frame(pointer, frame.length);
-      host._free(pointer);
+      host._sb_on_frame_buffer();
       // The kernel ended the link because of this frame (the relay closed the
       // session, or broke the protocol): say why. The guest sees the errors.
       if (linkWasOpen && host._sb_link_closed())

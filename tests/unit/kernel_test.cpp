@@ -297,6 +297,54 @@ TEST_F(kernel_test, recv_with_peek_leaves_the_bytes_in_place) {
   EXPECT_EQ(text_at(buffer_at, 3), "abc");
 }
 
+// shim-js's path: the message is written into the kernel's frame buffer, and a
+// TCP stream's DATA is queued as that buffer (header and all, from the payload's
+// offset) rather than copied; the copying path and other frames mix with it.
+void hand_in(kernel& k, const wisp::bytes& frame) {
+  std::memcpy(k.frame_buffer(frame.size()), frame.data(), frame.size());
+  k.on_frame_buffer();
+}
+
+TEST_F(kernel_test, data_handed_in_through_the_frame_buffer_reads_in_order_across_chunks) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  const auto stream = k.find(fd)->stream_id;
+  wisp::bytes frame;
+  const auto data = [&](const std::string& text) {
+    frame.clear();
+    wisp::encode_data(frame, stream, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+    return frame;
+  };
+  hand_in(k, data("first "));
+  relay_data(stream, "copied ");  // the span path: a copy, beside taken buffers
+  wisp::bytes credit;
+  wisp::encode_continue(credit, stream, 9);
+  hand_in(k, credit);  // not DATA: the buffer stays the kernel's, for the next message
+  hand_in(k, data(std::string(70000, 'x') + "end"));
+  EXPECT_EQ(k.find(fd)->send_credit, 9u);
+  ASSERT_EQ(k.sock_recv(fd, buffer_at, 3, 0), 3);
+  EXPECT_EQ(text_at(buffer_at, 3), "fir");
+  ASSERT_EQ(k.sock_recv(fd, buffer_at, 12, SB_MSG_PEEK), 12);
+  EXPECT_EQ(text_at(buffer_at, 12), "st copied xx");
+  ASSERT_EQ(k.sock_recv(fd, buffer_at, 10, 0), 10);
+  EXPECT_EQ(text_at(buffer_at, 10), "st copied ");
+  ASSERT_EQ(k.sock_recv(fd, buffer_at, 0x20000, 0), 70003);
+  EXPECT_EQ(text_at(buffer_at + 69998, 5), "xxend");
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 64, 0), would_block);
+  hand_in(k, data("again"));
+  ASSERT_EQ(k.sock_recv(fd, buffer_at, 64, 0), 5);
+  EXPECT_EQ(text_at(buffer_at, 5), "again");
+}
+
+TEST_F(kernel_test, a_malformed_frame_handed_in_through_the_frame_buffer_closes_the_link) {
+  handshake_v2();
+  const auto fd = connected_socket();
+  hand_in(k, wisp::bytes{0x01, 0x02});
+  EXPECT_EQ(k.link(), link_state::closed);
+  EXPECT_NE(k.link_message().find("malformed"), std::string::npos);
+  EXPECT_EQ(k.sock_recv(fd, buffer_at, 8, 0), -SB_ECONNRESET);
+}
+
 TEST_F(kernel_test, recv_into_a_buffer_outside_guest_memory_is_efault_and_keeps_the_data) {
   handshake_v2();
   const auto fd = connected_socket();

@@ -311,6 +311,13 @@ SB_EXPORT std::int32_t sb_answer_key_challenge(const std::uint8_t* key_hash, std
 SB_EXPORT void sb_refuse_key_challenge(const char* why) { state().sockets.refuse_key_challenge(why); }
 
 // Transport.
+// One binary message from the relay, the way shim-js hands it in: write its
+// length bytes at sb_frame_buffer(length) (read HEAPU8 after the call: memory
+// may grow), then call sb_on_frame_buffer(). The kernel owns that buffer, so
+// a TCP stream's DATA is queued for recv() without a copy. sb_on_frame takes
+// the message from memory the caller owns and copies what it keeps.
+SB_EXPORT std::uint8_t* sb_frame_buffer(std::uint32_t length) { return state().sockets.frame_buffer(length); }
+SB_EXPORT void sb_on_frame_buffer() { state().sockets.on_frame_buffer(); }
 SB_EXPORT void sb_on_frame(const std::uint8_t* data, std::uint32_t length) {
   state().sockets.on_frame(std::span(data, length));
 }

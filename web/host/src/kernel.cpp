@@ -286,6 +286,19 @@ void kernel::on_frame(protocol::byte_view bytes) {
   on_stream_frame(frame);
 }
 
+std::uint8_t* kernel::frame_buffer(std::size_t length) {
+  inbound_.resize(length);
+  return inbound_.data();
+}
+
+void kernel::on_frame_buffer() {
+  byte_buffer frame = std::exchange(inbound_, {});
+  inbound_owner_ = &frame;
+  on_frame(frame);
+  inbound_owner_ = nullptr;
+  if (frame.capacity() > 0) inbound_ = std::move(frame);  // not taken: the next message reuses it
+}
+
 void kernel::on_session_frame(const protocol::frame& frame) {
   switch (frame.type) {
     case protocol::packet_type::info:
@@ -345,7 +358,16 @@ void kernel::on_stream_frame(const protocol::frame& frame) {
         s->state = socket_state::connected;
       if (!take_window(*s, frame.payload.size())) return;
       if (s->shut.reading()) return release_window(*s, frame.payload.size());
-      if (s->type == SB_SOCK_STREAM) return s->received.push(frame.payload);
+      if (s->type == SB_SOCK_STREAM) {
+        // Take the frame's own buffer (on_frame_buffer) unless it is mostly spare room.
+        if (inbound_owner_ && inbound_owner_->capacity() <= 2 * inbound_owner_->size()) {
+          const auto begin = static_cast<std::size_t>(frame.payload.data() - inbound_owner_->data());
+          s->received.push(std::move(*inbound_owner_), begin);
+          inbound_owner_ = nullptr;
+          return;
+        }
+        return s->received.push(frame.payload);
+      }
       // A bound UDP socket's datagrams come as DATAGRAM, with their sender.
       if (s->local_binding != binding::relay_port && s->datagrams.size() < max_queued_datagrams)
         s->datagrams.push_back({s->peer, protocol::bytes(frame.payload.begin(), frame.payload.end())});

@@ -337,6 +337,13 @@ class kernel {
   // --- transport (called by shim-js) ---
   // One complete binary WebSocket message from the relay.
   void on_frame(protocol::byte_view frame);
+  // The same message without a copy in the kernel: frame_buffer(length) is
+  // where the embedder writes it (valid until the next kernel call), then
+  // on_frame_buffer() reads it as on_frame would. A TCP stream's DATA keeps
+  // the buffer as its receive queue's chunk (the payload is not copied again
+  // before recv()); other messages leave it for the next one.
+  std::uint8_t* frame_buffer(std::size_t length);
+  void on_frame_buffer();
   // The WebSocket closed or failed; every open stream fails with a reset.
   void on_transport_closed();
   link_state link() const { return link_; }
@@ -434,6 +441,8 @@ class kernel {
   std::map<std::uint32_t, std::int32_t> fd_by_stream_;  // stream -> object id
   std::deque<protocol::bytes> outgoing_;                // ready to hand to the transport
   std::deque<protocol::bytes> held_;                    // waiting for the handshake to finish
+  byte_buffer inbound_;                  // frame_buffer(): the message being handed in
+  byte_buffer* inbound_owner_ = nullptr;  // during on_frame_buffer(): that message, to take
   link_state link_ = link_state::handshaking;
   bool open_confirmation_ = false;  // relay confirms connects (Wisp v2 extension 0x05)
   // The relay's sockbridge extension (0x53) offer, none from a plain Wisp server: its features
