@@ -7,7 +7,10 @@
 // (VmRSS) grown per session with its stream, and per extra stream, after the
 // peer holds every connection and a settle pause.
 //
-//   node bench/sessions/bench.mjs [--sessions 2000] [--extra 4] [--settle-ms 2000]
+//   node bench/sessions/bench.mjs [--sessions 2000] [--extra 4] [--settle-ms 2000] [--baseline-relay PATH]
+//
+// --baseline-relay PATH measures a second relay binary (another build, say
+// before a change) in the same run, beside this tree's and wisp-js.
 //
 // Needs `ulimit -n` above 2 × sessions × (1 + extra) plus slack (both ends of
 // every connection live in this machine).
@@ -26,6 +29,7 @@ const { values: flags } = parseArgs({
     sessions: { type: 'string', default: '2000' },
     extra: { type: 'string', default: '4' },
     'settle-ms': { type: 'string', default: '2000' },
+    'baseline-relay': { type: 'string' },
   },
 });
 const SESSIONS = Number(flags.sessions);
@@ -58,15 +62,15 @@ async function untilAccepting(port) {
   throw new Error(`nothing listens on ${port}`);
 }
 
-async function startSockbridge() {
+async function startSockbridge(binary = path.join(root, 'build/relay/sockbridge-relay'), name = 'sockbridge-relay') {
   const port = await closedPort();
   const limit = String(SESSIONS + 16);
-  const child = spawn(path.join(root, 'build/relay/sockbridge-relay'), [
+  const child = spawn(binary, [
     '--listen', `127.0.0.1:${port}`, '--dev', '--max-sessions', limit, '--max-sessions-per-address', limit,
     '--max-streams-per-session', String(EXTRA + 16), '--max-streams-total', String(SESSIONS * (EXTRA + 2)),
   ], { stdio: ['ignore', 'ignore', 'ignore'] });
   await untilAccepting(port);
-  return { name: 'sockbridge-relay', child, url: `ws://127.0.0.1:${port}/` };
+  return { name, child, url: `ws://127.0.0.1:${port}/` };
 }
 
 async function startWispJs() {
@@ -124,7 +128,11 @@ async function measure(start) {
 }
 
 const results = [];
-for (const start of [startSockbridge, startWispJs]) results.push(await measure(start));
+const servers = [() => startSockbridge()];
+if (flags['baseline-relay'])
+  servers.push(() => startSockbridge(path.resolve(flags['baseline-relay']), 'sockbridge-relay (baseline)'));
+servers.push(startWispJs);
+for (const start of servers) results.push(await measure(start));
 console.log(`${SESSIONS} sessions, one idle TCP stream each, then ${EXTRA} more idle streams each; RSS growth:`);
 console.log('| server | RSS at start | KiB per session with its stream | KiB per extra idle stream | streams held (first + extra) |');
 console.log('|---|---|---|---|---|');
