@@ -62,14 +62,14 @@ std::string_view query_parameter(std::string_view target, std::string_view name)
 
 namespace {
 
-client_stream make_stream(net::ip::tcp::socket socket, net::ssl::context* tls) {
+client_stream make_stream(tcp_socket socket, net::ssl::context* tls) {
   if (tls) return client_stream(std::move(socket), *tls);
   return client_stream(std::move(socket));
 }
 
 }  // namespace
 
-http_session::http_session(net::ip::tcp::socket socket, std::shared_ptr<const relay_config> config,
+http_session::http_session(tcp_socket socket, std::shared_ptr<const relay_config> config,
                            std::shared_ptr<net::ssl::context> tls, lookup_pool& lookups)
     : tls_(std::move(tls)),
       stream_(make_stream(std::move(socket), tls_.get())),
@@ -81,7 +81,7 @@ void http_session::run() {
     auto* tls = self->stream_.tls();
     if (!tls) return self->do_read();
     // The TLS handshake gets handshake_timeout of its own; the HTTP request then another.
-    self->stream_.next_layer().expires_after(self->config_->handshake_timeout);
+    self->stream_.timed()->expires_after(self->config_->handshake_timeout);
     tls->async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) { self->on_tls_handshake(ec); });
   });
 }
@@ -99,7 +99,7 @@ void http_session::do_read() {
   parser_.emplace();
   parser_->header_limit(config_->max_header_bytes);
   parser_->body_limit(max_request_body_bytes);
-  stream_.next_layer().expires_after(config_->handshake_timeout);
+  stream_.timed()->expires_after(config_->handshake_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t bytes) { self->on_read(ec, bytes); });
 }
@@ -151,7 +151,7 @@ std::pair<http::status, std::string_view> http_session::admission_check(
 
 void http_session::upgrade(http::request<http::string_body> request) {
   beast::error_code ec;
-  const auto remote = stream_.next_layer().socket().remote_endpoint(ec);
+  const auto remote = stream_.socket().remote_endpoint(ec);
   const auto address = ec ? std::string{} : remote.address().to_string();
   auto [status, refused] = admission_check(request);
   std::unique_ptr<session_registry::ticket> ticket;
@@ -166,7 +166,7 @@ void http_session::upgrade(http::request<http::string_body> request) {
     response.keep_alive(false);
     return send(std::move(response));
   }
-  stream_.next_layer().expires_never();
+  stream_.drop_timeouts();
   std::make_shared<websocket_session>(std::move(stream_), config_, std::move(ticket), lookups_)
       ->run(std::move(request));
 }
@@ -244,13 +244,13 @@ void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) 
 void http_session::close() {
   auto* tls = stream_.tls();
   if (!tls) return close_tcp();
-  stream_.next_layer().expires_after(config_->handshake_timeout);
+  stream_.timed()->expires_after(config_->handshake_timeout);
   tls->async_shutdown([self = shared_from_this()](beast::error_code) { self->close_tcp(); });
 }
 
 void http_session::close_tcp() {
   beast::error_code ignored;
-  stream_.next_layer().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  stream_.socket().shutdown(tcp_socket::shutdown_send, ignored);
 }
 
 }  // namespace sb::relay

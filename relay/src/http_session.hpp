@@ -18,7 +18,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
  public:
   // tls: the relay's TLS context, or nullptr for plain HTTP. lookups: for the
   // WebSocket session, if the connection becomes one; it must outlive both.
-  http_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<const relay_config> config,
+  http_session(tcp_socket socket, std::shared_ptr<const relay_config> config,
                std::shared_ptr<boost::asio::ssl::context> tls, lookup_pool& lookups);
   void run();
 

@@ -22,7 +22,7 @@ io_pool::~io_pool() {
   for (auto& context : contexts_) context.reset();
 }
 
-net::any_io_executor io_pool::next_executor() {
+io_executor io_pool::next_executor() {
   const auto index = next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size();
   return contexts_[index]->get_executor();
 }

@@ -7,9 +7,15 @@
 #pragma once
 
 #include <atomic>
-#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/basic_datagram_socket.hpp>
+#include <boost/asio/basic_socket_acceptor.hpp>
+#include <boost/asio/basic_stream_socket.hpp>
+#include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -17,6 +23,20 @@
 #include "lookup_pool.hpp"
 
 namespace sb::relay {
+
+// The executor of one io_pool context, and the I/O objects a session and its
+// streams hold, made with it rather than with Asio's type-erased
+// any_io_executor: 16 bytes in every socket, timer and pending operation
+// instead of 48 (a socket is 48 bytes instead of 80, a timer 80 instead of
+// 112), for every idle session and stream (issue 21). A session runs on one
+// context and needs no strand, so nothing is lost.
+using io_executor = boost::asio::io_context::executor_type;
+using tcp_socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, io_executor>;
+using tcp_acceptor = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, io_executor>;
+using udp_socket = boost::asio::basic_datagram_socket<boost::asio::ip::udp, io_executor>;
+using steady_timer =
+    boost::asio::basic_waitable_timer<std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>,
+                                      io_executor>;
 
 class io_pool {
  public:
@@ -32,7 +52,7 @@ class io_pool {
   // The context the listener and the signal handling live on.
   boost::asio::io_context& main() { return *contexts_.front(); }
   // The executor for the next connection (round robin); safe from any thread.
-  boost::asio::any_io_executor next_executor();
+  io_executor next_executor();
   // Runs every context, main() on the calling thread; returns once stop() was called.
   void run();
   // Stops every context; safe from any thread and from inside a handler.

@@ -74,12 +74,11 @@ error_code listen_stream::bind_exactly(const net::ip::tcp::endpoint& endpoint) {
 }
 
 void listen_stream::do_accept() {
-  acceptor_.async_accept([self = shared_from_this()](error_code ec, net::ip::tcp::socket socket) {
-    self->on_accept(ec, std::move(socket));
-  });
+  acceptor_.async_accept(
+      [self = shared_from_this()](error_code ec, tcp_socket socket) { self->on_accept(ec, std::move(socket)); });
 }
 
-void listen_stream::on_accept(error_code ec, net::ip::tcp::socket socket) {
+void listen_stream::on_accept(error_code ec, tcp_socket socket) {
   if (done_) return;
   if (ec) {
     abort();

@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
 
+#include "io_pool.hpp"
 #include "sockbridge/protocol/wisp.hpp"
 #include "stream.hpp"
 
@@ -32,11 +33,11 @@ class listen_stream : public stream, public std::enable_shared_from_this<listen_
   boost::system::error_code bind(const boost::asio::ip::address& address, std::uint16_t port);
   boost::system::error_code bind_exactly(const boost::asio::ip::tcp::endpoint& endpoint);
   void do_accept();
-  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void on_accept(boost::system::error_code ec, tcp_socket socket);
 
   std::shared_ptr<websocket_session> session_;
   std::uint32_t id_;
-  boost::asio::ip::tcp::acceptor acceptor_;
+  tcp_acceptor acceptor_;
   bool done_ = false;
   bool listening_ = false;  // counted in metrics().listeners
 };

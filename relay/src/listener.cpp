@@ -30,12 +30,12 @@ void listener::stop() {
 
 void listener::do_accept() {
   acceptor_.async_accept(pool_.next_executor(),
-                         [self = shared_from_this()](boost::system::error_code ec, net::ip::tcp::socket socket) {
+                         [self = shared_from_this()](boost::system::error_code ec, tcp_socket socket) {
                            self->on_accept(ec, std::move(socket));
                          });
 }
 
-void listener::on_accept(boost::system::error_code ec, net::ip::tcp::socket socket) {
+void listener::on_accept(boost::system::error_code ec, tcp_socket socket) {
   if (ec == net::error::operation_aborted) return;
   if (ec) {
     log_event(log_level::warn, "accept_failed", {{"error", ec.message()}});

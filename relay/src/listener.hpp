@@ -23,7 +23,7 @@ class listener : public std::enable_shared_from_this<listener> {
 
  private:
   void do_accept();
-  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void on_accept(boost::system::error_code ec, tcp_socket socket);
 
   io_pool& pool_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -4,11 +4,11 @@
 // never need one.
 #pragma once
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
 #include <utility>
+
+#include "io_pool.hpp"
 
 namespace sb::relay {
 
@@ -20,9 +20,9 @@ class rate_pause {
   // Pauses for wait, then calls resume() on executor. resume should hold its
   // owner (stream or session) alive, which keeps this object alive too.
   template <class Resume>
-  void start(const boost::asio::any_io_executor& executor, std::chrono::steady_clock::duration wait, Resume resume) {
+  void start(const io_executor& executor, std::chrono::steady_clock::duration wait, Resume resume) {
     active_ = true;
-    if (!timer_) timer_ = std::make_unique<boost::asio::steady_timer>(executor);
+    if (!timer_) timer_ = std::make_unique<steady_timer>(executor);
     timer_->expires_after(wait);
     timer_->async_wait([this, resume = std::move(resume)](const boost::system::error_code& ec) {
       if (ec) return;
@@ -37,7 +37,7 @@ class rate_pause {
   }
 
  private:
-  std::unique_ptr<boost::asio::steady_timer> timer_;
+  std::unique_ptr<steady_timer> timer_;
   bool active_ = false;
 };
 

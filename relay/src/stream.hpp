@@ -5,12 +5,16 @@
 // cycle is broken.
 #pragma once
 
+#include <chrono>
+
 #include "sockbridge/protocol/wisp.hpp"
 
 namespace sb::relay {
 
 class stream {
  public:
+  using clock = std::chrono::steady_clock;
+
   virtual ~stream() = default;
   // DATA from the client: bytes for TCP, one datagram for UDP.
   virtual void write(protocol::byte_view data) = 0;
@@ -24,6 +28,17 @@ class stream {
   virtual bool write_to(const protocol::endpoint& /*to*/, protocol::byte_view /*datagram*/) { return false; }
   // The client closed the stream, or the session ended: stop everything, say nothing.
   virtual void abort() = 0;
+  // When the stream ends unless something happens first: its DNS or connect
+  // deadline, or its idle timeout counted from its last byte;
+  // clock::time_point::max() for none (a listener, a bound UDP port). The
+  // session's one timer (idle_timer.hpp) watches every stream's deadline: a
+  // stream holds no timer of its own. A deadline that moves earlier must be
+  // told to the session (websocket_session::wake_by); one that moves later
+  // (a stream's last byte) need not be.
+  virtual clock::time_point deadline() const { return clock::time_point::max(); }
+  // The session's timer found deadline() at or before now: the stream ends
+  // (CLOSE with its reason) if that deadline really passed.
+  virtual void on_deadline(clock::time_point /*now*/) {}
 };
 
 }  // namespace sb::relay

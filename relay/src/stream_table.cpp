@@ -1,5 +1,7 @@
 #include "stream_table.hpp"
 
+#include <algorithm>
+
 #include "session_registry.hpp"
 
 namespace sb::relay {
@@ -68,6 +70,19 @@ std::map<std::uint32_t, std::shared_ptr<stream>> stream_table::forget_all() {
   auto gone = std::exchange(streams_, {});
   if (!gone.empty()) sessions().release_streams(gone.size());
   return gone;
+}
+
+stream::clock::time_point stream_table::earliest_deadline() const {
+  auto earliest = stream::clock::time_point::max();
+  for (const auto& [id, stream] : streams_) earliest = std::min(earliest, stream->deadline());
+  return earliest;
+}
+
+std::vector<std::shared_ptr<stream>> stream_table::due(stream::clock::time_point now) const {
+  std::vector<std::shared_ptr<stream>> due;
+  for (const auto& [id, stream] : streams_)
+    if (stream->deadline() <= now) due.push_back(stream);
+  return due;
 }
 
 }  // namespace sb::relay

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "config.hpp"
 #include "stream.hpp"
@@ -68,6 +69,11 @@ class stream_table {
   std::shared_ptr<stream> forget(std::uint32_t id);
   // Removes every stream, giving their slots back; returns them.
   std::map<std::uint32_t, std::shared_ptr<stream>> forget_all();
+
+  // The earliest deadline() of its streams (time_point::max() if none).
+  stream::clock::time_point earliest_deadline() const;
+  // The streams whose deadline() is at or before now (ending one changes the table, so they come as a copy).
+  std::vector<std::shared_ptr<stream>> due(stream::clock::time_point now) const;
 
   bool empty() const { return streams_.empty(); }
   std::size_t size() const { return streams_.size(); }

@@ -33,7 +33,7 @@ protocol::close_reason connect_failure_reason(const error_code& ec) {
 }  // namespace
 
 tcp_relay_stream::tcp_relay_stream(std::shared_ptr<websocket_session> session, std::uint32_t id)
-    : session_(std::move(session)), id_(id), socket_(session_->executor()), timer_(session_->executor()) {
+    : session_(std::move(session)), id_(id), socket_(session_->executor()) {
   if (const auto window = session_->stream_window()) {
     windowed_ = true;
     window_ = *window;
@@ -53,16 +53,16 @@ void tcp_relay_stream::start(std::string host, std::uint16_t port) {
   // An address literal or a name pinned by the hosts file needs no lookup.
   if (const auto literal = parse_address_literal(host_)) {
     literal_ = true;
-    arm_timer(config.connect_timeout);
+    set_connect_deadline(config.connect_timeout);
     return check_targets({net::ip::tcp::endpoint(*literal, port_)});
   }
   if (const auto* pinned = config.hosts.find(host_)) {
-    arm_timer(config.connect_timeout);
+    set_connect_deadline(config.connect_timeout);
     std::vector<net::ip::tcp::endpoint> endpoints;
     for (const auto& address : *pinned) endpoints.emplace_back(address, port_);
     return check_targets(std::move(endpoints));
   }
-  arm_timer(std::min(config.dns_timeout, config.connect_timeout));
+  set_connect_deadline(std::min(config.dns_timeout, config.connect_timeout));
   lookup_ = session_->lookups().async_lookup(
       session_->lookup_owner(), host_, 0, session_->executor(),
       [self = shared_from_this()](error_code ec, std::vector<net::ip::address> addresses) {
@@ -81,8 +81,8 @@ void tcp_relay_stream::on_resolve(error_code ec, const std::vector<net::ip::addr
   std::vector<net::ip::tcp::endpoint> endpoints;
   for (const auto& address : addresses) endpoints.emplace_back(address, port_);
   // The rest of connect_timeout is for connecting.
-  arm_timer(session_->config().connect_timeout -
-            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_));
+  set_connect_deadline(session_->config().connect_timeout -
+                       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_));
   check_targets(std::move(endpoints));
 }
 
@@ -129,7 +129,7 @@ void tcp_relay_stream::on_connect(error_code ec) {
   set_state(state::open);
   candidates_ = {};
   touch();
-  arm_timer(session_->config().stream_idle_timeout);
+  session_->wake_by(deadline());
   socket_.set_option(net::ip::tcp::no_delay(true), ec);
   // Reads and direct writes below rely on it: a blocking socket would stall the I/O thread.
   if (socket_.non_blocking(true, ec); ec) return finish(protocol::close_reason::network_error);
@@ -140,12 +140,12 @@ void tcp_relay_stream::on_connect(error_code ec) {
   if (!write_queue_.empty()) do_write();
 }
 
-void tcp_relay_stream::start_accepted(net::ip::tcp::socket socket) {
+void tcp_relay_stream::start_accepted(tcp_socket socket) {
   socket_ = std::move(socket);
   ++metrics().streams_total;
   set_state(state::open);
   touch();
-  arm_timer(session_->config().stream_idle_timeout);
+  session_->wake_by(deadline());
   error_code ec;
   socket_.set_option(net::ip::tcp::no_delay(true), ec);
   if (socket_.non_blocking(true, ec); ec) return finish(protocol::close_reason::network_error);
@@ -161,27 +161,31 @@ void tcp_relay_stream::shutdown_send() {
 void tcp_relay_stream::send_fin_if_drained() {
   if (!client_finished_ || !write_queue_.empty() || !open()) return;
   error_code ignored;
-  socket_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  socket_.shutdown(tcp_socket::shutdown_send, ignored);
   if (remote_finished_) finish(protocol::close_reason::voluntary);
 }
 
-void tcp_relay_stream::arm_timer(std::chrono::steady_clock::duration after) {
-  timer_.expires_after(after);
-  timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_timer(ec); });
+void tcp_relay_stream::set_connect_deadline(clock::duration after) {
+  connect_deadline_ = clock::now() + after;
+  session_->wake_by(connect_deadline_);
 }
 
-// Before the connection: the DNS or connect deadline. After: the idle check,
-// waking once per stream_idle_timeout rather than being re-armed per packet.
-void tcp_relay_stream::on_timer(error_code ec) {
-  if (ec || closed()) return;
+tcp_relay_stream::clock::time_point tcp_relay_stream::deadline() const {
+  if (open()) return last_activity_ + session_->config().stream_idle_timeout;
+  if (state_ == state::connecting) return connect_deadline_;
+  return clock::time_point::max();
+}
+
+// Before the connection: the DNS or connect deadline. After: the idle
+// timeout, which a byte since the session's timer was set has moved later.
+void tcp_relay_stream::on_deadline(clock::time_point now) {
+  if (closed()) return;
   if (!open()) {
     const char* what = lookup_ ? "resolve_timeout" : "connect_timeout";
     log_event(log_level::info, what, {{"remote", session_->remote()}, {"stream", id_}, {"host", host_}});
     return finish(protocol::close_reason::connect_timeout);
   }
-  const auto idle = session_->config().stream_idle_timeout;
-  const auto quiet = std::chrono::steady_clock::now() - last_activity_;
-  if (quiet < idle) return arm_timer(idle - quiet);
+  if (now - last_activity_ < session_->config().stream_idle_timeout) return;
   log_event(log_level::info, "stream_idle", {{"remote", session_->remote()}, {"stream", id_}});
   finish(protocol::close_reason::transfer_timeout);
 }
@@ -264,8 +268,7 @@ void tcp_relay_stream::packets_written(std::size_t count) {
 
 void tcp_relay_stream::do_read() {
   reading_ = true;
-  socket_.async_wait(net::ip::tcp::socket::wait_read,
-                     [self = shared_from_this()](error_code ec) { self->on_readable(ec); });
+  socket_.async_wait(tcp_socket::wait_read, [self = shared_from_this()](error_code ec) { self->on_readable(ec); });
 }
 
 void tcp_relay_stream::on_readable(error_code ec) {
@@ -359,7 +362,6 @@ void tcp_relay_stream::finish(protocol::close_reason reason) {
 void tcp_relay_stream::abort() {
   set_state(state::closed);
   if (std::exchange(paused_session_, false)) session_->resume_reading();
-  timer_.cancel();
   rate_pause_.cancel();
   if (auto lookup = std::exchange(lookup_, nullptr)) lookup->cancel();
   error_code ignored;

@@ -6,11 +6,11 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "io_pool.hpp"
 #include "lookup_pool.hpp"
 #include "rate_pause.hpp"
 #include "sockbridge/protocol/wisp.hpp"
@@ -27,7 +27,7 @@ class tcp_relay_stream : public stream, public std::enable_shared_from_this<tcp_
   std::uint32_t id() const { return id_; }
   void start(std::string host, std::uint16_t port);
   // Starts an inbound stream on a socket a listener accepted.
-  void start_accepted(boost::asio::ip::tcp::socket socket);
+  void start_accepted(tcp_socket socket);
   // The client will send no more DATA (sockbridge SHUTDOWN): FIN once the queue drains.
   void shutdown_send() override;
   // DATA from the client, written in order.
@@ -36,6 +36,9 @@ class tcp_relay_stream : public stream, public std::enable_shared_from_this<tcp_
   void open_window(std::uint32_t bytes) override;
   // The client closed the stream, or the session ended: stop everything, say nothing.
   void abort() override;
+  // The connect deadline while connecting, then stream_idle_timeout after the last byte.
+  clock::time_point deadline() const override;
+  void on_deadline(clock::time_point now) override;
 
  private:
   void on_resolve(boost::system::error_code ec, const std::vector<boost::asio::ip::address>& addresses);
@@ -44,8 +47,8 @@ class tcp_relay_stream : public stream, public std::enable_shared_from_this<tcp_
   void connect_next();
   void on_connect(boost::system::error_code ec);
   void deny(std::string_view reason, const std::string& address);
-  void arm_timer(std::chrono::steady_clock::duration after);
-  void on_timer(boost::system::error_code ec);
+  // The DNS or connect deadline, `after` from now; the session's timer watches it.
+  void set_connect_deadline(clock::duration after);
   void touch() { last_activity_ = std::chrono::steady_clock::now(); }
   // Reads the target again unless something holds reading back: a read in
   // progress, EOF, the rate limit, too many chunks waiting for the WebSocket,
@@ -67,7 +70,7 @@ class tcp_relay_stream : public stream, public std::enable_shared_from_this<tcp_
   std::string host_;
   std::uint16_t port_ = 0;
   std::shared_ptr<pending_lookup> lookup_;  // only while a name is being looked up
-  boost::asio::ip::tcp::socket socket_;
+  tcp_socket socket_;
   // Where the stream is. The logic and the metrics' gauges (set_state) both
   // read this one value; while open, each direction may have finished on its
   // own (client_finished_, remote_finished_).
@@ -81,10 +84,10 @@ class tcp_relay_stream : public stream, public std::enable_shared_from_this<tcp_
   bool open() const { return state_ == state::open; }
   bool closed() const { return state_ == state::closed; }
 
-  boost::asio::steady_timer timer_;  // DNS/connect deadline, then the idle check
-  rate_pause rate_pause_;            // reading paused by the session's rate limit
+  rate_pause rate_pause_;  // reading paused by the session's rate limit
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_activity_;
+  clock::time_point connect_deadline_;  // while connecting
   state state_ = state::created;
   bool literal_ = false;                                    // the target was an address literal, not a name
   std::vector<boost::asio::ip::tcp::endpoint> candidates_;  // resolved and allowed by policy

@@ -45,7 +45,7 @@ std::optional<net::ip::address> listen_interface(const std::string& configured, 
 }  // namespace
 
 udp_stream::udp_stream(std::shared_ptr<websocket_session> session, std::uint32_t id)
-    : session_(std::move(session)), id_(id), socket_(session_->executor()), timer_(session_->executor()) {}
+    : session_(std::move(session)), id_(id), socket_(session_->executor()) {}
 
 udp_stream::~udp_stream() {
   if (open_) --metrics().streams_open;
@@ -69,12 +69,13 @@ void udp_stream::start(std::string host, std::uint16_t port) {
       if (const auto why = policy.check_address(address, host_); !why.empty()) return deny(why, address.to_string());
     return open({pinned->front(), port_});
   }
-  arm_timer(session_->config().dns_timeout);
+  lookup_deadline_ = clock::now() + session_->config().dns_timeout;
   lookup_ = session_->lookups().async_lookup(
       session_->lookup_owner(), host_, 0, session_->executor(),
       [self = shared_from_this()](error_code ec, std::vector<net::ip::address> addresses) {
         self->on_resolve(ec, addresses);
       });
+  session_->wake_by(lookup_deadline_);
 }
 
 void udp_stream::start_bound(const protocol::endpoint& requested) {
@@ -158,8 +159,8 @@ void udp_stream::open(const net::ip::udp::endpoint& target) {
   ++metrics().streams_open;
   const auto local = socket_.local_endpoint(ec);
   session_->confirm_stream(id_, to_wire(local.address(), local.port()), to_wire(target.address(), target.port()));
-  last_activity_ = std::chrono::steady_clock::now();
-  arm_timer(session_->config().stream_idle_timeout);
+  last_activity_ = clock::now();
+  session_->wake_by(deadline());
   for (auto& datagram : std::exchange(early_, {})) write(datagram);
   do_receive();
 }
@@ -215,8 +216,7 @@ void udp_stream::drop_denied(std::string_view reason, const net::ip::address& ad
 
 void udp_stream::do_receive() {
   receiving_ = true;
-  socket_.async_wait(net::ip::udp::socket::wait_read,
-                     [self = shared_from_this()](error_code ec) { self->on_readable(ec); });
+  socket_.async_wait(udp_socket::wait_read, [self = shared_from_this()](error_code ec) { self->on_readable(ec); });
 }
 
 void udp_stream::on_readable(error_code ec) {
@@ -269,20 +269,20 @@ void udp_stream::receive_more() {
   do_receive();
 }
 
-void udp_stream::arm_timer(std::chrono::steady_clock::duration after) {
-  timer_.expires_after(after);
-  timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_timer(ec); });
+udp_stream::clock::time_point udp_stream::deadline() const {
+  if (done_ || bound_) return clock::time_point::max();
+  if (open_) return last_activity_ + session_->config().stream_idle_timeout;
+  if (lookup_) return lookup_deadline_;
+  return clock::time_point::max();
 }
 
-void udp_stream::on_timer(error_code ec) {
-  if (ec || done_) return;
+void udp_stream::on_deadline(clock::time_point now) {
+  if (done_) return;
   if (!open_) {
     log_event(log_level::info, "resolve_timeout", {{"remote", session_->remote()}, {"stream", id_}, {"host", host_}});
     return finish(protocol::close_reason::connect_timeout);
   }
-  const auto idle = session_->config().stream_idle_timeout;
-  const auto quiet = std::chrono::steady_clock::now() - last_activity_;
-  if (quiet < idle) return arm_timer(idle - quiet);
+  if (now - last_activity_ < session_->config().stream_idle_timeout) return;
   log_event(log_level::info, "stream_idle", {{"remote", session_->remote()}, {"stream", id_}});
   finish(protocol::close_reason::transfer_timeout);
 }
@@ -295,7 +295,6 @@ void udp_stream::finish(protocol::close_reason reason) {
 
 void udp_stream::abort() {
   done_ = true;
-  timer_.cancel();
   rate_pause_.cancel();
   if (auto lookup = std::exchange(lookup_, nullptr)) lookup->cancel();
   error_code ignored;

@@ -13,12 +13,12 @@
 
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "io_pool.hpp"
 #include "lookup_pool.hpp"
 #include "rate_pause.hpp"
 #include "stream.hpp"
@@ -49,6 +49,10 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   // Datagrams are not windowed: what the client cannot take is dropped (max_udp_datagrams_in_flight).
   void open_window(std::uint32_t) override {}
   void abort() override;
+  // The DNS deadline while the target is looked up, then stream_idle_timeout
+  // after the last datagram; none for a bound port.
+  clock::time_point deadline() const override;
+  void on_deadline(clock::time_point now) override;
 
  private:
   void on_resolve(boost::system::error_code ec, const std::vector<boost::asio::ip::address>& addresses);
@@ -61,8 +65,6 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   // Reads again unless a read is pending, the session's byte rate paused it, or enough datagrams wait.
   void receive_more();
   void on_readable(boost::system::error_code ec);
-  void arm_timer(std::chrono::steady_clock::duration after);
-  void on_timer(boost::system::error_code ec);
   void finish(protocol::close_reason reason);
 
   std::shared_ptr<websocket_session> session_;
@@ -70,9 +72,9 @@ class udp_stream : public stream, public std::enable_shared_from_this<udp_stream
   std::string host_;
   std::uint16_t port_ = 0;
   std::shared_ptr<pending_lookup> lookup_;  // only while a name is being looked up
-  boost::asio::ip::udp::socket socket_;
-  boost::asio::steady_timer timer_;  // DNS deadline, then the idle check
-  std::chrono::steady_clock::time_point last_activity_;
+  udp_socket socket_;
+  clock::time_point lookup_deadline_;  // while the target is looked up
+  clock::time_point last_activity_;
   std::vector<protocol::bytes> early_;  // datagrams sent before the socket opened (bounded)
   std::size_t in_flight_ = 0;
   bool bound_ = false;  // UDP_BIND: unconnected, DATAGRAM packets

@@ -1,5 +1,6 @@
 #include "websocket_session.hpp"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 
 #include "listen_stream.hpp"
@@ -35,7 +36,7 @@ websocket_session::websocket_session(client_stream stream, std::shared_ptr<const
       rate_(config_->session_bytes_per_second),
       streams_(*config_) {
   beast::error_code ec;
-  const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+  const auto endpoint = ws_.next_layer().socket().remote_endpoint(ec);
   if (!ec) remote_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
@@ -72,6 +73,7 @@ void websocket_session::on_accept(beast::error_code ec) {
   log_event(log_level::info, "session_open", {{"remote", remote_}, {"version", version_name()}});
   ++metrics().sessions_total;
   idle_.touch();
+  idle_.checked(idle_timer::clock::now());
   arm_idle_timer();
   if (v2_) {
     phase_ = phase::awaiting_client_info;
@@ -244,7 +246,7 @@ void websocket_session::on_datagram(const protocol::frame& frame) {
     protocol_error("DATAGRAM on a stream that is not a bound UDP socket", protocol::close_reason::invalid_info);
 }
 
-void websocket_session::adopt_inbound(std::uint32_t listener_id, net::ip::tcp::socket socket) {
+void websocket_session::adopt_inbound(std::uint32_t listener_id, tcp_socket socket) {
   auto [admission, stream] = admit<tcp_relay_stream>(std::nullopt);
   if (!stream) {
     // The connection is closed again at once: its client sees a reset, the guest sees nothing.
@@ -417,7 +419,7 @@ void websocket_session::close_session(protocol::close_reason reason, websocket::
     // the handshake fails and on_accept lets the session go.
     phase_ = phase::closing;
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    ws_.next_layer().socket().close(ignored);
     return;
   }
   phase_ = phase::closing;
@@ -434,16 +436,28 @@ void websocket_session::close_session(protocol::close_reason reason, websocket::
 }
 
 void websocket_session::arm_idle_timer() {
-  idle_.wait([self = shared_from_this()] { self->on_idle_timer(); });
+  idle_.wake_at(std::min(idle_.session_check(), streams_.earliest_deadline()),
+                [self = shared_from_this()] { self->on_idle_timer(); });
 }
 
-// A session is idle when it holds no stream and the client sent nothing for
+void websocket_session::wake_by(stream::clock::time_point deadline) {
+  if (phase_ != phase::closing && deadline < idle_.expiry()) arm_idle_timer();
+}
+
+// Streams whose deadline passed end (each with its reason). A session is idle
+// when it holds no stream and the client sent nothing for
 // session_idle_timeout (idle_timer.hpp).
 void websocket_session::on_idle_timer() {
   if (phase_ == phase::closing) return;
-  if (streams_.empty() && idle_.quiet()) {
-    log_event(log_level::info, "session_idle", {{"remote", remote_}});
-    return close_session(protocol::close_reason::transfer_timeout, websocket::close_code::going_away);
+  const auto now = idle_timer::clock::now();
+  for (const auto& stream : streams_.due(now)) stream->on_deadline(now);
+  if (phase_ == phase::closing) return;  // the last stream's end finished a drain
+  if (now >= idle_.session_check()) {
+    if (streams_.empty() && idle_.quiet()) {
+      log_event(log_level::info, "session_idle", {{"remote", remote_}});
+      return close_session(protocol::close_reason::transfer_timeout, websocket::close_code::going_away);
+    }
+    idle_.checked(now);
   }
   arm_idle_timer();
 }

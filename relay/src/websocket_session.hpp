@@ -52,8 +52,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // it runs once the frame is written, and now, or over the rate once `pause`
   // has waited.
   template <class ReadMore>
-  void forward(protocol::bytes frame, std::size_t bytes, std::size_t& in_flight, rate_pause& pause,
-               ReadMore read_more);
+  void forward(protocol::bytes frame, std::size_t bytes, std::size_t& in_flight, rate_pause& pause, ReadMore read_more);
   // A stream finished: forget it and send CLOSE(reason) after its queued frames.
   void close_stream(std::uint32_t stream_id, protocol::close_reason reason);
   // The stream's connect succeeded: CONNECTED (extension) and the open confirmation.
@@ -63,7 +62,7 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // The remote end of a stream finished sending (TCP FIN): SHUTDOWN with the extension.
   void announce_shutdown(std::uint32_t stream_id);
   // A listener accepted a connection: register it as a relay-created stream and announce it.
-  void adopt_inbound(std::uint32_t listener_id, boost::asio::ip::tcp::socket socket);
+  void adopt_inbound(std::uint32_t listener_id, tcp_socket socket);
   bool extension_enabled() const { return extension_; }
   // The byte window each TCP stream starts with for relay→client DATA, if the
   // client asked for windows (sockbridge extension); nullopt: DATA is not windowed.
@@ -71,6 +70,9 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
   // Backpressure toward the client: stop / restart reading the WebSocket
   // (counted, so several streams may pause at once).
   void pause_reading() { reads_.pause(); }
+  // A stream's deadline() moved earlier (it started connecting, or it
+  // opened): the session's timer wakes by then (idle_timer.hpp).
+  void wake_by(stream::clock::time_point deadline);
   void resume_reading();
   // Grants the client more buffer on a stream (CONTINUE).
   void grant(std::uint32_t stream_id, std::uint32_t buffer_remaining);

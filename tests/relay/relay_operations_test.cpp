@@ -341,6 +341,42 @@ TEST(relay_limits, quiet_stream_is_closed_with_transfer_timeout) {
   EXPECT_GE(std::chrono::steady_clock::now() - started, 900ms);
 }
 
+// A session's one timer watches every stream's idle timeout: the quiet
+// stream ends on time while the busy one beside it lives on, until it too is quiet.
+TEST(relay_limits, each_stream_times_out_on_its_own_quiet_time) {
+  relay_process relay({"--dev", "--stream-idle-timeout", "2"});
+  tcp_peer peer(false, echo);
+  wisp_client client(relay.port(), "wisp-v2");
+  client.handshake_v2();
+  ASSERT_TRUE(open_stream(client, 1, peer.port()));
+  ASSERT_TRUE(open_stream(client, 2, peer.port()));
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::steady_clock::now() - started; };
+  std::optional<std::chrono::steady_clock::duration> quiet_closed;
+  int quiet_reason = 0;
+  bool busy_closed = false;
+  while (!quiet_closed && elapsed() < 5s) {
+    client.send(frame(0x02, 2, {'x'}));  // stream 2 stays busy
+    while (auto f = client.next(250ms)) {
+      if ((*f)[0] != 0x04) continue;
+      if (u32_at(*f, 1) == 2) busy_closed = true;
+      if (u32_at(*f, 1) == 1) quiet_closed = elapsed(), quiet_reason = (*f)[5];
+    }
+  }
+  ASSERT_TRUE(quiet_closed) << "the quiet stream never timed out";
+  EXPECT_EQ(quiet_reason, close_transfer_timeout);
+  EXPECT_GE(*quiet_closed, 1900ms);
+  EXPECT_FALSE(busy_closed) << "the busy stream timed out with the quiet one";
+  const auto busy_quiet_since = std::chrono::steady_clock::now();
+  std::optional<bytes> close;
+  while ((close = client.next()) && (*close)[0] != 0x04) {
+  }
+  ASSERT_TRUE(close) << "the busy stream, once quiet, never timed out";
+  EXPECT_EQ(u32_at(*close, 1), 2u);
+  EXPECT_EQ((*close)[5], close_transfer_timeout);
+  EXPECT_GE(std::chrono::steady_clock::now() - busy_quiet_since, 1500ms);
+}
+
 TEST(relay_limits, session_without_streams_is_closed_when_idle) {
   relay_process relay({"--session-idle-timeout", "1"});
   wisp_client client(relay.port(), "wisp-v2");

@@ -18,7 +18,9 @@ struct probe_stream : stream {
   void shutdown_send() override {}
   void open_window(std::uint32_t) override {}
   void abort() override {}
+  clock::time_point deadline() const override { return due_at; }
   std::uint32_t id;
+  clock::time_point due_at = clock::time_point::max();
 };
 
 auto make_probe() {
@@ -86,6 +88,29 @@ TEST(stream_table, the_total_limit_counts_the_streams_of_every_table) {
   EXPECT_EQ(ended.size(), 2u);
   EXPECT_TRUE(other.empty());
   EXPECT_EQ(one.admit(2u, false, make_probe()).first, admission::admitted);
+}
+
+// The session's one timer (idle_timer.hpp) waits for the earliest deadline
+// of its streams and then ends those that are due.
+TEST(stream_table, the_earliest_deadline_and_the_streams_due_by_a_time) {
+  const auto config = limits(8, 100000);
+  stream_table table(config);
+  using clock = stream::clock;
+  EXPECT_EQ(table.earliest_deadline(), clock::time_point::max());  // no stream: nothing to wake for
+  const auto now = clock::now();
+  auto early = table.admit(1u, false, make_probe()).second;
+  auto late = table.admit(2u, false, make_probe()).second;
+  table.admit(3u, false, make_probe());  // a listener, say: no deadline
+  early->due_at = now + std::chrono::seconds(1);
+  late->due_at = now + std::chrono::seconds(5);
+  EXPECT_EQ(table.earliest_deadline(), early->due_at);
+  EXPECT_TRUE(table.due(now).empty());
+  const auto due = table.due(now + std::chrono::seconds(1));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due.front().get(), early.get());
+  EXPECT_EQ(table.due(now + std::chrono::seconds(9)).size(), 2u);
+  table.forget(1);
+  EXPECT_EQ(table.earliest_deadline(), late->due_at);
 }
 
 }  // namespace
