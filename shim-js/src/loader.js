@@ -1,7 +1,49 @@
 // loader: fetches and instantiates the host kernel (host.js + host.wasm) and
 // compiles guests.
+//
+// Compiled modules are kept for the life of this thread (the page, or a
+// Worker) and reused while the bytes fetched are the same: a second run of a
+// guest then instantiates the module the first run compiled. That matters for
+// speed, not only start-up: an engine compiles a module in a baseline tier
+// first and optimizes its hot functions on a helper thread while it runs
+// (JavaScriptCore's BBQ then OMG), so every fresh compile spent the first
+// ~0.5 s of each run in slower code, with the optimizing compiler competing
+// for the CPU (WebKitGTK: a 2,000 × 32-byte round trip guest at ×1.5-2.5 of a
+// raw WebSocket client, ×1.0-1.2 once the module was reused; bench/RESULTS.md,
+// run 7). The bytes are fetched every time (the HTTP cache answers), so a
+// rebuilt guest is compiled afresh.
 
 import { GuestLoadError } from './errors.js';
+
+/** A few modules per thread: the URL, the bytes it gave and their compiled module. */
+const COMPILED_KEPT = 8;
+/** @type {Map<string, { bytes: Uint8Array, module: Promise<WebAssembly.Module> }>} */
+const compiled = new Map();
+
+/** @param {Uint8Array} a @param {Uint8Array} b */
+function sameBytes(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Compiles `bytes` fetched from `url`, or returns the module compiled from the
+ * same bytes at the same URL before.
+ * @param {string} url @param {ArrayBuffer} buffer
+ * @returns {Promise<WebAssembly.Module>}
+ */
+function compileKept(url, buffer) {
+  const bytes = new Uint8Array(buffer);
+  const kept = compiled.get(url);
+  if (kept && sameBytes(kept.bytes, bytes)) return kept.module;
+  const module = WebAssembly.compile(bytes);
+  compiled.delete(url);
+  compiled.set(url, { bytes, module });
+  module.catch(() => compiled.get(url)?.module === module && compiled.delete(url));
+  while (compiled.size > COMPILED_KEPT) compiled.delete(/** @type {string} */ (compiled.keys().next().value));
+  return module;
+}
 
 /**
  * Instantiates a fresh host kernel. One instance serves one guest run.
@@ -12,10 +54,31 @@ import { GuestLoadError } from './errors.js';
 export async function loadHost(hostJsUrl, overrides = {}) {
   const url = new URL(hostJsUrl, import.meta.url);
   const { default: createSockbridgeHost } = await import(url.href);
-  return createSockbridgeHost({
+  const wasmUrl = new URL('host.wasm', url).href;
+  // Emscripten's hook for instantiating host.wasm: from the kept module. Not
+  // where the embedder brings its own bytes or hook (Node passes wasmBinary).
+  const keep = !('wasmBinary' in overrides) && !('instantiateWasm' in overrides) && typeof fetch === 'function';
+  /** @type {(error: unknown) => void} */
+  let failLoad = () => {};
+  const failed = new Promise((_, reject) => (failLoad = reject));
+  const host = createSockbridgeHost({
     locateFile: (/** @type {string} */ file) => new URL(file, url).href,
+    ...(keep && {
+      instantiateWasm(/** @type {WebAssembly.Imports} */ imports, /** @type {(instance: WebAssembly.Instance, module: WebAssembly.Module) => void} */ receive) {
+        fetch(wasmUrl, { credentials: 'same-origin' })
+          .then((response) => {
+            if (!response.ok) throw new Error(`could not load ${wasmUrl} (HTTP ${response.status})`);
+            return response.arrayBuffer();
+          })
+          .then((buffer) => compileKept(wasmUrl, buffer))
+          .then(async (module) => receive(await WebAssembly.instantiate(module, imports), module))
+          .catch(failLoad);
+        return {};
+      },
+    }),
     ...overrides,
   });
+  return keep ? Promise.race([host, failed]) : host;
 }
 
 /**
@@ -51,7 +114,7 @@ export async function compileGuest(guest, strategy) {
     const url = strategy === 'asyncify' ? asyncifyVariant(guest) : guest;
     const response = await fetch(url);
     if (!response.ok) throw new GuestLoadError(String(url), response.status);
-    return WebAssembly.compile(await response.arrayBuffer());
+    return compileKept(response.url || String(url), await response.arrayBuffer());
   }
   return WebAssembly.compile(guest);
 }
