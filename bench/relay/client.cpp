@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "../common/bench_args.hpp"
 #include "sockbridge/protocol/wisp.hpp"
 
 namespace net = boost::asio;
@@ -36,32 +37,18 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
+using sb::bench::port_of;
+
 // Payload of each upload message: the size the Node client sends, under Wisp's 64 KiB habit.
 constexpr std::size_t upload_piece = 60 * 1024;
-
-struct ws_url {
-  std::string host, port, target;
-};
-
-ws_url parse_url(const std::string& url) {
-  const std::string scheme = "ws://";
-  if (url.rfind(scheme, 0) != 0) throw std::runtime_error("only ws:// URLs: " + url);
-  const auto rest = url.substr(scheme.size());
-  const auto slash = rest.find('/');
-  const auto authority = rest.substr(0, slash);
-  const auto colon = authority.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("URL needs a port: " + url);
-  return {authority.substr(0, colon), authority.substr(colon + 1),
-          slash == std::string::npos ? "/" : rest.substr(slash)};
-}
 
 class websocket_client {
  public:
   explicit websocket_client(const std::string& url) : ws_(io_) {
-    const auto where = parse_url(url);
-    net::connect(ws_.next_layer(), tcp::resolver(io_).resolve(where.host, where.port));
+    const auto where = sb::bench::parse_ws_url(url);
+    net::connect(ws_.next_layer(), tcp::resolver(io_).resolve(where.host, std::to_string(where.port)));
     ws_.next_layer().set_option(tcp::no_delay(true));
-    ws_.handshake(where.host + ":" + where.port, where.target);  // no subprotocol: Wisp v1
+    ws_.handshake(where.host + ":" + std::to_string(where.port), where.target);  // no subprotocol: Wisp v1
     ws_.binary(true);
     ws_.auto_fragment(false);
     ws_.write_buffer_bytes(256 * 1024);  // a masked message goes out in one or two writes
@@ -241,12 +228,6 @@ double tcp_download(std::uint16_t port, std::uint64_t bytes) {
   net::write(socket, net::buffer(request('D', bytes)));
   for (std::uint64_t got = 0; got < bytes;) got += socket.read_some(net::buffer(buffer));
   return rate(bytes, started);
-}
-
-std::uint16_t port_of(const std::string& text) {
-  const auto value = std::stoul(text);
-  if (value == 0 || value > 65535) throw std::runtime_error("bad port " + text);
-  return static_cast<std::uint16_t>(value);
 }
 
 int usage() {

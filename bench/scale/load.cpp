@@ -55,6 +55,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/bench_args.hpp"
 #include "sockbridge/protocol/wisp.hpp"
 
 namespace net = boost::asio;
@@ -67,18 +68,14 @@ using boost::system::error_code;
 
 namespace {
 
+using sb::bench::port_of;
+
 constexpr std::size_t echo_bytes = 32;
 // Sessions being opened at once: enough to open 8,000 in seconds, few enough
 // that the server's accept backlog never overflows.
 constexpr std::size_t opens_in_flight = 128;
 constexpr std::uint32_t echo_stream_id = 1;
 const auto loopback = net::ip::make_address("127.0.0.1");
-
-std::uint16_t port_of(const std::string& text) {
-  const auto value = std::stoul(text);
-  if (value == 0 || value > 65535) throw std::runtime_error("bad port " + text);
-  return static_cast<std::uint16_t>(value);
-}
 
 double cpu_seconds() {
   rusage usage{};
@@ -619,24 +616,6 @@ class load {
   std::size_t next_ = 0;
 };
 
-struct ws_url {
-  std::string host;
-  std::uint16_t port = 0;
-  std::string target;
-};
-
-ws_url parse_url(const std::string& url) {
-  const std::string scheme = "ws://";
-  if (url.rfind(scheme, 0) != 0) throw std::runtime_error("only ws:// URLs: " + url);
-  const auto rest = url.substr(scheme.size());
-  const auto slash = rest.find('/');
-  const auto authority = rest.substr(0, slash);
-  const auto colon = authority.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("URL needs a port: " + url);
-  return {authority.substr(0, colon), port_of(authority.substr(colon + 1)),
-          slash == std::string::npos ? "/" : rest.substr(slash)};
-}
-
 int run_peer() {
   net::io_context io;
   peer server(io);
@@ -669,7 +648,7 @@ int run_load(const std::vector<std::string>& args) {
   load generator(io, first, total);
   for (std::size_t i = 0; i < count; ++i) {
     if (wisp) {
-      const auto url = parse_url(args[1]);
+      const auto url = sb::bench::parse_ws_url(args[1]);
       generator.sessions.push_back(
           std::make_shared<wisp_session>(io, generator.stats, url.host, url.port, url.target, echo_port));
     } else {
