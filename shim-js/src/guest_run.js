@@ -8,12 +8,14 @@
 import { chooseBlocking } from './blocking.js';
 import { RunAborted } from './errors.js';
 import { buildImports, ExitStatus } from './imports.js';
-import { compileGuest, DEFAULT_HOST_URL, loadHost } from './loader.js';
+import { compileGuest, loadHost } from './loader.js';
 import { describeRefusal } from './refusals.js';
 import { relayMotd } from './relay_info.js';
 import { relaySigner } from './relay_key.js';
 import { Transport } from './transport.js';
 
+// In the staged site (build/site) the host sits at /host/, shim-js at /shim-js/src/.
+const DEFAULT_HOST_URL = new URL('../../host/host.js', import.meta.url);
 
 /**
  * A relay link made elsewhere, which a run attaches to instead of opening a
@@ -27,8 +29,8 @@ import { Transport } from './transport.js';
 
 /**
  * What runGuest needs: run()'s options, with the guest's location resolved
- * and the relay a URL or a SharedRelay; hostModule: host.wasm compiled by the page (worker_run.js).
- * @typedef {Omit<import('./embed.js').RunOptions, 'relay' | 'thread'> & { relay: string | SharedRelay, hostModule?: WebAssembly.Module }} GuestRunOptions
+ * and the relay a URL or a SharedRelay.
+ * @typedef {Omit<import('./embed.js').RunOptions, 'relay' | 'thread'> & { relay: string | SharedRelay }} GuestRunOptions
  */
 
 /**
@@ -86,7 +88,7 @@ export async function runGuest(options) {
   // A bad key fails the run here, before anything connects.
   const signer = options.relayKey === undefined ? null : await relaySigner(options.relayKey);
   const [host, module] = await Promise.all([
-    loadHost(options.hostUrl ?? DEFAULT_HOST_URL, options.hostOverrides, options.hostModule),
+    loadHost(options.hostUrl ?? DEFAULT_HOST_URL, options.hostOverrides),
     compileGuest(options.guest, blocking.name),
   ]);
   status(`blocking mode: ${blocking.name} (${blocking.reason})`, 'info');

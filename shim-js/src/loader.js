@@ -45,36 +45,19 @@ function compileKept(url, buffer) {
   return module;
 }
 
-// In the staged site (build/site) the host sits at /host/, shim-js at /shim-js/src/.
-export const DEFAULT_HOST_URL = new URL('../../host/host.js', import.meta.url);
-
-/**
- * The compiled host.wasm beside `hostJsUrl`, kept as above. worker_run.js
- * compiles it on the page, where it is kept between runs, and hands it to
- * each run's fresh Worker.
- * @param {string | URL} hostJsUrl
- * @returns {Promise<WebAssembly.Module>}
- */
-export async function compileHost(hostJsUrl) {
-  const wasmUrl = new URL('host.wasm', new URL(hostJsUrl, import.meta.url)).href;
-  const response = await fetch(wasmUrl, { credentials: 'same-origin' });
-  if (!response.ok) throw new Error(`could not load ${wasmUrl} (HTTP ${response.status})`);
-  return compileKept(wasmUrl, await response.arrayBuffer());
-}
-
 /**
  * Instantiates a fresh host kernel. One instance serves one guest run.
  * @param {string | URL} hostJsUrl  URL of host.js (host.wasm must sit beside it)
  * @param {Record<string, any>} [overrides]  Emscripten module settings (e.g. wasmBinary in Node)
- * @param {WebAssembly.Module} [module]  host.wasm already compiled (compileHost)
  * @returns {Promise<any>} the Emscripten module instance
  */
-export async function loadHost(hostJsUrl, overrides = {}, module = undefined) {
+export async function loadHost(hostJsUrl, overrides = {}) {
   const url = new URL(hostJsUrl, import.meta.url);
   const { default: createSockbridgeHost } = await import(url.href);
+  const wasmUrl = new URL('host.wasm', url).href;
   // Emscripten's hook for instantiating host.wasm: from the kept module. Not
   // where the embedder brings its own bytes or hook (Node passes wasmBinary).
-  const keep = module !== undefined || (!('wasmBinary' in overrides) && !('instantiateWasm' in overrides) && typeof fetch === 'function');
+  const keep = !('wasmBinary' in overrides) && !('instantiateWasm' in overrides) && typeof fetch === 'function';
   /** @type {(error: unknown) => void} */
   let failLoad = () => {};
   const failed = new Promise((_, reject) => (failLoad = reject));
@@ -82,8 +65,13 @@ export async function loadHost(hostJsUrl, overrides = {}, module = undefined) {
     locateFile: (/** @type {string} */ file) => new URL(file, url).href,
     ...(keep && {
       instantiateWasm(/** @type {WebAssembly.Imports} */ imports, /** @type {(instance: WebAssembly.Instance, module: WebAssembly.Module) => void} */ receive) {
-        (module ? Promise.resolve(module) : compileHost(url))
-          .then(async (compiled) => receive(await WebAssembly.instantiate(compiled, imports), compiled))
+        fetch(wasmUrl, { credentials: 'same-origin' })
+          .then((response) => {
+            if (!response.ok) throw new Error(`could not load ${wasmUrl} (HTTP ${response.status})`);
+            return response.arrayBuffer();
+          })
+          .then((buffer) => compileKept(wasmUrl, buffer))
+          .then(async (module) => receive(await WebAssembly.instantiate(module, imports), module))
           .catch(failLoad);
         return {};
       },

@@ -23,9 +23,7 @@
 // it), or, on a shared connection, the run detaches, which sends CLOSE for
 // each of its streams still open.
 
-import { chooseBlocking } from './blocking.js';
 import { RunAborted, fromRecord } from './errors.js';
-import { compileGuest, compileHost, DEFAULT_HOST_URL } from './loader.js';
 import { Transport } from './transport.js';
 
 /** The Worker's script, beside this module. */
@@ -46,7 +44,6 @@ const WORKER_URL = new URL('./guest_worker.js', import.meta.url);
  * @property {{ username: string, password: string }} [relayAuth]
  * @property {import('./relay_key.js').RelayKey} [relayKey]  text, bytes and CryptoKeys are all cloneable
  * @property {string} [hostUrl]
- * @property {WebAssembly.Module} [hostModule]  host.wasm compiled on the page (see workerModules)
  * @property {Record<string, any>} [hostOverrides]
  * @property {'jspi' | 'asyncify'} [blocking]
  * @property {string | Uint8Array | 'stream' | undefined} stdin
@@ -112,30 +109,6 @@ function portableGuest(guest) {
   if (typeof guest === 'string' || guest instanceof URL) return new URL(guest, globalThis.document?.baseURI ?? location.href).href;
   if (ArrayBuffer.isView(guest)) return new Uint8Array(guest.buffer, guest.byteOffset, guest.byteLength).slice();
   return new Uint8Array(guest).slice();
-}
-
-/**
- * The guest and host.wasm compiled here, on the page, where loader.js keeps
- * compiled modules between runs: each run's Worker is fresh, and compiling in
- * it every time ran each run's first ~0.5 s in the engine's baseline tier
- * (bench/RESULTS.md, run 7). A Module crosses to the Worker by structured
- * clone. Where this fails (a missing file), the Worker is given the URLs and
- * loads them itself, reporting the failure as before.
- * @param {import('./embed.js').RunOptions} options
- * @returns {Promise<{ guest: string | Uint8Array | WebAssembly.Module, hostModule?: WebAssembly.Module }>}
- */
-async function workerModules(options) {
-  const guest = portableGuest(options.guest);
-  if (typeof guest !== 'string' || (options.hostOverrides && 'wasmBinary' in options.hostOverrides)) return { guest };
-  try {
-    const [hostModule, module] = await Promise.all([
-      compileHost(options.hostUrl === undefined ? DEFAULT_HOST_URL : new URL(options.hostUrl, location.href)),
-      compileGuest(guest, chooseBlocking(options.blocking).name),
-    ]);
-    return { guest: module, hostModule };
-  } catch {
-    return { guest };
-  }
 }
 
 /** blob: URLs of the Workers started through one (shim-js on another origin), revoked when their run ends. */
@@ -262,32 +235,29 @@ export function runInWorker(worker, options) {
 
     const { stdin } = options;
     const inWorker = typeof relay === 'string' && (options.relaySocket ?? defaultRelaySocket()) === 'worker';
-    workerModules(options).then(({ guest, hostModule }) => {
-      try {
-        post({
-          type: 'run',
-          options: {
-            guest,
-            hostModule,
-            args: options.args,
-            programName: options.programName,
-            env: options.env,
-            files: options.files,
-            relay: inWorker ? { url: asPageReadsIt(relay), shared, inWorker } : { url: shared ? relay.url : relay, shared, inWorker },
-            relayAuth: options.relayAuth,
-            relayKey: options.relayKey,
-            hostUrl: options.hostUrl === undefined ? undefined : new URL(options.hostUrl, location.href).href,
-            hostOverrides: options.hostOverrides,
-            blocking: options.blocking,
-            stdin: stdin === undefined || typeof stdin === 'string' || stdin instanceof Uint8Array ? stdin : 'stream',
-            reportSockets: options.onSockets !== undefined,
-          },
-        });
-      } catch (error) {
-        // DataCloneError: something in the options cannot cross to a Worker (a function in hostOverrides).
-        return fail(new Error(`run(): these options cannot be sent to a Web Worker (${error}); use thread: 'main'`));
-      }
-    }, fail);
+    try {
+      post({
+        type: 'run',
+        options: {
+          guest: portableGuest(options.guest),
+          args: options.args,
+          programName: options.programName,
+          env: options.env,
+          files: options.files,
+          relay: inWorker ? { url: asPageReadsIt(relay), shared, inWorker } : { url: shared ? relay.url : relay, shared, inWorker },
+          relayAuth: options.relayAuth,
+          relayKey: options.relayKey,
+          hostUrl: options.hostUrl === undefined ? undefined : new URL(options.hostUrl, location.href).href,
+          hostOverrides: options.hostOverrides,
+          blocking: options.blocking,
+          stdin: stdin === undefined || typeof stdin === 'string' || stdin instanceof Uint8Array ? stdin : 'stream',
+          reportSockets: options.onSockets !== undefined,
+        },
+      });
+    } catch (error) {
+      // DataCloneError: something in the options cannot cross to a Worker (a function in hostOverrides).
+      return fail(new Error(`run(): these options cannot be sent to a Web Worker (${error}); use thread: 'main'`));
+    }
     if (stdin !== undefined && typeof stdin !== 'string' && !(stdin instanceof Uint8Array)) pumpStdin(stdin, post, () => ended);
   });
 }
