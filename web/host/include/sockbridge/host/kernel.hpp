@@ -441,8 +441,8 @@ class kernel {
   std::map<std::uint32_t, std::int32_t> fd_by_stream_;  // stream -> object id
   std::deque<protocol::bytes> outgoing_;                // ready to hand to the transport
   std::deque<protocol::bytes> held_;                    // waiting for the handshake to finish
-  byte_buffer inbound_;                  // frame_buffer(): the message being handed in
-  byte_buffer* inbound_owner_ = nullptr;  // during on_frame_buffer(): that message, to take
+  byte_buffer inbound_;                                 // frame_buffer(): the message being handed in
+  byte_buffer* inbound_owner_ = nullptr;                // during on_frame_buffer(): that message, to take
   link_state link_ = link_state::handshaking;
   bool open_confirmation_ = false;  // relay confirms connects (Wisp v2 extension 0x05)
   // The relay's sockbridge extension (0x53) offer, none from a plain Wisp server: its features
