@@ -166,10 +166,19 @@ async function keyPairOf(key) {
   if (typeof bytes !== 'string' && !(bytes instanceof Uint8Array))
     throw keyError('expected PEM text, key bytes, a CryptoKey or a CryptoKeyPair');
   let privateKey;
+  let der;
   try {
-    privateKey = await crypto.importKey('pkcs8', pkcs8Of(bytes), { name: ED25519 }, true, ['sign']);
+    der = pkcs8Of(bytes);
+    privateKey = await crypto.importKey('pkcs8', der, { name: ED25519 }, true, ['sign']);
   } catch (error) {
     if (error instanceof Error && error.message.startsWith('relayKey:')) throw error;
+    // WebKitGTK's WebCrypto refuses a valid key whose 32-byte secret begins
+    // with a zero byte (one key in 256): say so rather than call it malformed.
+    if (der && der.length === PKCS8_ED25519_PREFIX.length + ED25519_SEED_BYTES && der[PKCS8_ED25519_PREFIX.length] === 0)
+      throw keyError(
+        "this browser's WebCrypto cannot import this Ed25519 key: its secret begins with a zero byte " +
+          '(a WebKitGTK limit that hits one key in 256); make another key',
+      );
     throw keyError(`not an Ed25519 private key in PKCS#8 (${error instanceof Error ? error.message : error})`);
   }
   return keyPairOf(privateKey);

@@ -11,8 +11,22 @@ import path from 'node:path';
 
 import { expect, startRelay, test } from './fixtures.js';
 
-const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
+/**
+ * An Ed25519 key pair whose 32-byte secret does, or does not, begin with a zero
+ * byte: WebKitGTK's WebCrypto cannot import the first kind (one key in 256).
+ * @param {boolean} zeroFirst
+ */
+function keyPair(zeroFirst) {
+  for (;;) {
+    const pair = crypto.generateKeyPairSync('ed25519');
+    const der = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
+    if ((der[16] === 0) === zeroFirst) return pair;
+  }
+}
+const { privateKey, publicKey } = keyPair(false);
 const privatePem = /** @type {string} */ (privateKey.export({ format: 'pem', type: 'pkcs8' }));
+const zeroFirst = keyPair(true);
+const zeroFirstPem = /** @type {string} */ (zeroFirst.privateKey.export({ format: 'pem', type: 'pkcs8' }));
 
 /** @type {Awaited<ReturnType<typeof startRelay>>} */
 let relay;
@@ -21,7 +35,10 @@ let dir = '';
 test.beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'sockbridge-browser-keys-'));
   const keys = path.join(dir, 'authorized_keys');
-  writeFileSync(keys, publicKey.export({ format: 'pem', type: 'spki' }));
+  writeFileSync(
+    keys,
+    [publicKey, zeroFirst.publicKey].map((key) => key.export({ format: 'pem', type: 'spki' })).join(''),
+  );
   relay = await startRelay(['--dev', '--authorized-keys', keys]);
 });
 test.afterAll(() => {
@@ -34,9 +51,9 @@ test.afterAll(() => {
  * 'pem' passes the PKCS#8 text, 'cryptokey' an extractable CryptoKey imported
  * from it, 'stranger' a fresh non-extractable CryptoKeyPair the relay does not list.
  * @param {import('@playwright/test').Page} page
- * @param {{ key: 'pem' | 'cryptokey' | 'stranger', thread: 'worker' | 'main', blocking: string, port: number }} options
+ * @param {{ key: 'pem' | 'cryptokey' | 'stranger', thread: 'worker' | 'main', blocking: string, port: number, pem?: string }} options  pem: the PKCS#8 text for 'pem'
  */
-function fetchWithKey(page, { key, thread, blocking, port }) {
+function fetchWithKey(page, { key, thread, blocking, port, pem = privatePem }) {
   return page.evaluate(
     async ({ key, thread, blocking, port, relayUrl, pem }) => {
       const { run } = await import('/shim-js/src/embed.js');
@@ -67,7 +84,7 @@ function fetchWithKey(page, { key, thread, blocking, port }) {
       }
       return result;
     },
-    { key, thread, blocking, port, relayUrl: `ws://127.0.0.1:${relay.port}/wisp/`, pem: privatePem },
+    { key, thread, blocking, port, relayUrl: `ws://127.0.0.1:${relay.port}/wisp/`, pem },
   );
 }
 
@@ -100,4 +117,21 @@ test('a key the relay does not list is refused: the connect fails and the status
   expect(result.output).toContain('Permission denied');
   expect(result.status).toContain('relay closed the session: authentication failed: bad signature');
   expect(result.status.join('\n')).toMatch(/refused the key login \(close reason 0xc1 .*--authorized-keys/);
+});
+
+test('a listed key whose secret begins with a zero byte logs in; WebKitGTK, which cannot import it, says so', async ({
+  page,
+  httpServer,
+  blocking,
+  engine,
+}) => {
+  await page.goto(`${relay.url}/embed-example.html`);
+  const result = await fetchWithKey(page, { key: 'pem', thread: 'worker', blocking, port: httpServer.port, pem: zeroFirstPem });
+  if (engine === 'webkit') {
+    expect(result.error).toMatch(/relayKey: this browser's WebCrypto cannot import this Ed25519 key: its secret begins with a zero byte/);
+    return;
+  }
+  expect(result.error).toBe('');
+  expect(result.output).toMatch(/hello from a real TCP server\n$/);
+  expect(result.code).toBe(0);
 });
