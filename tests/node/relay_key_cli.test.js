@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { siteDir } from '../browser/fixtures.js';
-import { relayAndHttpServer, runCli } from './run_cli.js';
+import { relayAndHttpServer, runCli, until } from './run_cli.js';
 
 const guest = `${siteDir}/guests/http_client.wasm`;
 
@@ -55,14 +55,17 @@ test('a PKCS#8 key the relay lists logs in, and the guest fetches through it', a
   const result = await fetchHello(['--relay-key', files.pem]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /hello from a real TCP server\n$/);
-  assert.ok(servers.relay.log.some((line) => line.includes('"session_login"') && line.includes('"key:')), servers.relay.log.join('\n'));
+  await until(
+    () => servers.relay.log.some((line) => line.includes('"session_login"') && line.includes('"key:')),
+    'the key login in the relay log',
+  );
 });
 
 test('an OpenSSH private key from ssh-keygen logs in, named by its comment in the relay log', async () => {
   const result = await fetchHello(['--relay-key', files.openssh]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /hello from a real TCP server\n$/);
-  assert.ok(servers.relay.log.some((line) => line.includes('"user":"key:carol@desk"')), servers.relay.log.join('\n'));
+  await until(() => servers.relay.log.some((line) => line.includes('"user":"key:carol@desk"')), 'key:carol@desk in the relay log');
 });
 
 test('a key the relay does not list is refused: EACCES for the connect and 0xc1 in plain words', async () => {

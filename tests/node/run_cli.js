@@ -2,6 +2,7 @@
 // what a person at a terminal would see: stdout, stderr and the exit code.
 import { spawn } from 'node:child_process';
 import { after, before } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { startHttpServer, startRelay } from '../browser/fixtures.js';
 
@@ -59,4 +60,15 @@ export function relayAndHttpServer(relayArgs) {
     servers.http?.server.close();
   });
   return servers;
+}
+
+/**
+ * Resolves once check() is true (checked every 20 ms), or fails after 15 s: for
+ * what arrives on its own schedule, such as a relay's log line, which comes on
+ * the relay's stdout, not with the reply the test got over its socket.
+ * @param {() => boolean} check @param {string} what
+ */
+export async function until(check, what) {
+  for (const deadline = Date.now() + 15_000; !check(); await sleep(20))
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 }

@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { siteDir, startHttpServer, startRelay } from '../browser/fixtures.js';
 import { echoOnce, listeningPort, refused } from '../browser/tcp_peers.js';
 import { RelayConnection, RunAborted, run } from '../../shim-js/src/embed.js';
+import { until } from './run_cli.js';
 
 if (!globalThis.WebSocket) /** @type {any} */ (globalThis).WebSocket = (await import('ws')).WebSocket;
 
@@ -49,12 +50,6 @@ function runGuest(name, args, relay, signal) {
     return result;
   });
   return { result, done };
-}
-
-/** Resolves once check() is true (checked every 20 ms), or fails after 15 s. @param {() => boolean} check @param {string} what */
-async function until(check, what) {
-  for (const deadline = Date.now() + 15_000; !check(); await sleep(20))
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A UDP peer answering every datagram with "echo:" + datagram. */
