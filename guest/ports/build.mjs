@@ -71,6 +71,21 @@ function filesUnder(dir) {
     .sort();
 }
 
+/**
+ * The SDK's files from CMake's install manifest, each with its name inside the
+ * install tree. Names, not paths: `cmake --install` rewrites the manifest for
+ * whatever prefix it was given last (packaging/sdk/pack.mjs installs the same
+ * files into a package tree while ports build), and the same SDK must give the
+ * same key from either.
+ * @returns {[string, string][]} [name, path], sorted by name
+ */
+function sdkFiles() {
+  const files = readFileSync(sdkManifest, 'utf8').split('\n').filter(Boolean);
+  let prefix = path.dirname(files[0] ?? '');
+  while (!files.every((file) => file.startsWith(`${prefix}/`))) prefix = path.dirname(prefix);
+  return files.map((file) => /** @type {[string, string]} */ ([path.relative(prefix, file), file])).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
 /** @type {Map<string, string>} */
 const keys = new Map();
 
@@ -82,8 +97,8 @@ function buildKey(name) {
   const hash = createHash('sha256');
   hash.update(JSON.stringify(port));
   hash.update(readFileSync(path.join(sourcesDir, port.source, '.sockbridge-source')));
-  for (const file of readFileSync(sdkManifest, 'utf8').split('\n').filter(Boolean).sort()) {
-    hash.update(file);
+  for (const [name, file] of sdkFiles()) {
+    hash.update(name);
     hash.update(readFileSync(file));
   }
   for (const file of filesUnder(path.join(portsDir, name))) hash.update(readFileSync(file));
